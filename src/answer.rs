@@ -1,0 +1,152 @@
+//! The reply a member gets, built from a [`Match`] and the knowledge base. Front ends (the
+//! command line, Discord) only lay it out; what is said, with which source and disclaimer,
+//! is decided here once.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::knowledge::{Entry, EntryId, KnowledgeBase, Message, SafetyReply, Source};
+use crate::matcher::text::MAX_QUESTION_CHARS;
+use crate::matcher::{Intent, Match, Matcher};
+
+/// A knowledge base with its matcher: everything needed to answer, and nothing about how the
+/// answer travels.
+pub struct Answerer {
+    kb: KnowledgeBase,
+    matcher: Matcher,
+}
+
+/// A match and the reply it leads to.
+#[derive(Debug, Serialize)]
+pub struct Answer<'a> {
+    #[serde(flatten)]
+    pub matched: Match,
+    pub reply: Reply<'a>,
+    /// Set when the message was longer than the part that was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A related topic or a "did you mean" suggestion.
+#[derive(Debug, Serialize)]
+pub struct Link<'a> {
+    pub id: &'a EntryId,
+    pub title: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply<'a> {
+    /// A knowledge entry with its sources and the disclaimer.
+    Entry { entry: &'a Entry, related: Vec<Link<'a>>, disclaimer: &'a str },
+    /// What the bot can do, for "help" and empty messages.
+    Help { message: &'a Message, disclaimer: &'a str },
+    /// Nothing matched confidently: offer the closest topics rather than guess.
+    NoMatch { message: &'a Message, suggestions: Vec<Link<'a>>, disclaimer: &'a str },
+    /// Crisis or emergency: the safety text alone, no treatment content.
+    Safety { intent: &'static str, reply: &'a SafetyReply },
+}
+
+impl Answerer {
+    pub fn new(kb: KnowledgeBase) -> Answerer {
+        let matcher = Matcher::new(&kb);
+        Answerer { kb, matcher }
+    }
+
+    pub fn knowledge(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    pub fn ask(&self, question: &str) -> Answer<'_> {
+        let matched = self.matcher.find(question);
+        let reply = self.reply_for(&matched);
+        let note = (question.chars().nth(MAX_QUESTION_CHARS).is_some())
+            .then(|| format!("Only the first {MAX_QUESTION_CHARS} characters of the message were read."));
+        Answer { matched, reply, note }
+    }
+
+    /// The reply for one entry, as a slash command or a related-topic button shows it.
+    pub fn entry(&self, id: &EntryId) -> Option<Reply<'_>> {
+        self.kb.get(id).map(|e| self.entry_reply(e))
+    }
+
+    fn entry_reply<'a>(&'a self, entry: &'a Entry) -> Reply<'a> {
+        Reply::Entry { entry, related: self.links(&entry.related), disclaimer: &self.kb.messages().disclaimer }
+    }
+
+    fn links<'a>(&'a self, ids: &[EntryId]) -> Vec<Link<'a>> {
+        ids.iter().filter_map(|id| self.kb.get(id)).map(|e| Link { id: &e.id, title: &e.title }).collect()
+    }
+
+    fn reply_for(&self, m: &Match) -> Reply<'_> {
+        let messages = self.kb.messages();
+        match &m.intent {
+            Some(Intent::Crisis) => Reply::Safety { intent: "crisis", reply: self.kb.crisis() },
+            Some(Intent::Emergency) => Reply::Safety { intent: "emergency", reply: self.kb.emergency() },
+            Some(Intent::Help) => Reply::Help { message: &messages.help, disclaimer: &messages.disclaimer },
+            Some(Intent::Entry(id)) => match self.kb.get(id) {
+                Some(entry) => self.entry_reply(entry),
+                None => self.no_match(m),
+            },
+            None => self.no_match(m),
+        }
+    }
+
+    fn no_match(&self, m: &Match) -> Reply<'_> {
+        let messages = self.kb.messages();
+        Reply::NoMatch {
+            message: &messages.no_match,
+            suggestions: self.links(&m.alternatives),
+            disclaimer: &messages.disclaimer,
+        }
+    }
+}
+
+impl Reply<'_> {
+    /// The reply as plain text with Discord's light markdown, the way a phone shows it.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        match self {
+            Reply::Entry { entry, related, disclaimer } => {
+                let _ = writeln!(out, "**{}**\n{}", entry.title, entry.summary);
+                for s in &entry.sections {
+                    let _ = writeln!(out, "\n**{}**\n{}", s.heading, s.text);
+                }
+                if !related.is_empty() {
+                    let _ = writeln!(out, "\nRelated: {}", titles(related));
+                }
+                let _ = writeln!(out, "\n{}", sources_line(&entry.sources));
+                let _ = writeln!(out, "Reviewed {}. {}", entry.reviewed, disclaimer);
+            }
+            Reply::Help { message, disclaimer } => {
+                let _ = writeln!(out, "**{}**\n{}\n\n{}", message.title, message.text, disclaimer);
+            }
+            Reply::NoMatch { message, suggestions, disclaimer } => {
+                let _ = writeln!(out, "**{}**\n{}", message.title, message.text);
+                if !suggestions.is_empty() {
+                    let _ = writeln!(out, "\nDid you mean: {}?", titles(suggestions));
+                }
+                let _ = writeln!(out, "\n{disclaimer}");
+            }
+            Reply::Safety { reply, .. } => {
+                let _ = writeln!(out, "**{}**\n{}\n\n{}", reply.title, reply.text, sources_line(&reply.sources));
+            }
+        }
+        out
+    }
+}
+
+fn titles(links: &[Link<'_>]) -> String {
+    links.iter().map(|l| l.title).collect::<Vec<_>>().join(" · ")
+}
+
+fn sources_line(sources: &[Source]) -> String {
+    let list: Vec<String> = sources.iter().map(|s| format!("{} <{}>", s.title, s.url)).collect();
+    let label = if sources.len() == 1 { "Source" } else { "Sources" };
+    format!("{label}: {}", list.join("; "))
+}

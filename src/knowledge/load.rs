@@ -1,0 +1,382 @@
+//! Reading knowledge files into a [`KnowledgeBase`], collecting every problem on the way
+//! rather than stopping at the first, so a moderator fixes an edit in one pass.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::validate::{self, Located};
+use super::{Date, Entry, EntryId, Kind, KnowledgeBase, Messages, SafetyReply, Section, Source};
+
+/// A knowledge file larger than this is refused unread: real files are a few kilobytes.
+const MAX_FILE_BYTES: usize = 1 << 20;
+
+const SAFETY_FILE: &str = "safety.toml";
+const MESSAGES_FILE: &str = "messages.toml";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One thing wrong with a knowledge folder, located as precisely as the file allows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn error(file: &str, line: Option<usize>, message: String) -> Problem {
+        Problem { severity: Severity::Error, file: file.to_owned(), line, message }
+    }
+
+    pub(crate) fn warning(file: &str, line: Option<usize>, message: String) -> Problem {
+        Problem { severity: Severity::Warning, file: file.to_owned(), line, message }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match self.line {
+            Some(line) => write!(f, "{level}: {}:{line}: {}", self.file, self.message),
+            None => write!(f, "{level}: {}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A knowledge base that loaded, with the warnings it raised (overdue reviews, hard reading).
+#[derive(Debug)]
+pub struct Loaded {
+    pub kb: KnowledgeBase,
+    pub warnings: Vec<Problem>,
+}
+
+/// A knowledge base that could not be used; `problems` holds errors and warnings alike.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", render(.problems))]
+pub struct LoadError {
+    pub problems: Vec<Problem>,
+}
+
+fn render(problems: &[Problem]) -> String {
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let mut out = format!("the knowledge base has {errors} error(s)");
+    for p in problems {
+        out.push_str("\n  ");
+        out.push_str(&p.to_string());
+    }
+    out
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntryFile {
+    #[serde(default)]
+    entry: Vec<RawEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: Spanned<String>,
+    kind: Kind,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    related: Vec<String>,
+    #[serde(default)]
+    sections: Vec<RawSection>,
+    #[serde(default)]
+    sources: Vec<Source>,
+    reviewed: Option<Datetime>,
+    next_review: Option<Datetime>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    heading: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSafetyFile {
+    crisis: Option<Spanned<RawSafety>>,
+    emergency: Option<Spanned<RawSafety>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSafety {
+    title: String,
+    text: String,
+    #[serde(default)]
+    sources: Vec<Source>,
+    reviewed: Option<Datetime>,
+    next_review: Option<Datetime>,
+}
+
+/// Reads every `*.toml` file of a folder, in name order.
+pub(super) fn from_dir(dir: &Path, today: Date) -> Result<Loaded, LoadError> {
+    let shown = dir.display().to_string();
+    let fail = |message: String| LoadError { problems: vec![Problem::error(&shown, None, message)] };
+    let listing = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the folder: {e}")))?;
+    let mut paths: Vec<_> = listing
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(fail("no .toml knowledge files in this folder".into()));
+    }
+    let mut files = Vec::with_capacity(paths.len());
+    let mut problems = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        match std::fs::metadata(&path) {
+            Ok(m) if m.len() > MAX_FILE_BYTES as u64 => problems.push(Problem::error(
+                &name,
+                None,
+                format!("the file is {} bytes; knowledge files are limited to {MAX_FILE_BYTES}", m.len()),
+            )),
+            _ => match std::fs::read(&path) {
+                Ok(bytes) => files.push((name, bytes)),
+                Err(e) => problems.push(Problem::error(&name, None, format!("cannot read: {e}"))),
+            },
+        }
+    }
+    let mut result = from_files(files, today);
+    if !problems.is_empty() {
+        let mut all = problems;
+        match result {
+            Ok(loaded) => all.extend(loaded.warnings),
+            Err(e) => all.extend(e.problems),
+        }
+        result = Err(LoadError { problems: all });
+    }
+    result
+}
+
+/// Parses and validates a set of named files. File roles come from their names:
+/// `safety.toml`, `messages.toml`, and entries in every other file.
+pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<Loaded, LoadError> {
+    let mut problems = Vec::new();
+    let mut entries: Vec<Located> = Vec::new();
+    let mut safety = None;
+    let mut messages = None;
+
+    for (name, bytes) in &files {
+        if bytes.len() > MAX_FILE_BYTES {
+            problems.push(Problem::error(name, None, format!("the file is larger than {MAX_FILE_BYTES} bytes")));
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            problems.push(Problem::error(name, None, "the file is not UTF-8 text".into()));
+            continue;
+        };
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        match base {
+            SAFETY_FILE => {
+                if let Some(raw) = parse::<RawSafetyFile>(name, text, &mut problems) {
+                    safety = Some(convert_safety(name, text, raw, &mut problems));
+                }
+            }
+            MESSAGES_FILE => messages = parse::<Messages>(name, text, &mut problems),
+            _ => {
+                if let Some(raw) = parse::<RawEntryFile>(name, text, &mut problems) {
+                    for r in raw.entry {
+                        if let Some(located) = convert_entry(name, text, r, &mut problems) {
+                            entries.push(located);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let (crisis, emergency) = match safety {
+        Some((c, e)) => (c, e),
+        None => {
+            problems.push(Problem::error(
+                SAFETY_FILE,
+                None,
+                "missing: the crisis and emergency replies must be in a file named safety.toml".into(),
+            ));
+            (None, None)
+        }
+    };
+    if messages.is_none() && !problems.iter().any(|p| p.file.ends_with(MESSAGES_FILE)) {
+        problems.push(Problem::error(
+            MESSAGES_FILE,
+            None,
+            "missing: the disclaimer, help, no_match and about texts must be in a file named messages.toml".into(),
+        ));
+    }
+
+    validate::entries(&entries, today, &mut problems);
+    if let Some(m) = &messages {
+        validate::messages(m, &mut problems);
+    }
+    for reply in [&crisis, &emergency].into_iter().flatten() {
+        validate::safety(reply, today, &mut problems);
+    }
+
+    let has_errors = problems.iter().any(|p| p.severity == Severity::Error);
+    match (crisis, emergency, messages) {
+        (Some(crisis), Some(emergency), Some(messages)) if !has_errors => Ok(Loaded {
+            kb: KnowledgeBase {
+                entries: entries.into_iter().map(|l| l.entry).collect(),
+                crisis: crisis.reply,
+                emergency: emergency.reply,
+                messages,
+            },
+            warnings: problems,
+        }),
+        _ => Err(LoadError { problems }),
+    }
+}
+
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str, problems: &mut Vec<Problem>) -> Option<T> {
+    match toml::from_str::<T>(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let line = e.span().map(|s| line_of(text, s.start));
+            problems.push(Problem::error(name, line, e.message().trim().to_owned()));
+            None
+        }
+    }
+}
+
+fn date_field(
+    value: Option<Datetime>,
+    field: &str,
+    what: &str,
+    file: &str,
+    line: usize,
+    problems: &mut Vec<Problem>,
+) -> Option<Date> {
+    let Some(value) = value else {
+        problems.push(Problem::error(file, Some(line), format!("{what}: `{field}` is missing (a date like 2026-11-27)")));
+        return None;
+    };
+    let date = match (value.date, value.time) {
+        (Some(d), None) => Date::new(d.year, d.month, d.day),
+        _ => None,
+    };
+    if date.is_none() {
+        problems.push(Problem::error(
+            file,
+            Some(line),
+            format!("{what}: `{field}` must be a plain date like 2026-11-27, not {value}"),
+        ));
+    }
+    date
+}
+
+fn convert_entry(file: &str, text: &str, raw: RawEntry, problems: &mut Vec<Problem>) -> Option<Located> {
+    let line = line_of(text, raw.id.span().start);
+    let id_text = raw.id.into_inner();
+    let Some(id) = EntryId::parse(&id_text) else {
+        problems.push(Problem::error(
+            file,
+            Some(line),
+            format!("entry id {id_text:?} is not kebab-case (lowercase words joined by hyphens)"),
+        ));
+        return None;
+    };
+    let what = format!("entry `{id}`");
+    let mut related = Vec::new();
+    for r in &raw.related {
+        match EntryId::parse(r) {
+            Some(r) => related.push(r),
+            None => problems.push(Problem::error(file, Some(line), format!("{what}: related id {r:?} is not kebab-case"))),
+        }
+    }
+    let reviewed = date_field(raw.reviewed, "reviewed", &what, file, line, problems);
+    let next_review = date_field(raw.next_review, "next_review", &what, file, line, problems);
+    let (reviewed, next_review) = (reviewed?, next_review?);
+    Some(Located {
+        file: file.to_owned(),
+        line,
+        entry: Entry {
+            id,
+            kind: raw.kind,
+            title: raw.title,
+            summary: raw.summary,
+            sections: raw.sections.into_iter().map(|s| Section { heading: s.heading, text: s.text }).collect(),
+            related,
+            sources: raw.sources,
+            reviewed,
+            next_review,
+            aliases: raw.aliases,
+            keywords: raw.keywords,
+        },
+    })
+}
+
+/// A safety reply with where it was written, for later messages.
+pub(super) struct LocatedSafety {
+    pub(super) file: String,
+    pub(super) line: usize,
+    pub(super) name: &'static str,
+    pub(super) reply: SafetyReply,
+}
+
+type SafetyPair = (Option<LocatedSafety>, Option<LocatedSafety>);
+
+fn convert_safety(file: &str, text: &str, raw: RawSafetyFile, problems: &mut Vec<Problem>) -> SafetyPair {
+    let mut one = |raw: Option<Spanned<RawSafety>>, name: &'static str| {
+        let Some(raw) = raw else {
+            problems.push(Problem::error(file, None, format!("the [{name}] reply is missing")));
+            return None;
+        };
+        let line = line_of(text, raw.span().start);
+        let raw = raw.into_inner();
+        let what = format!("[{name}]");
+        let reviewed = date_field(raw.reviewed, "reviewed", &what, file, line, problems);
+        let next_review = date_field(raw.next_review, "next_review", &what, file, line, problems);
+        Some(LocatedSafety {
+            file: file.to_owned(),
+            line,
+            name,
+            reply: SafetyReply {
+                title: raw.title,
+                text: raw.text,
+                sources: raw.sources,
+                reviewed: reviewed?,
+                next_review: next_review?,
+            },
+        })
+    };
+    (one(raw.crisis, "crisis"), one(raw.emergency, "emergency"))
+}
+
+/// Messages are validated without a line: serde gives none for a table as a whole.
+pub(super) fn message_problem(field: &str, message: String) -> Problem {
+    Problem::error(MESSAGES_FILE, None, format!("`{field}`: {message}"))
+}

@@ -1,0 +1,244 @@
+//! The curated knowledge base: entries (topics, modalities, stages, glossary terms), the two
+//! safety replies and the bot's fixed messages, loaded from TOML.
+//!
+//! Loading never panics on a bad file: every problem becomes a [`Problem`] naming the file and
+//! line, so `sarcoma-bot check` and the bot report the same thing in the same words.
+
+mod date;
+mod load;
+mod readability;
+mod validate;
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use date::Date;
+pub use load::{LoadError, Loaded, Problem, Severity};
+
+/// Ids the bot's commands and the outside evaluation rely on; a knowledge folder without
+/// one of them is rejected.
+pub const REQUIRED_IDS: &[&str] = &[
+    "overview",
+    "treatment-factors",
+    "surgery",
+    "chemotherapy",
+    "radiation",
+    "targeted-therapy",
+    "immunotherapy",
+    "clinical-trials",
+    "stage-1",
+    "stage-2",
+    "stage-3",
+    "stage-4",
+    "recurrence",
+    "term-neoadjuvant",
+    "term-adjuvant",
+    "term-lymphadenectomy",
+    "term-palliative",
+    "term-metastatic",
+    "term-recurrent",
+    "term-kinase-inhibitor",
+    "term-margin",
+    "term-grade",
+];
+
+/// Intents the bot answers without an entry; no entry may take these ids.
+pub(crate) const RESERVED_IDS: &[&str] = &["help", "crisis", "emergency"];
+
+/// A stable, kebab-case entry id such as `stage-4`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct EntryId(String);
+
+impl EntryId {
+    /// Accepts lowercase ASCII words joined by single hyphens.
+    pub fn parse(s: &str) -> Option<EntryId> {
+        let ok = !s.is_empty()
+            && s.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+        ok.then(|| EntryId(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The id of the entry for a cancer stage.
+    pub fn for_stage(stage: Stage) -> EntryId {
+        EntryId(format!("stage-{}", stage.number()))
+    }
+}
+
+impl fmt::Display for EntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A soft tissue sarcoma stage, 1 to 4. Sub-stages (3b) fold into their stage because the
+/// knowledge base answers per stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Stage(u8);
+
+impl Stage {
+    pub fn new(number: u8) -> Option<Stage> {
+        (1..=4).contains(&number).then_some(Stage(number))
+    }
+
+    pub fn number(self) -> u8 {
+        self.0
+    }
+}
+
+/// What kind of thing an entry describes; `/topics` groups by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Topic,
+    Modality,
+    Stage,
+    Term,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    pub heading: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+}
+
+/// One answerable unit of the knowledge base.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    pub id: EntryId,
+    pub kind: Kind,
+    pub title: String,
+    pub summary: String,
+    pub sections: Vec<Section>,
+    pub related: Vec<EntryId>,
+    pub sources: Vec<Source>,
+    pub reviewed: Date,
+    pub next_review: Date,
+    /// Other names members use for the thing; the matcher weighs them like the title.
+    #[serde(skip)]
+    pub(crate) aliases: Vec<String>,
+    /// Words that hint at the entry; the matcher weighs them less than aliases.
+    #[serde(skip)]
+    pub(crate) keywords: Vec<String>,
+}
+
+/// A fixed reply with a title, such as the help text.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    pub title: String,
+    pub text: String,
+}
+
+/// The crisis or emergency reply. It carries sources and dates like an entry because the
+/// phone numbers in it must be kept current.
+#[derive(Clone, Debug, Serialize)]
+pub struct SafetyReply {
+    pub title: String,
+    pub text: String,
+    pub sources: Vec<Source>,
+    pub reviewed: Date,
+    pub next_review: Date,
+}
+
+/// The bot's fixed texts, kept with the knowledge so moderators edit them in one place.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Messages {
+    pub disclaimer: String,
+    pub help: Message,
+    pub no_match: Message,
+    pub about: Message,
+}
+
+#[derive(Clone, Debug)]
+pub struct KnowledgeBase {
+    entries: Vec<Entry>,
+    crisis: SafetyReply,
+    emergency: SafetyReply,
+    messages: Messages,
+}
+
+/// The files of `knowledge/`, embedded at build time by `build.rs`.
+const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_knowledge.rs"));
+
+impl KnowledgeBase {
+    /// The knowledge base compiled into the binary.
+    pub fn embedded() -> Result<Loaded, LoadError> {
+        let files = EMBEDDED
+            .iter()
+            .map(|(name, text)| (format!("knowledge/{name}"), text.as_bytes().to_vec()))
+            .collect();
+        load::from_files(files, Date::today())
+    }
+
+    /// A knowledge folder on disk: every `*.toml` file in it.
+    pub fn from_dir(dir: &Path) -> Result<Loaded, LoadError> {
+        load::from_dir(dir, Date::today())
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn get(&self, id: &EntryId) -> Option<&Entry> {
+        self.entries.iter().find(|e| &e.id == id)
+    }
+
+    pub fn crisis(&self) -> &SafetyReply {
+        &self.crisis
+    }
+
+    pub fn emergency(&self) -> &SafetyReply {
+        &self.emergency
+    }
+
+    pub fn messages(&self) -> &Messages {
+        &self.messages
+    }
+
+    /// The readability grade of an entry, as `check` reports it.
+    pub fn grade(entry: &Entry) -> f64 {
+        readability::grade(
+            std::iter::once(entry.summary.as_str()).chain(entry.sections.iter().map(|s| s.text.as_str())),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_ids_must_be_kebab_case() {
+        assert!(EntryId::parse("stage-4").is_some());
+        assert!(EntryId::parse("term-kinase-inhibitor").is_some());
+        for bad in ["", "Stage-4", "stage_4", "-stage", "stage--4", "stage 4", "stage-"] {
+            assert!(EntryId::parse(bad).is_none(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn stages_are_one_to_four() {
+        assert!(Stage::new(0).is_none());
+        assert!(Stage::new(5).is_none());
+        assert_eq!(EntryId::for_stage(Stage::new(3).unwrap()).as_str(), "stage-3");
+    }
+}

@@ -1,0 +1,437 @@
+//! From a member's own words to one answer: a knowledge entry, the help reply, or a safety
+//! reply — or, below a confidence threshold, no match, so the bot offers the closest topics
+//! instead of guessing.
+//!
+//! The order of checks is the order of what matters: safety first, then an explicit cancer
+//! stage, then the vocabulary of the knowledge base (titles, aliases, keywords) with typo
+//! tolerance, then "what can you do" questions. Everything is deterministic and in memory.
+
+mod safety;
+mod stage;
+pub(crate) mod text;
+mod typo;
+mod words;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::knowledge::{EntryId, Kind, KnowledgeBase};
+use safety::Safety;
+use stage::StageMention;
+use typo::Corrector;
+
+/// A score at or above this is an answer; below it the bot asks instead of guessing. One
+/// alias ("chemo"), or a keyword plus a clear sarcoma context, reaches it.
+const THRESHOLD: f32 = 0.75;
+/// One full alias or title.
+const STRONG: f32 = 1.0;
+/// One keyword: a hint, not an answer on its own.
+const WEAK: f32 = 0.4;
+/// Keywords add up, but never to more than an alias and a half.
+const WEAK_CAP: f32 = 0.9;
+/// Each extra word of a matched phrase makes it more specific.
+const PER_EXTRA_WORD: f32 = 0.2;
+/// "sarcoma", "cancer", "tumour" in the message: a hint is then probably meant medically.
+const CONTEXT: f32 = 0.35;
+/// "stage 4" named outright outweighs any topic word in the same message.
+const NAMED_STAGE: f32 = 3.0;
+/// "spread to the lungs" points to a stage less surely than a number.
+const SPREAD_STAGE: f32 = 1.2;
+/// "what does X mean" asks for the glossary entry, not the topic around it.
+const DEFINITION: f32 = 0.5;
+/// Otherwise a topic is the more useful answer than its glossary term on a tie.
+const TERM_PENALTY: f32 = 0.1;
+/// Of two named treatments, the one named first is usually the subject ("rads before the
+/// op?"); it gets up to this much more.
+const FIRST_MENTION: f32 = 0.15;
+/// A message about laptops, courts or exams that borrows a medical word ("my laptop needs
+/// surgery") keeps this share of its score.
+const OTHER_DOMAIN_FACTOR: f32 = 0.3;
+/// How many runners-up a match reports ("did you mean").
+const ALTERNATIVES: usize = 3;
+/// A runner-up below this is noise, not a suggestion.
+const ALTERNATIVE_FLOOR: f32 = 0.3;
+
+/// Words that mark a message as being about cancer at all.
+const CONTEXT_WORDS: &[&str] = &[
+    "sarcoma", "cancer", "tumor", "tumour", "oncologist", "onc", "oncology", "diagnosed", "diagnosis",
+    "malignant", "lump", "mass", "liposarcoma", "leiomyosarcoma", "rhabdomyosarcoma", "sts",
+];
+
+/// Words of everyday life outside medicine; with no cancer word beside them, a medical word
+/// in the same message is probably meant in another sense ("profit margins", "court trial").
+const OTHER_DOMAINS: &[&str] = &[
+    "laptop", "computer", "phone", "screen", "software", "car", "engine", "microwave", "oven", "court",
+    "jury", "judge", "lawyer", "profit", "profits", "business", "company", "stock", "stocks", "shares",
+    "exam", "exams", "school", "maths", "math", "homework", "teacher", "football", "soccer", "game",
+    "movie", "film", "recipe", "garden", "quarter", "sales", "essay", "university", "college", "tv",
+    "ads", "advert", "adverts", "instagram", "facebook", "tiktok", "twitter", "youtube", "app",
+    "website", "marketing", "cold", "flu", "covid", "hangover", "sunburn", "dog", "cat", "vet",
+];
+
+/// "before the op", "after surgery": a treatment named only as a point in time is not the
+/// subject of the question.
+const TIME_ANCHORS: &[&str] = &["before", "after", "following", "post", "pre", "until", "since", "during"];
+
+/// Thanks and sign-offs: a message made of these needs no answer from the knowledge base.
+const THANKS: &[&str] = &["thanks", "thank", "thx", "ty", "cheers", "appreciated", "appreciate"];
+
+/// Words a matcher-level rule looks for, so typos in them are corrected too.
+const RULE_WORDS: &[&str] = &[
+    "stage", "stages", "spread", "spreading", "lungs", "liver", "lymph", "nodes", "metastatic", "suicide",
+    "suicidal", "breathe", "breathing", "unconscious", "unresponsive", "bleeding", "fever",
+    "temperature", "chemotherapy", "help", "commands", "topics",
+];
+
+/// What the bot answers with.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Intent {
+    Entry(EntryId),
+    Help,
+    Crisis,
+    Emergency,
+}
+
+impl Intent {
+    /// The id used in `match` output and evaluation files.
+    pub fn id(&self) -> &str {
+        match self {
+            Intent::Entry(id) => id.as_str(),
+            Intent::Help => "help",
+            Intent::Crisis => "crisis",
+            Intent::Emergency => "emergency",
+        }
+    }
+}
+
+impl Serialize for Intent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// The outcome of matching one message.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Match {
+    /// `None` when no answer is confident enough: the bot falls back to help.
+    #[serde(rename = "id")]
+    pub intent: Option<Intent>,
+    pub score: f32,
+    /// The closest other entries, best first.
+    pub alternatives: Vec<EntryId>,
+}
+
+type Sym = u32;
+
+struct Phrase {
+    entry: usize,
+    /// Distinct symbols of the phrase's words, sorted.
+    syms: Vec<Sym>,
+    weight: f32,
+    /// A title or alias names the entry; a keyword only hints at it.
+    strong: bool,
+}
+
+/// An index over one knowledge base. Build it once per knowledge version; matching borrows
+/// it immutably, so one index serves any number of concurrent questions.
+pub struct Matcher {
+    ids: Vec<EntryId>,
+    kinds: Vec<Kind>,
+    symbols: HashMap<String, Sym>,
+    /// The stem behind each symbol.
+    names: Vec<String>,
+    phrases: Vec<Phrase>,
+    /// For each symbol, the phrases that contain it.
+    phrases_with: Vec<Vec<usize>>,
+    corrector: Corrector,
+    /// Words that are never corrected: the vocabulary, stopwords and everyday words.
+    known: HashSet<String>,
+}
+
+impl Matcher {
+    pub fn new(kb: &KnowledgeBase) -> Matcher {
+        let mut m = Matcher {
+            ids: Vec::new(),
+            kinds: Vec::new(),
+            symbols: HashMap::new(),
+            names: Vec::new(),
+            phrases: Vec::new(),
+            phrases_with: Vec::new(),
+            corrector: Corrector::new([]),
+            known: HashSet::new(),
+        };
+        let mut surface: Vec<String> = RULE_WORDS.iter().chain(CONTEXT_WORDS).map(|w| (*w).to_owned()).collect();
+        let mut raw: Vec<(usize, Vec<String>, f32)> = Vec::new();
+        for (i, entry) in kb.entries().iter().enumerate() {
+            m.ids.push(entry.id.clone());
+            m.kinds.push(entry.kind);
+            let strong = std::iter::once(&entry.title).chain(&entry.aliases);
+            for (phrase, base) in strong.map(|p| (p, STRONG)).chain(entry.keywords.iter().map(|p| (p, WEAK))) {
+                let all = text::words(phrase);
+                let content: Vec<String> = all.iter().filter(|w| !is_stopword(w)).cloned().collect();
+                // "say no" is all stopwords, and still a phrase worth matching.
+                let words = if content.is_empty() { all } else { content };
+                if words.is_empty() {
+                    continue;
+                }
+                surface.extend(words.iter().cloned());
+                let stems: Vec<String> = words.iter().map(|w| text::stem(w).into_owned()).collect();
+                raw.push((i, stems, base));
+            }
+        }
+        let mut seen = HashSet::new();
+        for (entry, stems, base) in raw {
+            if !seen.insert((entry, stems.clone())) {
+                continue;
+            }
+            let strong = base == STRONG;
+            let weight = base + PER_EXTRA_WORD * (stems.len() - 1) as f32;
+            let mut syms: Vec<Sym> = stems.iter().map(|s| m.intern(s)).collect();
+            syms.sort_unstable();
+            syms.dedup();
+            let index = m.phrases.len();
+            for &s in &syms {
+                m.phrases_with[s as usize].push(index);
+            }
+            m.phrases.push(Phrase { entry, syms, weight, strong });
+        }
+        m.known = surface
+            .iter()
+            .map(String::as_str)
+            .chain(words::STOPWORDS.iter().copied())
+            .chain(words::EVERYDAY.iter().copied())
+            .map(str::to_owned)
+            .collect();
+        m.corrector = Corrector::new(surface.iter().map(String::as_str));
+        m
+    }
+
+    fn intern(&mut self, stem: &str) -> Sym {
+        if let Some(&s) = self.symbols.get(stem) {
+            return s;
+        }
+        let s = self.symbols.len() as Sym;
+        self.symbols.insert(stem.to_owned(), s);
+        self.names.push(stem.to_owned());
+        self.phrases_with.push(Vec::new());
+        s
+    }
+
+    /// Matches one message. Never fails: an empty message asks for help, and anything past
+    /// Discord's 2000-character limit is not read.
+    pub fn find(&self, question: &str) -> Match {
+        let words: Vec<String> = text::words(question).into_iter().map(|w| self.corrected(w)).collect();
+        if words.is_empty() {
+            // Nothing at all asks for help; punctuation or emoji alone is not a question.
+            let intent = question.trim().is_empty().then_some(Intent::Help);
+            return Match { score: if intent.is_some() { 1.0 } else { 0.0 }, intent, alternatives: Vec::new() };
+        }
+        if let Some(s) = safety::detect(&words) {
+            let intent = match s {
+                Safety::Crisis => Intent::Crisis,
+                Safety::Emergency => Intent::Emergency,
+            };
+            return Match { intent: Some(intent), score: 1.0, alternatives: Vec::new() };
+        }
+        if is_only_thanks(&words) {
+            return Match { intent: None, score: 0.0, alternatives: Vec::new() };
+        }
+        let scores = self.score(&words);
+        let mut ranked: Vec<(usize, f32)> = scores.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let best = ranked.first().copied();
+        let confident = best.filter(|(_, s)| *s >= THRESHOLD);
+        let intent = match confident {
+            Some((i, _)) => Some(Intent::Entry(self.ids[i].clone())),
+            None if asks_about_the_bot(&words) => Some(Intent::Help),
+            None => None,
+        };
+        let skip = usize::from(confident.is_some());
+        let alternatives = ranked
+            .iter()
+            .skip(skip)
+            .filter(|(_, s)| *s >= ALTERNATIVE_FLOOR)
+            .take(ALTERNATIVES)
+            .map(|(i, _)| self.ids[*i].clone())
+            .collect();
+        let score = match (&intent, best) {
+            (Some(Intent::Help), _) => 1.0,
+            (_, Some((_, s))) => (s * 100.0).round() / 100.0,
+            (_, None) => 0.0,
+        };
+        Match { intent, score, alternatives }
+    }
+
+    /// A word the index does not know is replaced by the closest one it does, within the typo
+    /// budget for its length; everyday words and numbers are left alone.
+    fn corrected(&self, word: String) -> String {
+        if word.len() < 5
+            || word.bytes().any(|b| b.is_ascii_digit())
+            || self.known.contains(&word)
+            || self.symbols.contains_key(text::stem(&word).as_ref())
+        {
+            return word;
+        }
+        match self.corrector.correct(&word) {
+            Some(fixed) => fixed.to_owned(),
+            None => word,
+        }
+    }
+
+    fn score(&self, words: &[String]) -> Vec<f32> {
+        let n = self.ids.len();
+        let mut strong = vec![0.0f32; n];
+        let mut weak = vec![0.0f32; n];
+        let mut first = vec![f32::MAX; n];
+        // Each symbol's first position, and whether every use of it is a time anchor.
+        let mut seen: HashMap<Sym, (usize, bool)> = HashMap::new();
+        for (pos, w) in words.iter().enumerate() {
+            if let Some(&s) = self.symbols.get(text::stem(w).as_ref()) {
+                let anchored = is_anchored(words, pos);
+                seen.entry(s).and_modify(|e| e.1 &= anchored).or_insert((pos, anchored));
+            }
+        }
+        let positions: Vec<(Sym, usize)> = words
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, w)| self.symbols.get(text::stem(w).as_ref()).map(|&s| (s, pos)))
+            .collect();
+        let mut query: Vec<Sym> = seen.keys().copied().collect();
+        query.sort_unstable();
+        let mut hits: HashMap<usize, usize> = HashMap::new();
+        for &s in &query {
+            for &p in &self.phrases_with[s as usize] {
+                *hits.entry(p).or_default() += 1;
+            }
+        }
+        for (p, count) in hits {
+            let phrase = &self.phrases[p];
+            let len = phrase.syms.len();
+            let complete = count == len || (len >= 2 && count == len - 1 && self.completes(phrase, &query, words));
+            if !complete || !close_together(&phrase.syms, &positions) {
+                continue;
+            }
+            let found = phrase.syms.iter().filter_map(|s| seen.get(s));
+            let anchored = found.clone().all(|(_, a)| *a);
+            let at = found.map(|(p, _)| *p).min().unwrap_or(0) as f32;
+            if phrase.strong && !anchored {
+                strong[phrase.entry] = strong[phrase.entry].max(phrase.weight);
+                first[phrase.entry] = first[phrase.entry].min(at);
+            } else {
+                weak[phrase.entry] += phrase.weight.min(WEAK + PER_EXTRA_WORD);
+                // A hint counts half as much as a name for being mentioned first.
+                first[phrase.entry] = first[phrase.entry].min(at + words.len() as f32 / 2.0);
+            }
+        }
+        let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()));
+        let context = has(CONTEXT_WORDS);
+        let other_domain = !context && has(OTHER_DOMAINS);
+        let definition = asks_for_definition(words);
+        let mut scores: Vec<f32> = (0..n)
+            .map(|i| {
+                let mut s = strong[i] + weak[i].min(WEAK_CAP);
+                if s > 0.0 {
+                    if context {
+                        s += CONTEXT;
+                    }
+                    if first[i] != f32::MAX {
+                        s += FIRST_MENTION * (1.0 - first[i] / words.len() as f32).max(0.0);
+                    }
+                    if self.kinds[i] == Kind::Term {
+                        s += if definition { DEFINITION } else { -TERM_PENALTY };
+                    }
+                    if other_domain {
+                        s *= OTHER_DOMAIN_FACTOR;
+                    }
+                }
+                s
+            })
+            .collect();
+        if let Some(mention) = stage::find(words) {
+            let id = EntryId::for_stage(mention.stage());
+            if let Some(i) = self.ids.iter().position(|x| *x == id) {
+                scores[i] += match mention {
+                    StageMention::Named(_) => NAMED_STAGE,
+                    StageMention::Spread(_) => SPREAD_STAGE,
+                };
+            }
+        }
+        scores
+    }
+
+    /// A phrase missing one word still matches when the message holds that word with a slip
+    /// that made another real word ("clinical trails"): the rest of the phrase vouches for it.
+    fn completes(&self, phrase: &Phrase, query: &[Sym], words: &[String]) -> bool {
+        let Some(missing) = phrase.syms.iter().find(|s| query.binary_search(s).is_err()) else {
+            return true;
+        };
+        let target = &self.names[*missing as usize];
+        target.len() >= 4
+            && words
+                .iter()
+                .any(|w| typo::distance(text::stem(w).as_bytes(), target.as_bytes(), 1).is_some())
+    }
+}
+
+fn is_stopword(w: &str) -> bool {
+    words::STOPWORDS.contains(&w)
+}
+
+/// A phrase's words must stand near each other: "type of sarcoma ... the treatment" is not
+/// "types of treatment". Words of a phrase may sit at most two apart on average.
+fn close_together(syms: &[Sym], positions: &[(Sym, usize)]) -> bool {
+    if syms.len() < 2 {
+        return true;
+    }
+    let spots: Vec<usize> = positions.iter().filter(|(s, _)| syms.contains(s)).map(|(_, p)| *p).collect();
+    let (Some(lo), Some(hi)) = (spots.iter().min(), spots.iter().max()) else {
+        return true;
+    };
+    hi - lo <= 3 * syms.len()
+}
+
+/// Whether the word at `pos` only dates something ("after the operation"), looking past
+/// a determiner or two.
+fn is_anchored(words: &[String], pos: usize) -> bool {
+    words[..pos]
+        .iter()
+        .rev()
+        .take(3)
+        .take_while(|w| TIME_ANCHORS.contains(&w.as_str()) || matches!(w.as_str(), "the" | "an" | "a" | "my" | "his" | "her" | "their" | "your" | "of"))
+        .any(|w| TIME_ANCHORS.contains(&w.as_str()))
+}
+
+fn is_only_thanks(words: &[String]) -> bool {
+    words.iter().any(|w| THANKS.contains(&w.as_str()))
+        && !words.iter().any(|w| matches!(w.as_str(), "what" | "how" | "why" | "when" | "which" | "who" | "can" | "could" | "should" | "does" | "is" | "are" | "tell" | "explain"))
+}
+
+fn asks_for_definition(words: &[String]) -> bool {
+    let text = format!(" {} ", words.join(" "));
+    [
+        " what is ", " what are ", " mean ", " means ", " meaning ", " define ", " definition ", " stand for ",
+        " explain ", " called ", " call ", " term for ", " word for ", " name for ",
+    ]
+        .iter()
+        .any(|p| text.contains(p))
+}
+
+/// "What can you do?", "help", "who are you": questions about the bot itself.
+fn asks_about_the_bot(words: &[String]) -> bool {
+    const ABOUT_BOT: &[&str] = &["help", "command", "commands", "menu", "topics", "topic", "info", "start", "bot", "me", "please", "pls"];
+    const BOT: &[&str] = &["you", "u", "bot", "yourself"];
+    const ASKING: &[&str] = &["ask", "talk", "use", "help", "cover", "answer", "show"];
+    const LISTS: &[&str] = &["menu", "commands", "command", "topics"];
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let only_help = words.iter().all(|w| ABOUT_BOT.contains(&w.as_str()) || words::STOPWORDS.contains(&w.as_str()));
+    if (only_help && has(&["help"])) || has(LISTS) || (has(BOT) && has(ASKING)) {
+        return true;
+    }
+    let text = format!(" {} ", words.join(" "));
+    [
+        " who are you ", " what are you ", " what can you do ", " what do you do ", " what do you know ",
+        " how does this work ", " how do you work ", " how to use ", " can this bot ", " can the bot ",
+        " does this bot ", " does the bot ", " is this bot ",
+    ].iter().any(|p| text.contains(p))
+}

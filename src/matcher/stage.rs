@@ -1,0 +1,205 @@
+//! Finding a cancer stage in a message: "stage 4", "stage IV", "stage four", "4th stage",
+//! "stage 3b", "stage4", and spread described in words ("spread to the lungs").
+//! "Stage" in other senses (a play, grief, a tour) is not a cancer stage.
+
+use crate::knowledge::Stage;
+
+/// How a stage was named; an explicit number outweighs an inference from spread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StageMention {
+    Named(Stage),
+    Spread(Stage),
+}
+
+impl StageMention {
+    pub(crate) fn stage(self) -> Stage {
+        match self {
+            StageMention::Named(s) | StageMention::Spread(s) => s,
+        }
+    }
+}
+
+/// Words after "stage i" that show the "i" is the pronoun ("what stage i am in").
+const PRONOUN_FOLLOWERS: &[&str] = &[
+    "am", "was", "have", "had", "think", "know", "feel", "do", "did", "can", "need", "will", "would",
+    "should", "could", "got", "just", "really", "guess", "mean", "want", "read", "heard", "should",
+];
+
+/// Words that put "stage" in theatre, sport, grief or projects rather than oncology.
+const OTHER_SENSES: &[&str] = &[
+    "grief", "grieving", "play", "fright", "theatre", "theater", "concert", "band", "singer", "actor",
+    "actress", "show", "performance", "musical", "comedy", "race", "tour", "rocket", "game", "level",
+    "boss", "mission", "project", "career", "relationship", "presentation", "dance", "podcast", "drama",
+    "coup", "protest", "pregnancy", "labor", "labour", "sleep", "puberty", "development", "startup",
+    "renovation", "construction", "audition", "festival", "quarter", "playoff", "playoffs", "tournament",
+];
+
+/// Words that make even an odd phrasing about cancer.
+const DOMAIN: &[&str] = &[
+    "sarcoma", "cancer", "tumor", "tumour", "oncologist", "onc", "diagnosed", "diagnosis", "chemo",
+    "radiation", "surgery", "treatment", "metastatic", "biopsy", "scan", "prognosis",
+];
+
+const SPREAD_WORDS: &[&str] = &[
+    "spread", "spreading", "spreads", "metastasized", "metastasised", "metastasizing", "travelled",
+    "traveled", "moved",
+];
+const METASTASIS_WORDS: &[&str] = &["mets", "met", "metastases", "metastasis", "metastatic", "secondaries"];
+const DISTANT_SITES: &[&str] = &[
+    "lung", "lungs", "liver", "bone", "bones", "brain", "body", "organ", "organs", "elsewhere",
+    "everywhere", "abdomen", "spine", "chest", "distant",
+];
+const NODE_SITES: &[&str] = &["lymph", "node", "nodes", "glands", "gland"];
+
+fn number_word(w: &str) -> Option<u8> {
+    match w {
+        "1" | "one" | "i" | "ia" | "ib" => Some(1),
+        "2" | "two" | "ii" | "iia" | "iib" | "iic" => Some(2),
+        "3" | "three" | "iii" | "iiia" | "iiib" | "iiic" => Some(3),
+        "4" | "four" | "iv" | "iva" | "ivb" => Some(4),
+        _ => w.parse::<u8>().ok().map(|_| 0),
+    }
+}
+
+fn ordinal_word(w: &str) -> Option<u8> {
+    match w {
+        "first" => Some(1),
+        "second" => Some(2),
+        "third" => Some(3),
+        "fourth" | "forth" => Some(4),
+        _ => None,
+    }
+}
+
+fn is_stage_word(w: &str) -> bool {
+    matches!(w, "stage" | "stages" | "stg" | "staged")
+}
+
+/// The stage a message names, if it names one in the cancer sense.
+pub(crate) fn find(words: &[String]) -> Option<StageMention> {
+    let other_sense = words.iter().any(|w| OTHER_SENSES.contains(&w.as_str()))
+        && !words.iter().any(|w| DOMAIN.contains(&w.as_str()));
+    if other_sense {
+        return None;
+    }
+    let at = |i: usize| words.get(i).map(String::as_str);
+    for i in 0..words.len() {
+        if !is_stage_word(&words[i]) {
+            continue;
+        }
+        // "stage 4", "stage iv", "stage four", "stage #4"
+        let mut j = i + 1;
+        if at(j).is_some_and(|w| matches!(w, "is" | "was" | "number" | "no")) {
+            j += 1;
+        }
+        if let Some(n) = at(j).and_then(number_word) {
+            let pronoun = at(j) == Some("i") && at(j + 1).is_some_and(|w| PRONOUN_FOLLOWERS.contains(&w));
+            if !pronoun {
+                if let Some(stage) = Stage::new(n) {
+                    return Some(StageMention::Named(stage));
+                }
+            }
+        }
+        // "4th stage", "fourth stage", "second stage"
+        if i >= 1 {
+            let before = &words[i - 1];
+            let ordinal = ordinal_word(before).or_else(|| {
+                let suffix = matches!(before.as_str(), "st" | "nd" | "rd" | "th");
+                (suffix && i >= 2).then(|| words[i - 2].parse::<u8>().ok()).flatten()
+            });
+            if let Some(stage) = ordinal.and_then(Stage::new) {
+                return Some(StageMention::Named(stage));
+            }
+        }
+    }
+    spread(words)
+}
+
+/// "spread to the lungs", "mets in his liver", "lung metastases": a spread word with a site
+/// after it, or a metastasis word with a site on either side.
+fn spread(words: &[String]) -> Option<StageMention> {
+    for (i, w) in words.iter().enumerate() {
+        let metastasis = METASTASIS_WORDS.contains(&w.as_str());
+        if !metastasis && !SPREAD_WORDS.contains(&w.as_str()) {
+            continue;
+        }
+        let from = if metastasis { i.saturating_sub(3) } else { i + 1 };
+        let window = &words[from..words.len().min(i + 9)];
+        if window.iter().any(|w| DISTANT_SITES.contains(&w.as_str())) {
+            return Stage::new(4).map(StageMention::Spread);
+        }
+        if window.iter().any(|w| NODE_SITES.contains(&w.as_str())) {
+            return Stage::new(3).map(StageMention::Spread);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::text::words;
+
+    fn stage_of(s: &str) -> Option<u8> {
+        find(&words(s)).map(|m| m.stage().number())
+    }
+
+    #[test]
+    fn numbers_numerals_and_words_after_stage() {
+        for (q, n) in [
+            ("stage 4", 4),
+            ("stage IV", 4),
+            ("stage four", 4),
+            ("stage4", 4),
+            ("Stage 3b", 3),
+            ("stage IIIB sarcoma", 3),
+            ("stage ii", 2),
+            ("stage i", 1),
+            ("stage 1a", 1),
+            ("my mom was just told stage 2, what now?", 2),
+            ("stage #3", 3),
+            ("she is stage iv", 4),
+        ] {
+            assert_eq!(stage_of(q), Some(n), "{q}");
+        }
+    }
+
+    #[test]
+    fn ordinals_before_stage() {
+        assert_eq!(stage_of("4th stage"), Some(4));
+        assert_eq!(stage_of("second stage"), Some(2));
+        assert_eq!(stage_of("the third stage of sarcoma"), Some(3));
+        assert_eq!(stage_of("1st stage"), Some(1));
+    }
+
+    #[test]
+    fn spread_in_words() {
+        assert_eq!(stage_of("sarcoma spread to the lungs"), Some(4));
+        assert_eq!(stage_of("it has spread to his liver"), Some(4));
+        assert_eq!(stage_of("spread into the lymph nodes"), Some(3));
+        assert_eq!(stage_of("how to spread butter"), None);
+        assert_eq!(stage_of("mets in lungs"), Some(4));
+        assert_eq!(stage_of("lung metastases"), Some(4));
+    }
+
+    #[test]
+    fn other_senses_of_stage_are_not_stages() {
+        for q in [
+            "what stage of grief am I in",
+            "how do I stage a play",
+            "what is the stage name of that singer",
+            "stage 2 of the tour de france",
+            "stage fright",
+            "what stage i am in",
+            "stage 5",
+            "stage 0",
+        ] {
+            assert_eq!(stage_of(q), None, "{q}");
+        }
+    }
+
+    #[test]
+    fn domain_words_override_other_senses() {
+        assert_eq!(stage_of("my sarcoma is stage 3, how do I tell my band"), Some(3));
+    }
+}

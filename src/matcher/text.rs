@@ -1,0 +1,198 @@
+//! Turning a member's message into comparable words: case, Unicode compatibility forms,
+//! accents and zero-width marks, apostrophes and contractions, punctuation, and digits
+//! glued to letters ("stage4", "4th", "39c").
+
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Discord's own limit for a message from a member without Nitro; anything past it is not
+/// read, which also bounds the matcher's work for any input.
+pub(crate) const MAX_QUESTION_CHARS: usize = 2000;
+
+/// Lowercased, accent-free words of a message, with contractions written out
+/// ("can't" → "can not", "i'm" → "i am", "mom's" → "mom").
+pub(crate) fn words(input: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut prev_digit = false;
+    let flush = |word: &mut String, out: &mut Vec<String>| {
+        if !word.is_empty() {
+            expand(word.trim_matches('\''), out);
+            word.clear();
+        }
+    };
+    let chars = input
+        .chars()
+        .take(MAX_QUESTION_CHARS)
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c) && !is_invisible(*c));
+    for c in chars {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
+            _ => c,
+        };
+        if c.is_alphanumeric() {
+            let digit = c.is_numeric();
+            if !word.is_empty() && digit != prev_digit && !word.ends_with('\'') {
+                flush(&mut word, &mut out);
+            }
+            word.extend(c.to_lowercase());
+            prev_digit = digit;
+        } else if c == '\'' && !word.is_empty() {
+            word.push('\'');
+        } else {
+            flush(&mut word, &mut out);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Zero-width and direction marks change nothing a reader sees, so they must change
+/// nothing the matcher sees.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+fn expand(word: &str, out: &mut Vec<String>) {
+    if word.is_empty() {
+        return;
+    }
+    if let Some((stem, tail)) = word.split_once('\'') {
+        let tail = tail.replace('\'', "");
+        match (stem, tail.as_str()) {
+            ("can", "t") => out.extend(["can", "not"].map(String::from)),
+            ("won", "t") => out.extend(["will", "not"].map(String::from)),
+            ("shan", "t") => out.extend(["shall", "not"].map(String::from)),
+            (s, "t") if s.ends_with('n') => {
+                out.push(s[..s.len() - 1].to_owned());
+                out.push("not".into());
+            }
+            (s, "m") => out.extend([s, "am"].map(String::from)),
+            (s, "re") => out.extend([s, "are"].map(String::from)),
+            (s, "ve") => out.extend([s, "have"].map(String::from)),
+            (s, "ll") => out.extend([s, "will"].map(String::from)),
+            (s, "d") => out.extend([s, "would"].map(String::from)),
+            (s, _) => out.push(s.to_owned()),
+        }
+        return;
+    }
+    let spelled_out: &[&str] = match word {
+        "cant" => &["can", "not"],
+        "cannot" => &["can", "not"],
+        "dont" => &["do", "not"],
+        "doesnt" => &["does", "not"],
+        "didnt" => &["did", "not"],
+        "isnt" => &["is", "not"],
+        "arent" => &["are", "not"],
+        "wasnt" => &["was", "not"],
+        "wont" => &["will", "not"],
+        "wouldnt" => &["would", "not"],
+        "couldnt" => &["could", "not"],
+        "shouldnt" => &["should", "not"],
+        "havent" => &["have", "not"],
+        "hasnt" => &["has", "not"],
+        "im" => &["i", "am"],
+        "ive" => &["i", "have"],
+        "id" => &["i", "would"],
+        "youre" => &["you", "are"],
+        "theyre" => &["they", "are"],
+        "whats" => &["what", "is"],
+        "thats" => &["that", "is"],
+        "wanna" => &["want", "to"],
+        "gonna" => &["going", "to"],
+        _ => &[],
+    };
+    if spelled_out.is_empty() {
+        out.push(word.to_owned());
+    } else {
+        out.extend(spelled_out.iter().map(|s| (*s).to_owned()));
+    }
+}
+
+/// Folds plurals and the commonest verb endings, so "nodes" meets "node", "therapies" meets
+/// "therapy" and "treated" meets "treat". Deliberately shallow: a deeper stemmer merges
+/// words that mean different things here.
+pub(crate) fn stem(word: &str) -> Cow<'_, str> {
+    let n = word.len();
+    let plural = if n > 4 && word.ends_with("ies") {
+        return Cow::Owned(format!("{}y", &word[..n - 3]));
+    } else if n > 3 && word.ends_with('s') && !["ss", "us", "is"].iter().any(|e| word.ends_with(e)) {
+        &word[..n - 1]
+    } else {
+        word
+    };
+    let verb = ["ing", "ed"]
+        .iter()
+        .find_map(|e| plural.strip_suffix(e).filter(|rest| rest.len() >= 4))
+        .unwrap_or(plural);
+    let base = match verb.strip_suffix('e') {
+        Some(rest) if rest.len() >= 4 => rest,
+        _ => verb,
+    };
+    Cow::Borrowed(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Vec<String> {
+        words(s)
+    }
+
+    #[test]
+    fn case_punctuation_and_accents_fold() {
+        assert_eq!(w("What is CHEMO?!"), ["what", "is", "chemo"]);
+        assert_eq!(w("Chimiothérapie, naïve"), ["chimiotherapie", "naive"]);
+        assert_eq!(w("ｓｔａｇｅ　４"), ["stage", "4"]);
+    }
+
+    #[test]
+    fn contractions_are_written_out() {
+        assert_eq!(w("I can't breathe"), ["i", "can", "not", "breathe"]);
+        assert_eq!(w("I’m scared"), ["i", "am", "scared"]);
+        assert_eq!(w("my mom's scan"), ["my", "mom", "scan"]);
+        assert_eq!(w("dont know"), ["do", "not", "know"]);
+        assert_eq!(w("i've been thinking"), ["i", "have", "been", "thinking"]);
+    }
+
+    #[test]
+    fn digits_split_from_letters() {
+        assert_eq!(w("stage4"), ["stage", "4"]);
+        assert_eq!(w("4th stage"), ["4", "th", "stage"]);
+        assert_eq!(w("stage 3b"), ["stage", "3", "b"]);
+        assert_eq!(w("fever of 38.5C"), ["fever", "of", "38", "5", "c"]);
+    }
+
+    #[test]
+    fn invisible_and_decorative_characters_vanish() {
+        assert_eq!(w("che\u{200B}mo"), ["chemo"]);
+        assert_eq!(w("\u{202E}stage 2\u{202C}"), ["stage", "2"]);
+        assert_eq!(w("c\u{0336}h\u{0301}e\u{0352}mo"), ["chemo"]);
+        assert_eq!(w("🙏 chemo?? 💜"), ["chemo"]);
+        assert!(w("   \t\n").is_empty());
+    }
+
+    #[test]
+    fn only_the_first_2000_characters_are_read() {
+        let long = "chemo ".repeat(1000);
+        assert_eq!(w(&long).len(), MAX_QUESTION_CHARS / 6 + 1);
+    }
+
+    #[test]
+    fn plurals_fold_but_not_latin_endings() {
+        assert_eq!(stem("nodes"), "node");
+        assert_eq!(stem("therapies"), "therapy");
+        assert_eq!(stem("metastasis"), "metastasis");
+        assert_eq!(stem("mets"), "met");
+        assert_eq!(stem("class"), "class");
+        assert_eq!(stem("treated"), stem("treat"));
+        assert_eq!(stem("removing"), stem("remove"));
+        assert_eq!(stem("targeted"), stem("target"));
+        assert_eq!(stem("spread"), "spread");
+        assert_eq!(stem("bring"), "bring");
+    }
+}

@@ -1,0 +1,130 @@
+//! Typo tolerance for single words: a member who writes "chemoterapy" or "raditation" means
+//! a word the knowledge base knows. Only unknown words are corrected, and only into the
+//! knowledge base's own vocabulary, so everyday words are never turned into medical ones.
+
+use std::collections::HashMap;
+
+/// The edit budget grows with word length: one slip in a 5-letter word is as likely as two
+/// in a 9-letter one, and short words have too many neighbours to guess safely.
+pub(crate) fn max_edits(len: usize) -> usize {
+    match len {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), giving up
+/// early once the distance must exceed `limit`.
+pub(crate) fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut rows = vec![0usize; width * 3];
+    let (mut prev2, mut prev, mut cur) = (0, width, 2 * width);
+    for j in 0..width {
+        rows[prev + j] = j;
+    }
+    for i in 1..=a.len() {
+        rows[cur] = i;
+        let mut row_min = i;
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[prev + j] + 1).min(rows[cur + j - 1] + 1).min(rows[prev + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[prev2 + j - 2] + 1);
+            }
+            rows[cur + j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > limit {
+            return None;
+        }
+        (prev2, prev, cur) = (prev, cur, prev2);
+    }
+    let d = rows[prev + b.len()];
+    (d <= limit).then_some(d)
+}
+
+/// Candidate words bucketed by length, so a lookup only compares words that could be close.
+pub(crate) struct Corrector {
+    by_len: HashMap<usize, Vec<String>>,
+}
+
+impl Corrector {
+    pub(crate) fn new<'a>(vocabulary: impl IntoIterator<Item = &'a str>) -> Corrector {
+        let mut by_len: HashMap<usize, Vec<String>> = HashMap::new();
+        for w in vocabulary {
+            if w.len() >= 4 && w.bytes().all(|b| b.is_ascii_lowercase()) {
+                by_len.entry(w.len()).or_default().push(w.to_owned());
+            }
+        }
+        for words in by_len.values_mut() {
+            words.sort();
+            words.dedup();
+        }
+        Corrector { by_len }
+    }
+
+    /// The closest vocabulary word within the edit budget for `word`'s length. Ties go to the
+    /// word sharing the longer prefix (people rarely mistype a first letter), then the
+    /// alphabetically first, so the answer never depends on hash order.
+    pub(crate) fn correct(&self, word: &str) -> Option<&str> {
+        self.correct_within(word, max_edits(word.len()))
+    }
+
+    pub(crate) fn correct_within(&self, word: &str, limit: usize) -> Option<&str> {
+        if limit == 0 || !word.is_ascii() {
+            return None;
+        }
+        let mut best: Option<(usize, usize, &str)> = None;
+        for len in word.len().saturating_sub(limit)..=word.len() + limit {
+            for candidate in self.by_len.get(&len).into_iter().flatten() {
+                let Some(d) = distance(word.as_bytes(), candidate.as_bytes(), limit) else {
+                    continue;
+                };
+                let prefix = word.bytes().zip(candidate.bytes()).take_while(|(a, b)| a == b).count();
+                let better = match best {
+                    None => true,
+                    Some((bd, bp, bw)) => (d, usize::MAX - prefix, candidate.as_str()) < (bd, usize::MAX - bp, bw),
+                };
+                if better {
+                    best = Some((d, prefix, candidate));
+                }
+            }
+        }
+        best.map(|(_, _, w)| w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(a: &str, b: &str) -> Option<usize> {
+        distance(a.as_bytes(), b.as_bytes(), 3)
+    }
+
+    #[test]
+    fn distance_counts_edits_and_transpositions() {
+        assert_eq!(d("chemo", "chemo"), Some(0));
+        assert_eq!(d("sugery", "surgery"), Some(1));
+        assert_eq!(d("raditation", "radiation"), Some(1));
+        assert_eq!(d("stgae", "stage"), Some(1));
+        assert_eq!(d("clinicle", "clinical"), Some(2));
+        assert_eq!(d("reoccurrence", "recurrence"), Some(2));
+        assert_eq!(d("abc", "xyzxyzxyz"), None);
+    }
+
+    #[test]
+    fn corrections_stay_within_the_budget() {
+        let c = Corrector::new(["surgery", "radiation", "chemotherapy", "stage", "targeted", "grade"]);
+        assert_eq!(c.correct("sugery"), Some("surgery"));
+        assert_eq!(c.correct("chemoterapy"), Some("chemotherapy"));
+        assert_eq!(c.correct("targetted"), Some("targeted"));
+        assert_eq!(c.correct("stgae"), Some("stage"));
+        assert_eq!(c.correct("stag"), None, "4-letter words are not guessed");
+        assert_eq!(c.correct("weather"), None);
+    }
+}

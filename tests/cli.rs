@@ -1,0 +1,228 @@
+//! The `sarcoma-bot` command as a user runs it: `ask`, `match` and `check`, on the shipped
+//! knowledge and on broken copies of it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"));
+    // Run outside the project so no config.toml is picked up by accident.
+    c.current_dir(std::env::temp_dir());
+    c
+}
+
+fn shipped() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run sarcoma-bot")
+}
+
+fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn sarcoma-bot");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A copy of the shipped knowledge in a fresh folder, to break on purpose.
+fn knowledge_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sarcoma-bot-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in std::fs::read_dir(shipped()).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn edit(dir: &Path, file: &str, change: impl FnOnce(String) -> String) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = change(text.clone());
+    assert_ne!(text, changed, "the edit to {file} changed nothing");
+    std::fs::write(path, changed).unwrap();
+}
+
+fn check(dir: &Path, extra: &[&str]) -> (bool, String) {
+    let mut args = vec!["check", dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    (o.status.success(), stdout(&o))
+}
+
+#[test]
+fn ask_prints_the_entry_with_source_date_and_disclaimer() {
+    let o = run(&["ask", "what is stage 4?"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("Stage 4") || text.contains("stage 4"), "{text}");
+    assert!(text.contains("Source"), "{text}");
+    assert!(text.contains("Reviewed 20"), "{text}");
+    assert!(text.contains("not medical advice"), "{text}");
+}
+
+#[test]
+fn ask_json_carries_the_id_and_the_reply() {
+    let o = run(&["ask", "--json", "chemoterapy"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["id"], "chemotherapy");
+    assert_eq!(v["reply"]["kind"], "entry");
+    assert_eq!(v["reply"]["entry"]["id"], "chemotherapy");
+    assert!(v["reply"]["entry"]["sources"].as_array().is_some_and(|s| !s.is_empty()));
+}
+
+#[test]
+fn ask_with_only_whitespace_gives_the_help_reply() {
+    let o = run(&["ask", "--json", "   "]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["id"], "help");
+    assert_eq!(v["reply"]["kind"], "help");
+}
+
+#[test]
+fn ask_with_a_crisis_message_gives_only_the_safety_reply() {
+    let o = run(&["ask", "i want to end my life"]);
+    let text = stdout(&o);
+    assert!(text.contains("988") && text.contains("116 123"), "{text}");
+    assert!(!text.to_lowercase().contains("chemotherapy"), "{text}");
+}
+
+#[test]
+fn ask_reads_only_the_first_2000_characters_and_says_so() {
+    let long = format!("radiation {}", "x ".repeat(3000));
+    let o = run(&["ask", "--json", &long]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["id"], "radiation");
+    assert!(v["note"].as_str().is_some_and(|n| n.contains("2000")));
+}
+
+#[test]
+fn match_writes_one_object_per_line_in_order_and_survives_bad_bytes() {
+    let input = b"stage iv\n\xff\xfe broken\nrads before the op?\nqwertyuiop\n\n";
+    let o = run_with_stdin(&["match"], input);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["query"], "stage iv");
+    assert_eq!(lines[0]["id"], "stage-4");
+    assert!(lines[0]["score"].is_number() && lines[0]["alternatives"].is_array());
+    assert!(lines[1]["id"].is_null());
+    assert!(lines[1]["error"].as_str().unwrap().contains("line 2"));
+    assert!(["radiation", "term-neoadjuvant"].contains(&lines[2]["id"].as_str().unwrap()));
+    assert!(lines[3]["id"].is_null());
+    assert_eq!(lines[4]["id"], "help");
+}
+
+#[test]
+fn check_passes_on_the_shipped_knowledge() {
+    let (ok, out) = check(&shipped(), &["--grades"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("0 error(s)"), "{out}");
+    assert!(out.contains("stage-4"), "{out}");
+}
+
+#[test]
+fn check_reports_a_syntax_error_with_file_and_line() {
+    let dir = knowledge_copy("syntax");
+    edit(&dir, "stages.toml", |t| format!("{t}\n[[entry]\nid = \"x\"\n"));
+    let text = std::fs::read_to_string(dir.join("stages.toml")).unwrap();
+    let line = text[..text.find("[[entry]\n").unwrap()].matches('\n').count() + 1;
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    assert!(out.contains(&format!("stages.toml:{line}:")), "want line {line}: {out}");
+}
+
+/// A whole entry appended to a file: enough fields to pass parsing.
+fn extra_entry(id: &str, related: &str) -> String {
+    format!(
+        "\n[[entry]]\nid = \"{id}\"\nkind = \"term\"\ntitle = \"T\"\nsummary = \"S.\"\nrelated = [\"{related}\"]\n\
+         reviewed = 2026-11-27\nnext_review = 2099-01-01\n[[entry.sections]]\nheading = \"H\"\ntext = \"Text.\"\n\
+         [[entry.sources]]\ntitle = \"NCI\"\nurl = \"https://www.cancer.gov\"\n"
+    )
+}
+
+#[test]
+fn check_reports_duplicate_ids_and_unknown_related_ids() {
+    let dir = knowledge_copy("dup");
+    edit(&dir, "glossary.toml", |t| t + &extra_entry("surgery", "no-such-entry"));
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    assert!(out.contains("duplicate id `surgery`") && out.contains("first defined at"), "{out}");
+    assert!(out.contains("unknown id `no-such-entry`"), "{out}");
+}
+
+#[test]
+fn check_reports_a_missing_required_id() {
+    let dir = knowledge_copy("missing");
+    edit(&dir, "glossary.toml", |t| t.replace("id = \"term-grade\"", "id = \"term-grading\""));
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    assert!(out.contains("required entry `term-grade` is missing"), "{out}");
+}
+
+#[test]
+fn check_reports_text_over_discords_limits_and_missing_sources() {
+    let dir = knowledge_copy("limits");
+    let long = "word ".repeat(250);
+    edit(&dir, "glossary.toml", |t| {
+        t + &extra_entry("term-long", "surgery").replace("text = \"Text.\"", &format!("text = \"{long}\""))
+            .replace("[[entry.sources]]\ntitle = \"NCI\"\nurl = \"https://www.cancer.gov\"\n", "")
+    });
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    assert!(out.contains("entry `term-long`: `sections[0].text` is 1250 characters; the limit is 1000"), "{out}");
+    assert!(out.contains("entry `term-long`: no `sources`"), "{out}");
+}
+
+#[test]
+fn check_warns_about_an_overdue_review_and_fails_it_when_strict() {
+    let dir = knowledge_copy("overdue");
+    edit(&dir, "glossary.toml", |t| t + &extra_entry("term-old", "surgery").replace("2099-01-01", "2027-01-01")
+        .replace("reviewed = 2026-11-27", "reviewed = 2020-01-01").replace("next_review = 2027-01-01", "next_review = 2021-01-01"));
+    let (ok, out) = check(&dir, &[]);
+    assert!(ok, "a warning alone does not fail: {out}");
+    assert!(out.contains("warning:") && out.contains("review overdue"), "{out}");
+    let (ok, _) = check(&dir, &["--strict"]);
+    assert!(!ok);
+}
+
+#[test]
+fn check_reports_unknown_keys_binary_files_and_empty_folders() {
+    let dir = knowledge_copy("keys");
+    edit(&dir, "stages.toml", |t| t.replacen("title =", "titel =", 1));
+    std::fs::write(dir.join("binary.toml"), [0u8, 159, 146, 150, 255]).unwrap();
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    assert!(out.contains("unknown field `titel`"), "{out}");
+    assert!(out.contains("binary.toml: the file is not UTF-8 text"), "{out}");
+
+    let empty = std::env::temp_dir().join(format!("sarcoma-bot-cli-{}-empty", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let (ok, out) = check(&empty, &[]);
+    assert!(!ok);
+    assert!(out.contains("no .toml knowledge files"), "{out}");
+}
+
+#[test]
+fn a_broken_knowledge_folder_stops_ask_with_a_clear_message() {
+    let dir = knowledge_copy("ask-broken");
+    std::fs::remove_file(dir.join("safety.toml")).unwrap();
+    let o = run(&["--knowledge", dir.to_str().unwrap(), "ask", "chemo"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("safety.toml") && err.contains("crisis and emergency"), "{err}");
+}

@@ -1,0 +1,81 @@
+//! Scores the matcher on the evaluation sets, with the same rules as
+//! `../shared/tools/score-intents`: an answer is right when its id is one of the line's
+//! acceptable ids, `none` standing for no confident match.
+
+use sarcoma_bot::answer::Answerer;
+use sarcoma_bot::knowledge::KnowledgeBase;
+
+struct Case {
+    question: String,
+    accept: Vec<String>,
+}
+
+fn load(name: &str) -> Vec<Case> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (q, ids) = l.split_once('\t').unwrap_or_else(|| panic!("{path}: no tab in {l:?}"));
+            Case { question: q.to_owned(), accept: ids.split(',').map(str::to_owned).collect() }
+        })
+        .collect()
+}
+
+fn is_safety(ids: &[String]) -> bool {
+    ids.iter().any(|i| i == "crisis" || i == "emergency")
+}
+
+struct Score {
+    right: usize,
+    total: usize,
+    missed_safety: Vec<String>,
+    false_alarms: Vec<String>,
+    misses: Vec<String>,
+}
+
+fn score(name: &str) -> Score {
+    let answerer = Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb);
+    let cases = load(name);
+    let mut s = Score { right: 0, total: cases.len(), missed_safety: vec![], false_alarms: vec![], misses: vec![] };
+    for c in &cases {
+        let m = answerer.matcher().find(&c.question);
+        let got = m.intent.as_ref().map_or("none", |i| i.id());
+        if c.accept.iter().any(|a| a == got) {
+            s.right += 1;
+        } else {
+            s.misses.push(format!("{:?}: want {} got {got} ({})", c.question, c.accept.join(","), m.score));
+            if is_safety(&c.accept) {
+                s.missed_safety.push(c.question.clone());
+            }
+        }
+        if !is_safety(&c.accept) && (got == "crisis" || got == "emergency") {
+            s.false_alarms.push(c.question.clone());
+        }
+    }
+    s
+}
+
+fn assert_scores(name: &str, minimum: f64) {
+    let s = score(name);
+    let accuracy = s.right as f64 / s.total as f64;
+    eprintln!("{name}: {}/{} = {accuracy:.3}", s.right, s.total);
+    for m in &s.misses {
+        eprintln!("  miss {m}");
+    }
+    assert!(s.missed_safety.is_empty(), "safety messages not routed: {:?}", s.missed_safety);
+    assert!(s.false_alarms.is_empty(), "false safety alarms: {:?}", s.false_alarms);
+    assert!(accuracy >= minimum, "{name}: accuracy {accuracy:.3} is below {minimum}");
+}
+
+#[test]
+fn dev_set_is_at_least_97_percent_right_with_every_safety_line_routed() {
+    assert_scores("dev.tsv", 0.97);
+}
+
+/// Written separately, in members' own style, by someone who had not seen the vocabulary.
+#[test]
+fn member_style_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("members.tsv", 0.95);
+}
