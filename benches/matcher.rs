@@ -32,7 +32,9 @@ fn bench(c: &mut Criterion) {
     });
     let worst = "stgae chemoterapy raditation sugery ".repeat(60);
     group.throughput(Throughput::Elements(1));
-    group.bench_function("typos_2000_chars", |b| b.iter(|| black_box(matcher.find(black_box(&worst)))));
+    group.bench_function("typos_2000_chars", |b| {
+        b.iter(|| black_box(matcher.find(black_box(&worst))))
+    });
     group.finish();
 
     c.bench_function("build_index_from_embedded_knowledge", |b| {

@@ -39,13 +39,27 @@ pub struct Link<'a> {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reply<'a> {
     /// A knowledge entry with its sources and the disclaimer.
-    Entry { entry: &'a Entry, related: Vec<Link<'a>>, disclaimer: &'a str },
+    Entry {
+        entry: &'a Entry,
+        related: Vec<Link<'a>>,
+        disclaimer: &'a str,
+    },
     /// What the bot can do, for "help" and empty messages.
-    Help { message: &'a Message, disclaimer: &'a str },
+    Help {
+        message: &'a Message,
+        disclaimer: &'a str,
+    },
     /// Nothing matched confidently: offer the closest topics rather than guess.
-    NoMatch { message: &'a Message, suggestions: Vec<Link<'a>>, disclaimer: &'a str },
+    NoMatch {
+        message: &'a Message,
+        suggestions: Vec<Link<'a>>,
+        disclaimer: &'a str,
+    },
     /// Crisis or emergency: the safety text alone, no treatment content.
-    Safety { intent: &'static str, reply: &'a SafetyReply },
+    Safety {
+        intent: &'static str,
+        reply: &'a SafetyReply,
+    },
 }
 
 impl Answerer {
@@ -76,19 +90,38 @@ impl Answerer {
     }
 
     fn entry_reply<'a>(&'a self, entry: &'a Entry) -> Reply<'a> {
-        Reply::Entry { entry, related: self.links(&entry.related), disclaimer: &self.kb.messages().disclaimer }
+        Reply::Entry {
+            entry,
+            related: self.links(&entry.related),
+            disclaimer: &self.kb.messages().disclaimer,
+        }
     }
 
     fn links<'a>(&'a self, ids: &[EntryId]) -> Vec<Link<'a>> {
-        ids.iter().filter_map(|id| self.kb.get(id)).map(|e| Link { id: &e.id, title: &e.title }).collect()
+        ids.iter()
+            .filter_map(|id| self.kb.get(id))
+            .map(|e| Link {
+                id: &e.id,
+                title: &e.title,
+            })
+            .collect()
     }
 
     fn reply_for(&self, m: &Match) -> Reply<'_> {
         let messages = self.kb.messages();
         match &m.intent {
-            Some(Intent::Crisis) => Reply::Safety { intent: "crisis", reply: self.kb.crisis() },
-            Some(Intent::Emergency) => Reply::Safety { intent: "emergency", reply: self.kb.emergency() },
-            Some(Intent::Help) => Reply::Help { message: &messages.help, disclaimer: &messages.disclaimer },
+            Some(Intent::Crisis) => Reply::Safety {
+                intent: "crisis",
+                reply: self.kb.crisis(),
+            },
+            Some(Intent::Emergency) => Reply::Safety {
+                intent: "emergency",
+                reply: self.kb.emergency(),
+            },
+            Some(Intent::Help) => Reply::Help {
+                message: &messages.help,
+                disclaimer: &messages.disclaimer,
+            },
             Some(Intent::Entry(id)) => match self.kb.get(id) {
                 Some(entry) => self.entry_reply(entry),
                 None => self.no_match(m),
@@ -112,7 +145,11 @@ impl Reply<'_> {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         match self {
-            Reply::Entry { entry, related, disclaimer } => {
+            Reply::Entry {
+                entry,
+                related,
+                disclaimer,
+            } => {
                 let _ = writeln!(out, "**{}**\n{}", entry.title, entry.summary);
                 for s in &entry.sections {
                     let _ = writeln!(out, "\n**{}**\n{}", s.heading, s.text);
@@ -126,7 +163,11 @@ impl Reply<'_> {
             Reply::Help { message, disclaimer } => {
                 let _ = writeln!(out, "**{}**\n{}\n\n{}", message.title, message.text, disclaimer);
             }
-            Reply::NoMatch { message, suggestions, disclaimer } => {
+            Reply::NoMatch {
+                message,
+                suggestions,
+                disclaimer,
+            } => {
                 let _ = writeln!(out, "**{}**\n{}", message.title, message.text);
                 if !suggestions.is_empty() {
                     let _ = writeln!(out, "\nDid you mean: {}?", titles(suggestions));
@@ -134,7 +175,13 @@ impl Reply<'_> {
                 let _ = writeln!(out, "\n{disclaimer}");
             }
             Reply::Safety { reply, .. } => {
-                let _ = writeln!(out, "**{}**\n{}\n\n{}", reply.title, reply.text, sources_line(&reply.sources));
+                let _ = writeln!(
+                    out,
+                    "**{}**\n{}\n\n{}",
+                    reply.title,
+                    reply.text,
+                    sources_line(&reply.sources)
+                );
             }
         }
         out
@@ -146,7 +193,10 @@ fn titles(links: &[Link<'_>]) -> String {
 }
 
 fn sources_line(sources: &[Source]) -> String {
-    let list: Vec<String> = sources.iter().map(|s| format!("{} <{}>", s.title, s.url)).collect();
+    let list: Vec<String> = sources
+        .iter()
+        .map(|s| format!("{} <{}>", s.title, s.url))
+        .collect();
     let label = if sources.len() == 1 { "Source" } else { "Sources" };
     format!("{label}: {}", list.join("; "))
 }

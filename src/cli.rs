@@ -82,7 +82,11 @@ pub(crate) fn run() -> Result<ExitCode> {
         }
         Command::Match => {
             let answerer = answerer(&config)?;
-            match_lines(&answerer, io::stdin().lock(), &mut BufWriter::new(io::stdout().lock()))?;
+            match_lines(
+                &answerer,
+                io::stdin().lock(),
+                &mut BufWriter::new(io::stdout().lock()),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { dir, strict, grades } => check(&config, dir, strict, grades),
@@ -128,7 +132,13 @@ fn match_lines(answerer: &Answerer, mut input: impl BufRead, out: &mut impl Writ
         match std::str::from_utf8(&line) {
             Ok(q) => {
                 let m = answerer.matcher().find(q);
-                serde_json::to_writer(&mut *out, &Query { query: q, matched: &m })?;
+                serde_json::to_writer(
+                    &mut *out,
+                    &Query {
+                        query: q,
+                        matched: &m,
+                    },
+                )?;
             }
             Err(_) => serde_json::to_writer(
                 &mut *out,
@@ -179,7 +189,9 @@ fn read_bounded_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result
 }
 
 fn check(config: &Config, dir: Option<PathBuf>, strict: bool, grades: bool) -> Result<ExitCode> {
-    let dir = dir.or_else(|| config.knowledge_dir()).unwrap_or_else(|| PathBuf::from("knowledge"));
+    let dir = dir
+        .or_else(|| config.knowledge_dir())
+        .unwrap_or_else(|| PathBuf::from("knowledge"));
     let shown = dir.display().to_string();
     let (problems, loaded) = match KnowledgeBase::from_dir(&dir) {
         Ok(Loaded { kb, warnings }) => (warnings, Some(kb)),
@@ -191,7 +203,11 @@ fn check(config: &Config, dir: Option<PathBuf>, strict: bool, grades: bool) -> R
     let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     let warnings = problems.len() - errors;
     if let Some(kb) = &loaded {
-        let graded: Vec<(f64, &str)> = kb.entries().iter().map(|e| (KnowledgeBase::grade(e), e.id.as_str())).collect();
+        let graded: Vec<(f64, &str)> = kb
+            .entries()
+            .iter()
+            .map(|e| (KnowledgeBase::grade(e), e.id.as_str()))
+            .collect();
         if grades {
             for (g, id) in &graded {
                 println!("{id:<24} grade {g:.1}");
@@ -206,7 +222,11 @@ fn check(config: &Config, dir: Option<PathBuf>, strict: bool, grades: bool) -> R
         println!("{shown}: {errors} error(s), {warnings} warning(s)");
     }
     let failed = errors > 0 || (strict && warnings > 0);
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[cfg(test)]
@@ -220,7 +240,10 @@ mod tests {
         input.extend_from_slice(b"\nnext\n");
         let mut reader = io::BufReader::with_capacity(1024, input.as_slice());
         let mut line = Vec::new();
-        assert_eq!(read_bounded_line(&mut reader, &mut line).unwrap(), MAX_LINE_BYTES * 3 + 1);
+        assert_eq!(
+            read_bounded_line(&mut reader, &mut line).unwrap(),
+            MAX_LINE_BYTES * 3 + 1
+        );
         assert_eq!(line.len(), MAX_LINE_BYTES);
         line.clear();
         read_bounded_line(&mut reader, &mut line).unwrap();

@@ -23,7 +23,11 @@ pub enum ConfigError {
     #[error("{file}: cannot read: {source}")]
     Read { file: String, source: std::io::Error },
     #[error("{file}:{line}: {message}")]
-    Parse { file: String, line: usize, message: String },
+    Parse {
+        file: String,
+        line: usize,
+        message: String,
+    },
     #[error("{file}: {message}")]
     Invalid { file: String, message: String },
 }
@@ -31,9 +35,14 @@ pub enum ConfigError {
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| ConfigError::Read { file: file.clone(), source })?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| ConfigError::Invalid { file: file.clone(), message: "not UTF-8 text".into() })?;
+        let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| ConfigError::Invalid {
+            file: file.clone(),
+            message: "not UTF-8 text".into(),
+        })?;
         let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             line: e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1),
             message: e.message().trim().to_owned(),

@@ -3,7 +3,7 @@
 //! built from it. Nothing here knows about Discord; the command line and the Discord layer are
 //! thin front ends over [`answer::Answerer`].
 
-pub mod knowledge;
-pub mod matcher;
 pub mod answer;
 pub mod config;
+pub mod knowledge;
+pub mod matcher;

@@ -82,7 +82,11 @@ fn ask_json_carries_the_id_and_the_reply() {
     assert_eq!(v["id"], "chemotherapy");
     assert_eq!(v["reply"]["kind"], "entry");
     assert_eq!(v["reply"]["entry"]["id"], "chemotherapy");
-    assert!(v["reply"]["entry"]["sources"].as_array().is_some_and(|s| !s.is_empty()));
+    assert!(
+        v["reply"]["entry"]["sources"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
+    );
 }
 
 #[test]
@@ -115,7 +119,10 @@ fn match_writes_one_object_per_line_in_order_and_survives_bad_bytes() {
     let input = b"stage iv\n\xff\xfe broken\nrads before the op?\nqwertyuiop\n\n";
     let o = run_with_stdin(&["match"], input);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 5);
     assert_eq!(lines[0]["query"], "stage iv");
     assert_eq!(lines[0]["id"], "stage-4");
@@ -143,7 +150,10 @@ fn check_reports_a_syntax_error_with_file_and_line() {
     let line = text[..text.find("[[entry]\n").unwrap()].matches('\n').count() + 1;
     let (ok, out) = check(&dir, &[]);
     assert!(!ok);
-    assert!(out.contains(&format!("stages.toml:{line}:")), "want line {line}: {out}");
+    assert!(
+        out.contains(&format!("stages.toml:{line}:")),
+        "want line {line}: {out}"
+    );
 }
 
 /// A whole entry appended to a file: enough fields to pass parsing.
@@ -158,17 +168,24 @@ fn extra_entry(id: &str, related: &str) -> String {
 #[test]
 fn check_reports_duplicate_ids_and_unknown_related_ids() {
     let dir = knowledge_copy("dup");
-    edit(&dir, "glossary.toml", |t| t + &extra_entry("surgery", "no-such-entry"));
+    edit(&dir, "glossary.toml", |t| {
+        t + &extra_entry("surgery", "no-such-entry")
+    });
     let (ok, out) = check(&dir, &[]);
     assert!(!ok);
-    assert!(out.contains("duplicate id `surgery`") && out.contains("first defined at"), "{out}");
+    assert!(
+        out.contains("duplicate id `surgery`") && out.contains("first defined at"),
+        "{out}"
+    );
     assert!(out.contains("unknown id `no-such-entry`"), "{out}");
 }
 
 #[test]
 fn check_reports_a_missing_required_id() {
     let dir = knowledge_copy("missing");
-    edit(&dir, "glossary.toml", |t| t.replace("id = \"term-grade\"", "id = \"term-grading\""));
+    edit(&dir, "glossary.toml", |t| {
+        t.replace("id = \"term-grade\"", "id = \"term-grading\"")
+    });
     let (ok, out) = check(&dir, &[]);
     assert!(!ok);
     assert!(out.contains("required entry `term-grade` is missing"), "{out}");
@@ -179,23 +196,37 @@ fn check_reports_text_over_discords_limits_and_missing_sources() {
     let dir = knowledge_copy("limits");
     let long = "word ".repeat(250);
     edit(&dir, "glossary.toml", |t| {
-        t + &extra_entry("term-long", "surgery").replace("text = \"Text.\"", &format!("text = \"{long}\""))
-            .replace("[[entry.sources]]\ntitle = \"NCI\"\nurl = \"https://www.cancer.gov\"\n", "")
+        t + &extra_entry("term-long", "surgery")
+            .replace("text = \"Text.\"", &format!("text = \"{long}\""))
+            .replace(
+                "[[entry.sources]]\ntitle = \"NCI\"\nurl = \"https://www.cancer.gov\"\n",
+                "",
+            )
     });
     let (ok, out) = check(&dir, &[]);
     assert!(!ok);
-    assert!(out.contains("entry `term-long`: `sections[0].text` is 1250 characters; the limit is 1000"), "{out}");
+    assert!(
+        out.contains("entry `term-long`: `sections[0].text` is 1250 characters; the limit is 1000"),
+        "{out}"
+    );
     assert!(out.contains("entry `term-long`: no `sources`"), "{out}");
 }
 
 #[test]
 fn check_warns_about_an_overdue_review_and_fails_it_when_strict() {
     let dir = knowledge_copy("overdue");
-    edit(&dir, "glossary.toml", |t| t + &extra_entry("term-old", "surgery").replace("2099-01-01", "2027-01-01")
-        .replace("reviewed = 2026-11-27", "reviewed = 2020-01-01").replace("next_review = 2027-01-01", "next_review = 2021-01-01"));
+    edit(&dir, "glossary.toml", |t| {
+        t + &extra_entry("term-old", "surgery")
+            .replace("2099-01-01", "2027-01-01")
+            .replace("reviewed = 2026-11-27", "reviewed = 2020-01-01")
+            .replace("next_review = 2027-01-01", "next_review = 2021-01-01")
+    });
     let (ok, out) = check(&dir, &[]);
     assert!(ok, "a warning alone does not fail: {out}");
-    assert!(out.contains("warning:") && out.contains("review overdue"), "{out}");
+    assert!(
+        out.contains("warning:") && out.contains("review overdue"),
+        "{out}"
+    );
     let (ok, _) = check(&dir, &["--strict"]);
     assert!(!ok);
 }
@@ -224,5 +255,8 @@ fn a_broken_knowledge_folder_stops_ask_with_a_clear_message() {
     let o = run(&["--knowledge", dir.to_str().unwrap(), "ask", "chemo"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("safety.toml") && err.contains("crisis and emergency"), "{err}");
+    assert!(
+        err.contains("safety.toml") && err.contains("crisis and emergency"),
+        "{err}"
+    );
 }

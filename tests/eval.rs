@@ -17,8 +17,13 @@ fn load(name: &str) -> Vec<Case> {
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
-            let (q, ids) = l.split_once('\t').unwrap_or_else(|| panic!("{path}: no tab in {l:?}"));
-            Case { question: q.to_owned(), accept: ids.split(',').map(str::to_owned).collect() }
+            let (q, ids) = l
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("{path}: no tab in {l:?}"));
+            Case {
+                question: q.to_owned(),
+                accept: ids.split(',').map(str::to_owned).collect(),
+            }
         })
         .collect()
 }
@@ -38,14 +43,25 @@ struct Score {
 fn score(name: &str) -> Score {
     let answerer = Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb);
     let cases = load(name);
-    let mut s = Score { right: 0, total: cases.len(), missed_safety: vec![], false_alarms: vec![], misses: vec![] };
+    let mut s = Score {
+        right: 0,
+        total: cases.len(),
+        missed_safety: vec![],
+        false_alarms: vec![],
+        misses: vec![],
+    };
     for c in &cases {
         let m = answerer.matcher().find(&c.question);
         let got = m.intent.as_ref().map_or("none", |i| i.id());
         if c.accept.iter().any(|a| a == got) {
             s.right += 1;
         } else {
-            s.misses.push(format!("{:?}: want {} got {got} ({})", c.question, c.accept.join(","), m.score));
+            s.misses.push(format!(
+                "{:?}: want {} got {got} ({})",
+                c.question,
+                c.accept.join(","),
+                m.score
+            ));
             if is_safety(&c.accept) {
                 s.missed_safety.push(c.question.clone());
             }
@@ -64,9 +80,20 @@ fn assert_scores(name: &str, minimum: f64) {
     for m in &s.misses {
         eprintln!("  miss {m}");
     }
-    assert!(s.missed_safety.is_empty(), "safety messages not routed: {:?}", s.missed_safety);
-    assert!(s.false_alarms.is_empty(), "false safety alarms: {:?}", s.false_alarms);
-    assert!(accuracy >= minimum, "{name}: accuracy {accuracy:.3} is below {minimum}");
+    assert!(
+        s.missed_safety.is_empty(),
+        "safety messages not routed: {:?}",
+        s.missed_safety
+    );
+    assert!(
+        s.false_alarms.is_empty(),
+        "false safety alarms: {:?}",
+        s.false_alarms
+    );
+    assert!(
+        accuracy >= minimum,
+        "{name}: accuracy {accuracy:.3} is below {minimum}"
+    );
 }
 
 #[test]

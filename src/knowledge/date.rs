@@ -14,7 +14,7 @@ pub struct Date {
 
 impl Date {
     pub(crate) fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days_in_month = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -70,8 +70,14 @@ mod tests {
     #[test]
     fn days_since_epoch_convert_to_calendar_dates() {
         assert_eq!(Date::from_days_since_epoch(0), Date::new(1970, 1, 1).unwrap());
-        assert_eq!(Date::from_days_since_epoch(11_017), Date::new(2000, 3, 1).unwrap());
-        assert_eq!(Date::from_days_since_epoch(20_784), Date::new(2026, 11, 27).unwrap());
+        assert_eq!(
+            Date::from_days_since_epoch(11_017),
+            Date::new(2000, 3, 1).unwrap()
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(20_784),
+            Date::new(2026, 11, 27).unwrap()
+        );
     }
 
     #[test]

@@ -34,11 +34,21 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn error(file: &str, line: Option<usize>, message: String) -> Problem {
-        Problem { severity: Severity::Error, file: file.to_owned(), line, message }
+        Problem {
+            severity: Severity::Error,
+            file: file.to_owned(),
+            line,
+            message,
+        }
     }
 
     pub(crate) fn warning(file: &str, line: Option<usize>, message: String) -> Problem {
-        Problem { severity: Severity::Warning, file: file.to_owned(), line, message }
+        Problem {
+            severity: Severity::Warning,
+            file: file.to_owned(),
+            line,
+            message,
+        }
     }
 }
 
@@ -135,7 +145,9 @@ struct RawSafety {
 /// Reads every `*.toml` file of a folder, in name order.
 pub(super) fn from_dir(dir: &Path, today: Date) -> Result<Loaded, LoadError> {
     let shown = dir.display().to_string();
-    let fail = |message: String| LoadError { problems: vec![Problem::error(&shown, None, message)] };
+    let fail = |message: String| LoadError {
+        problems: vec![Problem::error(&shown, None, message)],
+    };
     let listing = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the folder: {e}")))?;
     let mut paths: Vec<_> = listing
         .filter_map(Result::ok)
@@ -154,7 +166,10 @@ pub(super) fn from_dir(dir: &Path, today: Date) -> Result<Loaded, LoadError> {
             Ok(m) if m.len() > MAX_FILE_BYTES as u64 => problems.push(Problem::error(
                 &name,
                 None,
-                format!("the file is {} bytes; knowledge files are limited to {MAX_FILE_BYTES}", m.len()),
+                format!(
+                    "the file is {} bytes; knowledge files are limited to {MAX_FILE_BYTES}",
+                    m.len()
+                ),
             )),
             _ => match std::fs::read(&path) {
                 Ok(bytes) => files.push((name, bytes)),
@@ -184,7 +199,11 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
 
     for (name, bytes) in &files {
         if bytes.len() > MAX_FILE_BYTES {
-            problems.push(Problem::error(name, None, format!("the file is larger than {MAX_FILE_BYTES} bytes")));
+            problems.push(Problem::error(
+                name,
+                None,
+                format!("the file is larger than {MAX_FILE_BYTES} bytes"),
+            ));
             continue;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
@@ -226,7 +245,8 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
         problems.push(Problem::error(
             MESSAGES_FILE,
             None,
-            "missing: the disclaimer, help, no_match and about texts must be in a file named messages.toml".into(),
+            "missing: the disclaimer, help, no_match and about texts must be in a file named messages.toml"
+                .into(),
         ));
     }
 
@@ -281,7 +301,11 @@ fn date_field(
     problems: &mut Vec<Problem>,
 ) -> Option<Date> {
     let Some(value) = value else {
-        problems.push(Problem::error(file, Some(line), format!("{what}: `{field}` is missing (a date like 2026-11-27)")));
+        problems.push(Problem::error(
+            file,
+            Some(line),
+            format!("{what}: `{field}` is missing (a date like 2026-11-27)"),
+        ));
         return None;
     };
     let date = match (value.date, value.time) {
@@ -314,7 +338,11 @@ fn convert_entry(file: &str, text: &str, raw: RawEntry, problems: &mut Vec<Probl
     for r in &raw.related {
         match EntryId::parse(r) {
             Some(r) => related.push(r),
-            None => problems.push(Problem::error(file, Some(line), format!("{what}: related id {r:?} is not kebab-case"))),
+            None => problems.push(Problem::error(
+                file,
+                Some(line),
+                format!("{what}: related id {r:?} is not kebab-case"),
+            )),
         }
     }
     let reviewed = date_field(raw.reviewed, "reviewed", &what, file, line, problems);
@@ -328,7 +356,14 @@ fn convert_entry(file: &str, text: &str, raw: RawEntry, problems: &mut Vec<Probl
             kind: raw.kind,
             title: raw.title,
             summary: raw.summary,
-            sections: raw.sections.into_iter().map(|s| Section { heading: s.heading, text: s.text }).collect(),
+            sections: raw
+                .sections
+                .into_iter()
+                .map(|s| Section {
+                    heading: s.heading,
+                    text: s.text,
+                })
+                .collect(),
             related,
             sources: raw.sources,
             reviewed,
@@ -352,7 +387,11 @@ type SafetyPair = (Option<LocatedSafety>, Option<LocatedSafety>);
 fn convert_safety(file: &str, text: &str, raw: RawSafetyFile, problems: &mut Vec<Problem>) -> SafetyPair {
     let mut one = |raw: Option<Spanned<RawSafety>>, name: &'static str| {
         let Some(raw) = raw else {
-            problems.push(Problem::error(file, None, format!("the [{name}] reply is missing")));
+            problems.push(Problem::error(
+                file,
+                None,
+                format!("the [{name}] reply is missing"),
+            ));
             return None;
         };
         let line = line_of(text, raw.span().start);

@@ -57,10 +57,7 @@ impl EntryId {
     pub fn parse(s: &str) -> Option<EntryId> {
         let ok = !s.is_empty()
             && s.split('-').all(|part| {
-                !part.is_empty()
-                    && part
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             });
         ok.then(|| EntryId(s.to_owned()))
     }
@@ -230,7 +227,9 @@ mod tests {
     fn entry_ids_must_be_kebab_case() {
         assert!(EntryId::parse("stage-4").is_some());
         assert!(EntryId::parse("term-kinase-inhibitor").is_some());
-        for bad in ["", "Stage-4", "stage_4", "-stage", "stage--4", "stage 4", "stage-"] {
+        for bad in [
+            "", "Stage-4", "stage_4", "-stage", "stage--4", "stage 4", "stage-",
+        ] {
             assert!(EntryId::parse(bad).is_none(), "{bad:?} accepted");
         }
     }

@@ -54,7 +54,15 @@ fn check_sources(out: &mut Vec<String>, sources: &[Source]) {
 
 /// Review dates: an overdue review is a warning (the bot keeps answering), an impossible
 /// order of dates is an error.
-fn check_dates(file: &str, line: usize, what: &str, reviewed: Date, next: Date, today: Date, problems: &mut Vec<Problem>) {
+fn check_dates(
+    file: &str,
+    line: usize,
+    what: &str,
+    reviewed: Date,
+    next: Date,
+    today: Date,
+    problems: &mut Vec<Problem>,
+) {
     if next <= reviewed {
         problems.push(Problem::error(
             file,
@@ -70,7 +78,11 @@ fn check_dates(file: &str, line: usize, what: &str, reviewed: Date, next: Date, 
         ));
     }
     if reviewed > today {
-        problems.push(Problem::warning(file, Some(line), format!("{what}: `reviewed` {reviewed} is in the future")));
+        problems.push(Problem::warning(
+            file,
+            Some(line),
+            format!("{what}: `reviewed` {reviewed} is in the future"),
+        ));
     }
 }
 
@@ -82,20 +94,31 @@ pub(super) fn entries(entries: &[Located], today: Date, problems: &mut Vec<Probl
             problems.push(Problem::error(
                 &l.file,
                 Some(l.line),
-                format!("duplicate id `{id}` (first defined at {}:{})", first.file, first.line),
+                format!(
+                    "duplicate id `{id}` (first defined at {}:{})",
+                    first.file, first.line
+                ),
             ));
         } else {
             first_seen.insert(id, l);
         }
         if RESERVED_IDS.contains(&id) {
-            problems.push(Problem::error(&l.file, Some(l.line), format!("`{id}` is reserved for a built-in reply")));
+            problems.push(Problem::error(
+                &l.file,
+                Some(l.line),
+                format!("`{id}` is reserved for a built-in reply"),
+            ));
         }
         entry(l, today, problems);
     }
     for l in entries {
         for r in &l.entry.related {
             if r == &l.entry.id {
-                problems.push(Problem::error(&l.file, Some(l.line), format!("entry `{r}` lists itself in `related`")));
+                problems.push(Problem::error(
+                    &l.file,
+                    Some(l.line),
+                    format!("entry `{r}` lists itself in `related`"),
+                ));
             } else if !first_seen.contains_key(r.as_str()) {
                 problems.push(Problem::error(
                     &l.file,
@@ -122,11 +145,24 @@ fn entry(l: &Located, today: Date, problems: &mut Vec<Problem>) {
     check_text(&mut out, "title", &e.title, MAX_TITLE_CHARS);
     check_text(&mut out, "summary", &e.summary, MAX_SUMMARY_CHARS);
     if e.sections.is_empty() || e.sections.len() > MAX_SECTIONS {
-        out.push(format!("has {} sections; it needs 1 to {MAX_SECTIONS}", e.sections.len()));
+        out.push(format!(
+            "has {} sections; it needs 1 to {MAX_SECTIONS}",
+            e.sections.len()
+        ));
     }
     for (i, s) in e.sections.iter().enumerate() {
-        check_text(&mut out, &format!("sections[{i}].heading"), &s.heading, MAX_TITLE_CHARS);
-        check_text(&mut out, &format!("sections[{i}].text"), &s.text, MAX_SECTION_CHARS);
+        check_text(
+            &mut out,
+            &format!("sections[{i}].heading"),
+            &s.heading,
+            MAX_TITLE_CHARS,
+        );
+        check_text(
+            &mut out,
+            &format!("sections[{i}].text"),
+            &s.text,
+            MAX_SECTION_CHARS,
+        );
     }
     for (field, words) in [("aliases", &e.aliases), ("keywords", &e.keywords)] {
         if words.iter().any(|w| w.trim().is_empty()) {
@@ -136,15 +172,24 @@ fn entry(l: &Located, today: Date, problems: &mut Vec<Problem>) {
     check_sources(&mut out, &e.sources);
     let embed: usize = chars(&e.title)
         + chars(&e.summary)
-        + e.sections.iter().map(|s| chars(&s.heading) + chars(&s.text)).sum::<usize>()
+        + e.sections
+            .iter()
+            .map(|s| chars(&s.heading) + chars(&s.text))
+            .sum::<usize>()
         + e.sources.first().map_or(0, |s| chars(&s.title))
         + MAX_DISCLAIMER_CHARS;
     if embed > MAX_EMBED_CHARS {
-        out.push(format!("all text comes to {embed} characters with its footer; one embed holds {MAX_EMBED_CHARS}"));
+        out.push(format!(
+            "all text comes to {embed} characters with its footer; one embed holds {MAX_EMBED_CHARS}"
+        ));
     }
     let what = format!("entry `{}`", e.id);
     for message in out {
-        problems.push(Problem::error(&l.file, Some(l.line), format!("{what}: {message}")));
+        problems.push(Problem::error(
+            &l.file,
+            Some(l.line),
+            format!("{what}: {message}"),
+        ));
     }
     check_dates(&l.file, l.line, &what, e.reviewed, e.next_review, today, problems);
     let grade = super::KnowledgeBase::grade(e);
@@ -152,7 +197,9 @@ fn entry(l: &Located, today: Date, problems: &mut Vec<Problem>) {
         problems.push(Problem::warning(
             &l.file,
             Some(l.line),
-            format!("{what}: reads at grade {grade:.1}; patient material should be at most grade {MAX_GRADE}"),
+            format!(
+                "{what}: reads at grade {grade:.1}; patient material should be at most grade {MAX_GRADE}"
+            ),
         ));
     }
 }
@@ -164,12 +211,28 @@ pub(super) fn safety(s: &LocatedSafety, today: Date, problems: &mut Vec<Problem>
     check_sources(&mut out, &s.reply.sources);
     let what = format!("[{}]", s.name);
     for message in out {
-        problems.push(Problem::error(&s.file, Some(s.line), format!("{what}: {message}")));
+        problems.push(Problem::error(
+            &s.file,
+            Some(s.line),
+            format!("{what}: {message}"),
+        ));
     }
-    check_dates(&s.file, s.line, &what, s.reply.reviewed, s.reply.next_review, today, problems);
+    check_dates(
+        &s.file,
+        s.line,
+        &what,
+        s.reply.reviewed,
+        s.reply.next_review,
+        today,
+        problems,
+    );
     let grade = readability::grade([s.reply.text.as_str()]);
     if grade > MAX_GRADE {
-        problems.push(Problem::warning(&s.file, Some(s.line), format!("{what}: reads at grade {grade:.1}")));
+        problems.push(Problem::warning(
+            &s.file,
+            Some(s.line),
+            format!("{what}: reads at grade {grade:.1}"),
+        ));
     }
 }
 

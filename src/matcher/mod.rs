@@ -55,33 +55,160 @@ const ALTERNATIVE_FLOOR: f32 = 0.3;
 
 /// Words that mark a message as being about cancer at all.
 const CONTEXT_WORDS: &[&str] = &[
-    "sarcoma", "cancer", "tumor", "tumour", "oncologist", "onc", "oncology", "diagnosed", "diagnosis",
-    "malignant", "lump", "mass", "liposarcoma", "leiomyosarcoma", "rhabdomyosarcoma", "sts",
+    "sarcoma",
+    "cancer",
+    "tumor",
+    "tumour",
+    "oncologist",
+    "onc",
+    "oncology",
+    "diagnosed",
+    "diagnosis",
+    "malignant",
+    "lump",
+    "mass",
+    "liposarcoma",
+    "leiomyosarcoma",
+    "rhabdomyosarcoma",
+    "sts",
 ];
 
 /// Words of everyday life outside medicine; with no cancer word beside them, a medical word
 /// in the same message is probably meant in another sense ("profit margins", "court trial").
 const OTHER_DOMAINS: &[&str] = &[
-    "laptop", "computer", "phone", "screen", "software", "car", "engine", "microwave", "oven", "court",
-    "jury", "judge", "lawyer", "profit", "profits", "business", "company", "stock", "stocks", "shares",
-    "exam", "exams", "school", "maths", "math", "homework", "teacher", "football", "soccer", "game",
-    "movie", "film", "recipe", "garden", "quarter", "sales", "essay", "university", "college", "tv",
-    "ads", "advert", "adverts", "instagram", "facebook", "tiktok", "twitter", "youtube", "app",
-    "website", "marketing", "cold", "flu", "covid", "hangover", "sunburn", "dog", "cat", "vet",
+    "laptop",
+    "computer",
+    "phone",
+    "screen",
+    "software",
+    "car",
+    "engine",
+    "microwave",
+    "oven",
+    "court",
+    "jury",
+    "judge",
+    "lawyer",
+    "profit",
+    "profits",
+    "business",
+    "company",
+    "stock",
+    "stocks",
+    "shares",
+    "exam",
+    "exams",
+    "school",
+    "maths",
+    "math",
+    "homework",
+    "teacher",
+    "football",
+    "soccer",
+    "game",
+    "movie",
+    "film",
+    "recipe",
+    "garden",
+    "quarter",
+    "sales",
+    "essay",
+    "university",
+    "college",
+    "tv",
+    "ads",
+    "advert",
+    "adverts",
+    "instagram",
+    "facebook",
+    "tiktok",
+    "twitter",
+    "youtube",
+    "app",
+    "website",
+    "marketing",
+    "cold",
+    "flu",
+    "covid",
+    "hangover",
+    "sunburn",
+    "dog",
+    "cat",
+    "vet",
 ];
 
 /// "before the op", "after surgery": a treatment named only as a point in time is not the
 /// subject of the question.
-const TIME_ANCHORS: &[&str] = &["before", "after", "following", "post", "pre", "until", "since", "during"];
+const TIME_ANCHORS: &[&str] = &[
+    "before",
+    "after",
+    "following",
+    "post",
+    "pre",
+    "until",
+    "since",
+    "during",
+];
 
 /// Thanks and sign-offs: a message made of these needs no answer from the knowledge base.
-const THANKS: &[&str] = &["thanks", "thank", "thx", "ty", "cheers", "appreciated", "appreciate"];
+const THANKS: &[&str] = &[
+    "thanks",
+    "thank",
+    "thx",
+    "ty",
+    "cheers",
+    "appreciated",
+    "appreciate",
+];
+
+/// Phrasings of news and greetings to the group.
+const NEWS: &[&str] = &[
+    "wish me luck",
+    "night all",
+    "good night",
+    "goodnight",
+    "morning all",
+    "rang the bell",
+    "ring the bell",
+    "just got back",
+    "just back from",
+    "on my way",
+    "finished my last",
+    "for a nap",
+    "heading to",
+    "off to",
+];
+
+/// Words that make a message a question even without a question mark.
+const QUESTION_WORDS: &[&str] = &[
+    "what", "how", "why", "when", "which", "who", "can", "could", "should", "does", "do", "is", "are",
+    "tell", "explain", "any", "anyone", "help",
+];
 
 /// Words a matcher-level rule looks for, so typos in them are corrected too.
 const RULE_WORDS: &[&str] = &[
-    "stage", "stages", "spread", "spreading", "lungs", "liver", "lymph", "nodes", "metastatic", "suicide",
-    "suicidal", "breathe", "breathing", "unconscious", "unresponsive", "bleeding", "fever",
-    "temperature", "chemotherapy", "help", "commands", "topics",
+    "stage",
+    "stages",
+    "spread",
+    "spreading",
+    "lungs",
+    "liver",
+    "lymph",
+    "nodes",
+    "metastatic",
+    "suicide",
+    "suicidal",
+    "breathe",
+    "breathing",
+    "unconscious",
+    "unresponsive",
+    "bleeding",
+    "fever",
+    "temperature",
+    "chemotherapy",
+    "help",
+    "commands",
+    "topics",
 ];
 
 /// What the bot answers with.
@@ -161,13 +288,20 @@ impl Matcher {
             corrector: Corrector::new([]),
             known: HashSet::new(),
         };
-        let mut surface: Vec<String> = RULE_WORDS.iter().chain(CONTEXT_WORDS).map(|w| (*w).to_owned()).collect();
+        let mut surface: Vec<String> = RULE_WORDS
+            .iter()
+            .chain(CONTEXT_WORDS)
+            .map(|w| (*w).to_owned())
+            .collect();
         let mut raw: Vec<(usize, Vec<String>, f32)> = Vec::new();
         for (i, entry) in kb.entries().iter().enumerate() {
             m.ids.push(entry.id.clone());
             m.kinds.push(entry.kind);
             let strong = std::iter::once(&entry.title).chain(&entry.aliases);
-            for (phrase, base) in strong.map(|p| (p, STRONG)).chain(entry.keywords.iter().map(|p| (p, WEAK))) {
+            for (phrase, base) in strong
+                .map(|p| (p, STRONG))
+                .chain(entry.keywords.iter().map(|p| (p, WEAK)))
+            {
                 let all = text::words(phrase);
                 let content: Vec<String> = all.iter().filter(|w| !is_stopword(w)).cloned().collect();
                 // "say no" is all stopwords, and still a phrase worth matching.
@@ -194,7 +328,12 @@ impl Matcher {
             for &s in &syms {
                 m.phrases_with[s as usize].push(index);
             }
-            m.phrases.push(Phrase { entry, syms, weight, strong });
+            m.phrases.push(Phrase {
+                entry,
+                syms,
+                weight,
+                strong,
+            });
         }
         m.known = surface
             .iter()
@@ -221,30 +360,47 @@ impl Matcher {
     /// Matches one message. Never fails: an empty message asks for help, and anything past
     /// Discord's 2000-character limit is not read.
     pub fn find(&self, question: &str) -> Match {
-        let words: Vec<String> = text::words(question).into_iter().map(|w| self.corrected(w)).collect();
+        let words: Vec<String> = text::words(question)
+            .into_iter()
+            .map(|w| self.corrected(w))
+            .collect();
         if words.is_empty() {
             // Nothing at all asks for help; punctuation or emoji alone is not a question.
             let intent = question.trim().is_empty().then_some(Intent::Help);
-            return Match { score: if intent.is_some() { 1.0 } else { 0.0 }, intent, alternatives: Vec::new() };
+            return Match {
+                score: if intent.is_some() { 1.0 } else { 0.0 },
+                intent,
+                alternatives: Vec::new(),
+            };
         }
-        if let Some(s) = safety::detect(&words) {
+        let joined = text::Joined::new(&words);
+        if let Some(s) = safety::detect(&words, &joined) {
             let intent = match s {
                 Safety::Crisis => Intent::Crisis,
                 Safety::Emergency => Intent::Emergency,
             };
-            return Match { intent: Some(intent), score: 1.0, alternatives: Vec::new() };
+            return Match {
+                intent: Some(intent),
+                score: 1.0,
+                alternatives: Vec::new(),
+            };
         }
-        if is_only_thanks(&words) {
-            return Match { intent: None, score: 0.0, alternatives: Vec::new() };
+        if is_chatter(&words, &joined, question.contains('?')) {
+            return Match {
+                intent: None,
+                score: 0.0,
+                alternatives: Vec::new(),
+            };
         }
-        let scores = self.score(&words);
-        let mut ranked: Vec<(usize, f32)> = scores.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
+        let scores = self.score(&words, &joined);
+        let mut ranked: Vec<(usize, f32)> =
+            scores.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let best = ranked.first().copied();
         let confident = best.filter(|(_, s)| *s >= THRESHOLD);
         let intent = match confident {
             Some((i, _)) => Some(Intent::Entry(self.ids[i].clone())),
-            None if asks_about_the_bot(&words) => Some(Intent::Help),
+            None if asks_about_the_bot(&words, &joined) => Some(Intent::Help),
             None => None,
         };
         let skip = usize::from(confident.is_some());
@@ -260,26 +416,35 @@ impl Matcher {
             (_, Some((_, s))) => (s * 100.0).round() / 100.0,
             (_, None) => 0.0,
         };
-        Match { intent, score, alternatives }
+        Match {
+            intent,
+            score,
+            alternatives,
+        }
     }
 
     /// A word the index does not know is replaced by the closest one it does, within the typo
     /// budget for its length; everyday words and numbers are left alone.
     fn corrected(&self, word: String) -> String {
-        if word.len() < 5
+        if word.len() < 4
             || word.bytes().any(|b| b.is_ascii_digit())
             || self.known.contains(&word)
             || self.symbols.contains_key(text::stem(&word).as_ref())
         {
             return word;
         }
-        match self.corrector.correct(&word) {
-            Some(fixed) => fixed.to_owned(),
-            None => word,
+        if let Some(fixed) = self.corrector.correct(&word) {
+            return fixed.to_owned();
         }
+        for variant in typo::sounds_like(&word) {
+            if let Some(fixed) = self.corrector.correct_within(&variant, 1) {
+                return fixed.to_owned();
+            }
+        }
+        word
     }
 
-    fn score(&self, words: &[String]) -> Vec<f32> {
+    fn score(&self, words: &[String], joined: &text::Joined) -> Vec<f32> {
         let n = self.ids.len();
         let mut strong = vec![0.0f32; n];
         let mut weak = vec![0.0f32; n];
@@ -289,7 +454,9 @@ impl Matcher {
         for (pos, w) in words.iter().enumerate() {
             if let Some(&s) = self.symbols.get(text::stem(w).as_ref()) {
                 let anchored = is_anchored(words, pos);
-                seen.entry(s).and_modify(|e| e.1 &= anchored).or_insert((pos, anchored));
+                seen.entry(s)
+                    .and_modify(|e| e.1 &= anchored)
+                    .or_insert((pos, anchored));
             }
         }
         let positions: Vec<(Sym, usize)> = words
@@ -308,7 +475,8 @@ impl Matcher {
         for (p, count) in hits {
             let phrase = &self.phrases[p];
             let len = phrase.syms.len();
-            let complete = count == len || (len >= 2 && count == len - 1 && self.completes(phrase, &query, words));
+            let complete =
+                count == len || (len >= 2 && count == len - 1 && self.completes(phrase, &query, words));
             if !complete || !close_together(&phrase.syms, &positions) {
                 continue;
             }
@@ -324,10 +492,14 @@ impl Matcher {
                 first[phrase.entry] = first[phrase.entry].min(at + words.len() as f32 / 2.0);
             }
         }
-        let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()));
+        let has = |list: &[&str]| {
+            words
+                .iter()
+                .any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()))
+        };
         let context = has(CONTEXT_WORDS);
         let other_domain = !context && has(OTHER_DOMAINS);
-        let definition = asks_for_definition(words);
+        let definition = joined.has_any(DEFINITION_CUES);
         let mut scores: Vec<f32> = (0..n)
             .map(|i| {
                 let mut s = strong[i] + weak[i].min(WEAK_CAP);
@@ -384,7 +556,11 @@ fn close_together(syms: &[Sym], positions: &[(Sym, usize)]) -> bool {
     if syms.len() < 2 {
         return true;
     }
-    let spots: Vec<usize> = positions.iter().filter(|(s, _)| syms.contains(s)).map(|(_, p)| *p).collect();
+    let spots: Vec<usize> = positions
+        .iter()
+        .filter(|(s, _)| syms.contains(s))
+        .map(|(_, p)| *p)
+        .collect();
     let (Some(lo), Some(hi)) = (spots.iter().min(), spots.iter().max()) else {
         return true;
     };
@@ -398,40 +574,70 @@ fn is_anchored(words: &[String], pos: usize) -> bool {
         .iter()
         .rev()
         .take(3)
-        .take_while(|w| TIME_ANCHORS.contains(&w.as_str()) || matches!(w.as_str(), "the" | "an" | "a" | "my" | "his" | "her" | "their" | "your" | "of"))
+        .take_while(|w| {
+            TIME_ANCHORS.contains(&w.as_str())
+                || matches!(
+                    w.as_str(),
+                    "the" | "an" | "a" | "my" | "his" | "her" | "their" | "your" | "of"
+                )
+        })
         .any(|w| TIME_ANCHORS.contains(&w.as_str()))
 }
 
-fn is_only_thanks(words: &[String]) -> bool {
-    words.iter().any(|w| THANKS.contains(&w.as_str()))
-        && !words.iter().any(|w| matches!(w.as_str(), "what" | "how" | "why" | "when" | "which" | "who" | "can" | "could" | "should" | "does" | "is" | "are" | "tell" | "explain"))
+/// Thanks and news ("thanks, that helped", "finished my last rads today!") are for the group,
+/// not questions for the bot, unless they also ask something.
+fn is_chatter(words: &[String], text: &text::Joined, question_mark: bool) -> bool {
+    let asks = question_mark || words.iter().any(|w| QUESTION_WORDS.contains(&w.as_str()));
+    !asks && (words.iter().any(|w| THANKS.contains(&w.as_str())) || text.has_any(NEWS))
 }
 
-fn asks_for_definition(words: &[String]) -> bool {
-    let text = format!(" {} ", words.join(" "));
-    [
-        " what is ", " what are ", " mean ", " means ", " meaning ", " define ", " definition ", " stand for ",
-        " explain ", " called ", " call ", " term for ", " word for ", " name for ",
-    ]
-        .iter()
-        .any(|p| text.contains(p))
-}
+/// Phrasings that ask what a word means ("what does X mean", "what is that op called").
+const DEFINITION_CUES: &[&str] = &[
+    "what is",
+    "what are",
+    "mean",
+    "means",
+    "meaning",
+    "define",
+    "definition",
+    "stand for",
+    "explain",
+    "called",
+    "call",
+    "term for",
+    "word for",
+    "name for",
+];
 
 /// "What can you do?", "help", "who are you": questions about the bot itself.
-fn asks_about_the_bot(words: &[String]) -> bool {
-    const ABOUT_BOT: &[&str] = &["help", "command", "commands", "menu", "topics", "topic", "info", "start", "bot", "me", "please", "pls"];
+fn asks_about_the_bot(words: &[String], text: &text::Joined) -> bool {
+    const ABOUT_BOT: &[&str] = &[
+        "help", "command", "commands", "menu", "topics", "topic", "info", "start", "bot", "me", "please",
+        "pls",
+    ];
     const BOT: &[&str] = &["you", "u", "bot", "yourself"];
     const ASKING: &[&str] = &["ask", "talk", "use", "help", "cover", "answer", "show"];
     const LISTS: &[&str] = &["menu", "commands", "command", "topics"];
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    let only_help = words.iter().all(|w| ABOUT_BOT.contains(&w.as_str()) || words::STOPWORDS.contains(&w.as_str()));
+    let only_help = words
+        .iter()
+        .all(|w| ABOUT_BOT.contains(&w.as_str()) || words::STOPWORDS.contains(&w.as_str()));
     if (only_help && has(&["help"])) || has(LISTS) || (has(BOT) && has(ASKING)) {
         return true;
     }
-    let text = format!(" {} ", words.join(" "));
-    [
-        " who are you ", " what are you ", " what can you do ", " what do you do ", " what do you know ",
-        " how does this work ", " how do you work ", " how to use ", " can this bot ", " can the bot ",
-        " does this bot ", " does the bot ", " is this bot ",
-    ].iter().any(|p| text.contains(p))
+    text.has_any(&[
+        "who are you",
+        "what are you",
+        "what can you do",
+        "what do you do",
+        "what do you know",
+        "how does this work",
+        "how do you work",
+        "how to use",
+        "can this bot",
+        "can the bot",
+        "does this bot",
+        "does the bot",
+        "is this bot",
+    ])
 }

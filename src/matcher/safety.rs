@@ -4,6 +4,8 @@
 //! question. A missed crisis costs far more than a gentle reply to a false alarm, but false
 //! alarms are also tracked: they teach members to ignore the safety reply.
 
+use super::text::Joined;
+
 /// What a message needs first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Safety {
@@ -13,82 +15,210 @@ pub(crate) enum Safety {
 
 /// Suicidal thoughts or self-harm, about the writer or someone they speak for.
 const CRISIS: &[&str] = &[
-    "kill my self", "end my life", "ending my life", "end my own life",
-    "end his life", "end her life", "end their life", "take my own life", "take my life",
-    "taking my own life", "take his own life", "take her own life", "take their own life",
-    "end it all", "ending it all", "want to end it", "going to end it", "suicide", "suicidal",
-    "thoughts of hurting", "thoughts of harming", "to not wake up", "to never wake up", "and never wake up", "point of going on",
-    "point of living", "point in going on", "would miss me", "miss me when i am gone",
-    "better off without me", "saying goodbye", "take them all", "taking them all", "saving up my",
-    "wish i was dead", "wish i were dead", "better off dead", "better off without me",
-    "no reason to live", "nothing to live for", "not want to live", "not want to be alive",
-    "not want to be here anymore", "self harm", "selfharm", "overdose on purpose",
-    "want to overdose", "thinking of overdosing", "thinking about overdosing", "can not go on",
-    "can not do this anymore", "can not take it anymore", "no point living", "no point in living",
+    "kill my self",
+    "end my life",
+    "ending my life",
+    "end my own life",
+    "end his life",
+    "end her life",
+    "end their life",
+    "take my own life",
+    "take my life",
+    "taking my own life",
+    "take his own life",
+    "take her own life",
+    "take their own life",
+    "end it all",
+    "ending it all",
+    "want to end it",
+    "going to end it",
+    "suicide",
+    "suicidal",
+    "thoughts of hurting",
+    "thoughts of harming",
+    "to not wake up",
+    "to never wake up",
+    "and never wake up",
+    "point of going on",
+    "point of living",
+    "point in going on",
+    "would miss me",
+    "miss me when i am gone",
+    "better off without me",
+    "saying goodbye",
+    "take them all",
+    "taking them all",
+    "saving up my",
+    "wish i was dead",
+    "wish i were dead",
+    "better off dead",
+    "better off without me",
+    "no reason to live",
+    "nothing to live for",
+    "not want to live",
+    "not want to be alive",
+    "not want to be here anymore",
+    "self harm",
+    "selfharm",
+    "overdose on purpose",
+    "want to overdose",
+    "thinking of overdosing",
+    "thinking about overdosing",
+    "can not go on",
+    "can not do this anymore",
+    "can not take it anymore",
+    "no point living",
+    "no point in living",
     "no point going on",
 ];
 
 /// Self-harm is a harmful verb turned on oneself: "kill myself", "shoot himself".
 const HARM_VERBS: &[&str] = &[
-    "kill", "killing", "hurt", "hurting", "harm", "harming", "cut", "cutting", "hang", "hanging",
-    "shoot", "shooting", "starve", "starving", "poison", "drown",
+    "kill", "killing", "hurt", "hurting", "harm", "harming", "cut", "cutting", "hang", "hanging", "shoot",
+    "shooting", "starve", "starving", "poison", "drown",
 ];
-const REFLEXIVES: &[&str] = &["myself", "himself", "herself", "themselves", "themself", "yourself"];
+const REFLEXIVES: &[&str] = &[
+    "myself",
+    "himself",
+    "herself",
+    "themselves",
+    "themself",
+    "yourself",
+];
 
 /// Taking a whole supply of medicine at once: "took all her pills".
-const TAKE_VERBS: &[&str] = &["take", "took", "taken", "taking", "swallow", "swallowed", "swallowing"];
-const MEDICINES: &[&str] = &["pills", "meds", "tablets", "medication", "medicine", "painkillers", "oxy", "morphine"];
+const TAKE_VERBS: &[&str] = &[
+    "take",
+    "took",
+    "taken",
+    "taking",
+    "swallow",
+    "swallowed",
+    "swallowing",
+];
+const MEDICINES: &[&str] = &[
+    "pills",
+    "meds",
+    "tablets",
+    "medication",
+    "medicine",
+    "painkillers",
+    "oxy",
+    "morphine",
+];
 
 /// "want to die" is a crisis unless negated ("I don't want to die" is fear, not intent).
 const WANT_TO_DIE: &[&str] = &["want to die", "wants to die", "wanting to die", "ready to die"];
 
 /// Emergencies that need a phone call now.
 const EMERGENCY: &[&str] = &[
-    "can not breathe", "can not breath", "not breathing", "stopped breathing", "struggling to breathe",
-    "trouble breathing", "difficulty breathing", "hard to breathe", "gasping for air",
-    "chest pain", "chest pains", "pain in my chest", "pain in his chest", "pain in her chest",
-    "crushing chest", "heart attack", "unconscious", "unresponsive", "not responding",
-    "will not wake up", "can not wake", "passed out", "collapsed", "fainted", "seizure",
-    "having a stroke", "heavy bleeding", "bleeding heavily", "bleeding a lot", "will not stop bleeding",
-    "can not stop the bleeding", "bleeding will not stop", "coughing up blood", "vomiting blood",
-    "throwing up blood", "blood everywhere", "hemorrhaging", "haemorrhaging", "overdosed",
-    "soaking through", "soaked in blood", "so much blood", "loads of blood", "lot of blood",
-    "took too many pills", "throat is closing", "throat closing", "anaphylaxis", "anaphylactic",
+    "can not breathe",
+    "can not breath",
+    "not breathing",
+    "stopped breathing",
+    "struggling to breathe",
+    "trouble breathing",
+    "difficulty breathing",
+    "hard to breathe",
+    "gasping for air",
+    "chest pain",
+    "chest pains",
+    "pain in my chest",
+    "pain in his chest",
+    "pain in her chest",
+    "crushing chest",
+    "heart attack",
+    "unconscious",
+    "unresponsive",
+    "not responding",
+    "will not wake up",
+    "can not wake",
+    "passed out",
+    "collapsed",
+    "fainted",
+    "seizure",
+    "having a stroke",
+    "heavy bleeding",
+    "bleeding heavily",
+    "bleeding a lot",
+    "will not stop bleeding",
+    "can not stop the bleeding",
+    "bleeding will not stop",
+    "coughing up blood",
+    "vomiting blood",
+    "throwing up blood",
+    "blood everywhere",
+    "hemorrhaging",
+    "haemorrhaging",
+    "overdosed",
+    "soaking through",
+    "soaked in blood",
+    "so much blood",
+    "loads of blood",
+    "lot of blood",
+    "took too many pills",
+    "throat is closing",
+    "throat closing",
+    "anaphylaxis",
+    "anaphylactic",
 ];
 
 const FEVER: &[&str] = &["fever", "temperature", "temp", "febrile", "feverish"];
 const CHEMO_CONTEXT: &[&str] = &[
-    "chemo", "chemotherapy", "infusion", "neutropenic", "neutropenia", "treatment", "cycle",
-    "counts", "count",
+    "chemo",
+    "chemotherapy",
+    "infusion",
+    "neutropenic",
+    "neutropenia",
+    "treatment",
+    "cycle",
+    "counts",
+    "count",
 ];
 /// Words that make a fever a present fact rather than a question about side effects.
-const PRESENT: &[&str] = &["have", "has", "got", "running", "spiked", "spiking", "high", "is", "now"];
+const PRESENT: &[&str] = &[
+    "have", "has", "got", "running", "spiked", "spiking", "high", "is", "now",
+];
 
 /// Opening words of a general question ("can radiation make it hard to breathe later?").
 const QUESTION_OPENERS: &[&str] = &[
-    "can", "could", "will", "would", "does", "do", "is", "are", "should", "might", "may", "what",
-    "why", "how", "when", "which",
+    "can", "could", "will", "would", "does", "do", "is", "are", "should", "might", "may", "what", "why",
+    "how", "when", "which",
 ];
 /// Words that make even a question urgent.
-const URGENT: &[&str] = &["now", "right", "currently", "help", "911", "999", "112", "ambulance", "urgent", "emergency"];
+const URGENT: &[&str] = &[
+    "now",
+    "right",
+    "currently",
+    "help",
+    "911",
+    "999",
+    "112",
+    "ambulance",
+    "urgent",
+    "emergency",
+];
 
-pub(crate) fn detect(words: &[String]) -> Option<Safety> {
-    let text = format!(" {} ", words.join(" "));
-    let has = |phrase: &str| text.contains(&format!(" {phrase} "));
+pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
     let any_word = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
 
-    if CRISIS.iter().any(|p| has(p)) || wants_to_die(&text) || harms_self(words) || takes_all_medicine(words) {
+    if text.has_any(CRISIS) || wants_to_die(text) || harms_self(words) || takes_all_medicine(words) {
         return Some(Safety::Crisis);
     }
-    let general_question = words.first().is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
+    let general_question = words
+        .first()
+        .is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
         && !any_word(URGENT);
-    if EMERGENCY.iter().any(|p| has(p)) && !general_question {
+    if text.has_any(EMERGENCY) && !general_question {
         return Some(Safety::Emergency);
     }
     if any_word(FEVER) && any_word(CHEMO_CONTEXT) {
-        let reading = words.iter().any(|w| w.parse::<u16>().is_ok_and(|t| (38..=42).contains(&t) || (100..=106).contains(&t)));
+        let reading = words.iter().any(|w| {
+            w.parse::<u16>()
+                .is_ok_and(|t| (38..=42).contains(&t) || (100..=106).contains(&t))
+        });
         let present = any_word(PRESENT) && !general_question;
-        if reading || present || has("neutropenic fever") {
+        if reading || present || text.has("neutropenic fever") {
             return Some(Safety::Emergency);
         }
     }
@@ -96,7 +226,9 @@ pub(crate) fn detect(words: &[String]) -> Option<Safety> {
 }
 
 fn harms_self(words: &[String]) -> bool {
-    words.windows(2).any(|w| HARM_VERBS.contains(&w[0].as_str()) && REFLEXIVES.contains(&w[1].as_str()))
+    words
+        .windows(2)
+        .any(|w| HARM_VERBS.contains(&w[0].as_str()) && REFLEXIVES.contains(&w[1].as_str()))
 }
 
 /// "took all my pills", "taking all of her meds", "swallowed the whole bottle of tablets".
@@ -104,18 +236,23 @@ fn takes_all_medicine(words: &[String]) -> bool {
     words.iter().enumerate().any(|(i, w)| {
         TAKE_VERBS.contains(&w.as_str()) && {
             let after = &words[i + 1..words.len().min(i + 6)];
-            after.iter().any(|a| matches!(a.as_str(), "all" | "whole" | "entire"))
+            after
+                .iter()
+                .any(|a| matches!(a.as_str(), "all" | "whole" | "entire"))
                 && after.iter().any(|a| MEDICINES.contains(&a.as_str()))
         }
     })
 }
 
-fn wants_to_die(text: &str) -> bool {
+fn wants_to_die(text: &Joined) -> bool {
     WANT_TO_DIE.iter().any(|p| {
-        let needle = format!(" {p} ");
-        text.match_indices(&needle).any(|(at, _)| {
-            let before: Vec<&str> = text[..at].split_whitespace().rev().take(2).collect();
-            !before.iter().any(|w| matches!(*w, "not" | "never"))
+        text.find_all(p).any(|at| {
+            !text
+                .before(at)
+                .split_whitespace()
+                .rev()
+                .take(2)
+                .any(|w| matches!(w, "not" | "never"))
         })
     })
 }
@@ -123,10 +260,11 @@ fn wants_to_die(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matcher::text::words;
+    use crate::matcher::text::{Joined, words};
 
     fn s(q: &str) -> Option<Safety> {
-        detect(&words(q))
+        let w = words(q);
+        detect(&w, &Joined::new(&w))
     }
 
     #[test]

@@ -27,27 +27,109 @@ const PRONOUN_FOLLOWERS: &[&str] = &[
 
 /// Words that put "stage" in theatre, sport, grief or projects rather than oncology.
 const OTHER_SENSES: &[&str] = &[
-    "grief", "grieving", "play", "fright", "theatre", "theater", "concert", "band", "singer", "actor",
-    "actress", "show", "performance", "musical", "comedy", "race", "tour", "rocket", "game", "level",
-    "boss", "mission", "project", "career", "relationship", "presentation", "dance", "podcast", "drama",
-    "coup", "protest", "pregnancy", "labor", "labour", "sleep", "puberty", "development", "startup",
-    "renovation", "construction", "audition", "festival", "quarter", "playoff", "playoffs", "tournament",
+    "grief",
+    "grieving",
+    "play",
+    "fright",
+    "theatre",
+    "theater",
+    "concert",
+    "band",
+    "singer",
+    "actor",
+    "actress",
+    "show",
+    "performance",
+    "musical",
+    "comedy",
+    "race",
+    "tour",
+    "rocket",
+    "game",
+    "level",
+    "boss",
+    "mission",
+    "project",
+    "career",
+    "relationship",
+    "presentation",
+    "dance",
+    "podcast",
+    "drama",
+    "coup",
+    "protest",
+    "pregnancy",
+    "labor",
+    "labour",
+    "sleep",
+    "puberty",
+    "development",
+    "startup",
+    "renovation",
+    "construction",
+    "audition",
+    "festival",
+    "quarter",
+    "playoff",
+    "playoffs",
+    "tournament",
 ];
 
 /// Words that make even an odd phrasing about cancer.
 const DOMAIN: &[&str] = &[
-    "sarcoma", "cancer", "tumor", "tumour", "oncologist", "onc", "diagnosed", "diagnosis", "chemo",
-    "radiation", "surgery", "treatment", "metastatic", "biopsy", "scan", "prognosis",
+    "sarcoma",
+    "cancer",
+    "tumor",
+    "tumour",
+    "oncologist",
+    "onc",
+    "diagnosed",
+    "diagnosis",
+    "chemo",
+    "radiation",
+    "surgery",
+    "treatment",
+    "metastatic",
+    "biopsy",
+    "scan",
+    "prognosis",
 ];
 
 const SPREAD_WORDS: &[&str] = &[
-    "spread", "spreading", "spreads", "metastasized", "metastasised", "metastasizing", "travelled",
-    "traveled", "moved",
+    "spread",
+    "spreading",
+    "spreads",
+    "metastasized",
+    "metastasised",
+    "metastasizing",
+    "travelled",
+    "traveled",
+    "moved",
 ];
-const METASTASIS_WORDS: &[&str] = &["mets", "met", "metastases", "metastasis", "metastatic", "secondaries"];
+const METASTASIS_WORDS: &[&str] = &[
+    "mets",
+    "met",
+    "metastases",
+    "metastasis",
+    "metastatic",
+    "secondaries",
+];
 const DISTANT_SITES: &[&str] = &[
-    "lung", "lungs", "liver", "bone", "bones", "brain", "body", "organ", "organs", "elsewhere",
-    "everywhere", "abdomen", "spine", "chest", "distant",
+    "lung",
+    "lungs",
+    "liver",
+    "bone",
+    "bones",
+    "brain",
+    "body",
+    "organ",
+    "organs",
+    "elsewhere",
+    "everywhere",
+    "abdomen",
+    "spine",
+    "chest",
+    "distant",
 ];
 const NODE_SITES: &[&str] = &["lymph", "node", "nodes", "glands", "gland"];
 
@@ -94,10 +176,8 @@ pub(crate) fn find(words: &[String]) -> Option<StageMention> {
         }
         if let Some(n) = at(j).and_then(number_word) {
             let pronoun = at(j) == Some("i") && at(j + 1).is_some_and(|w| PRONOUN_FOLLOWERS.contains(&w));
-            if !pronoun {
-                if let Some(stage) = Stage::new(n) {
-                    return Some(StageMention::Named(stage));
-                }
+            if !pronoun && let Some(stage) = Stage::new(n) {
+                return Some(StageMention::Named(stage));
             }
         }
         // "4th stage", "fourth stage", "second stage"
@@ -105,7 +185,9 @@ pub(crate) fn find(words: &[String]) -> Option<StageMention> {
             let before = &words[i - 1];
             let ordinal = ordinal_word(before).or_else(|| {
                 let suffix = matches!(before.as_str(), "st" | "nd" | "rd" | "th");
-                (suffix && i >= 2).then(|| words[i - 2].parse::<u8>().ok()).flatten()
+                (suffix && i >= 2)
+                    .then(|| words[i - 2].parse::<u8>().ok())
+                    .flatten()
             });
             if let Some(stage) = ordinal.and_then(Stage::new) {
                 return Some(StageMention::Named(stage));

@@ -112,6 +112,39 @@ fn expand(word: &str, out: &mut Vec<String>) {
     }
 }
 
+/// A message's words joined by single spaces, for finding whole-word phrases such as
+/// "can not breathe" without allocating per phrase.
+pub(crate) struct Joined(String);
+
+impl Joined {
+    pub(crate) fn new(words: &[String]) -> Joined {
+        Joined(words.join(" "))
+    }
+
+    /// Byte offsets where `phrase` stands as whole words.
+    pub(crate) fn find_all<'a>(&'a self, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let text = self.0.as_str();
+        text.match_indices(phrase).map(|(at, _)| at).filter(move |&at| {
+            let end = at + phrase.len();
+            (at == 0 || text.as_bytes()[at - 1] == b' ')
+                && (end == text.len() || text.as_bytes()[end] == b' ')
+        })
+    }
+
+    pub(crate) fn has(&self, phrase: &str) -> bool {
+        self.find_all(phrase).next().is_some()
+    }
+
+    pub(crate) fn has_any(&self, phrases: &[&str]) -> bool {
+        phrases.iter().any(|p| self.has(p))
+    }
+
+    /// The text before a byte offset.
+    pub(crate) fn before(&self, at: usize) -> &str {
+        &self.0[..at]
+    }
+}
+
 /// Folds plurals and the commonest verb endings, so "nodes" meets "node", "therapies" meets
 /// "therapy" and "treated" meets "treat". Deliberately shallow: a deeper stemmer merges
 /// words that mean different things here.
@@ -180,6 +213,16 @@ mod tests {
     fn only_the_first_2000_characters_are_read() {
         let long = "chemo ".repeat(1000);
         assert_eq!(w(&long).len(), MAX_QUESTION_CHARS / 6 + 1);
+    }
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        let j = Joined::new(&w("I can not breathe now"));
+        assert!(j.has("can not breathe"));
+        assert!(j.has("i"));
+        assert!(!j.has("an not"));
+        assert!(!j.has("breath"));
+        assert_eq!(j.find_all("not").collect::<Vec<_>>(), [6]);
     }
 
     #[test]

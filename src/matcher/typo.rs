@@ -17,11 +17,17 @@ pub(crate) fn max_edits(len: usize) -> usize {
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions), giving up
 /// early once the distance must exceed `limit`.
 pub(crate) fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+    distance_in(a, b, limit, &mut Vec::new())
+}
+
+/// [`distance`] with a caller's scratch buffer, so scanning many candidates allocates once.
+fn distance_in(a: &[u8], b: &[u8], limit: usize, rows: &mut Vec<usize>) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
     let width = b.len() + 1;
-    let mut rows = vec![0usize; width * 3];
+    rows.clear();
+    rows.resize(width * 3, 0);
     let (mut prev2, mut prev, mut cur) = (0, width, 2 * width);
     for j in 0..width {
         rows[prev + j] = j;
@@ -31,7 +37,9 @@ pub(crate) fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
         let mut row_min = i;
         for j in 1..width {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev + j] + 1).min(rows[cur + j - 1] + 1).min(rows[prev + j - 1] + cost);
+            let mut d = (rows[prev + j] + 1)
+                .min(rows[cur + j - 1] + 1)
+                .min(rows[prev + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(rows[prev2 + j - 2] + 1);
             }
@@ -45,6 +53,25 @@ pub(crate) fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
     }
     let d = rows[prev + b.len()];
     (d <= limit).then_some(d)
+}
+
+/// Spellings by ear: "kemo", "radiashun", "sarcomer". Each rule swaps one spelling for
+/// another that sounds the same; the result still has to be close to a known word.
+pub(crate) fn sounds_like(word: &str) -> impl Iterator<Item = String> + '_ {
+    const SOUNDS: &[(&str, &str)] = &[
+        ("k", "ch"),
+        ("k", "c"),
+        ("shun", "tion"),
+        ("shon", "tion"),
+        ("f", "ph"),
+        ("er", "a"),
+        ("ee", "i"),
+        ("x", "ks"),
+    ];
+    SOUNDS
+        .iter()
+        .filter(|(from, _)| word.contains(from))
+        .map(move |(from, to)| word.replacen(from, to, 1))
 }
 
 /// Candidate words bucketed by length, so a lookup only compares words that could be close.
@@ -75,19 +102,26 @@ impl Corrector {
     }
 
     pub(crate) fn correct_within(&self, word: &str, limit: usize) -> Option<&str> {
-        if limit == 0 || !word.is_ascii() {
+        if !word.is_ascii() {
             return None;
         }
         let mut best: Option<(usize, usize, &str)> = None;
+        let mut rows = Vec::new();
         for len in word.len().saturating_sub(limit)..=word.len() + limit {
             for candidate in self.by_len.get(&len).into_iter().flatten() {
-                let Some(d) = distance(word.as_bytes(), candidate.as_bytes(), limit) else {
+                let Some(d) = distance_in(word.as_bytes(), candidate.as_bytes(), limit, &mut rows) else {
                     continue;
                 };
-                let prefix = word.bytes().zip(candidate.bytes()).take_while(|(a, b)| a == b).count();
+                let prefix = word
+                    .bytes()
+                    .zip(candidate.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
                 let better = match best {
                     None => true,
-                    Some((bd, bp, bw)) => (d, usize::MAX - prefix, candidate.as_str()) < (bd, usize::MAX - bp, bw),
+                    Some((bd, bp, bw)) => {
+                        (d, usize::MAX - prefix, candidate.as_str()) < (bd, usize::MAX - bp, bw)
+                    }
                 };
                 if better {
                     best = Some((d, prefix, candidate));
@@ -119,12 +153,27 @@ mod tests {
 
     #[test]
     fn corrections_stay_within_the_budget() {
-        let c = Corrector::new(["surgery", "radiation", "chemotherapy", "stage", "targeted", "grade"]);
+        let c = Corrector::new([
+            "surgery",
+            "radiation",
+            "chemotherapy",
+            "stage",
+            "targeted",
+            "grade",
+        ]);
         assert_eq!(c.correct("sugery"), Some("surgery"));
         assert_eq!(c.correct("chemoterapy"), Some("chemotherapy"));
         assert_eq!(c.correct("targetted"), Some("targeted"));
         assert_eq!(c.correct("stgae"), Some("stage"));
         assert_eq!(c.correct("stag"), None, "4-letter words are not guessed");
         assert_eq!(c.correct("weather"), None);
+    }
+
+    #[test]
+    fn spellings_by_ear_are_tried_as_variants() {
+        let variants: Vec<String> = sounds_like("kemo").collect();
+        assert!(variants.contains(&"chemo".to_owned()));
+        assert!(sounds_like("radiashun").any(|v| v == "radiation"));
+        assert!(sounds_like("sarcomer").any(|v| v == "sarcoma"));
     }
 }

@@ -1,0 +1,119 @@
+//! Behaviour the issue names, checked on the built-in knowledge with phrasings that are not
+//! in any evaluation file.
+
+use sarcoma_bot::answer::Answerer;
+use sarcoma_bot::knowledge::KnowledgeBase;
+
+fn answerer() -> Answerer {
+    Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
+}
+
+fn id(a: &Answerer, q: &str) -> String {
+    a.matcher()
+        .find(q)
+        .intent
+        .map_or("none".to_owned(), |i| i.id().to_owned())
+}
+
+#[test]
+fn every_stage_spelling_reaches_its_stage() {
+    let a = answerer();
+    for (q, want) in [
+        ("what is stage IV?", "stage-4"),
+        ("stage four treatment", "stage-4"),
+        ("4th stage sarcoma", "stage-4"),
+        ("stage4", "stage-4"),
+        ("is stage 3b curable", "stage-3"),
+        ("my mom was just told she has stage 2, what now?", "stage-2"),
+        ("stgae 2", "stage-2"),
+        ("stage I", "stage-1"),
+        ("it has spread to her lungs", "stage-4"),
+    ] {
+        assert_eq!(id(&a, q), want, "{q}");
+    }
+}
+
+#[test]
+fn stage_in_other_senses_and_chit_chat_match_nothing() {
+    let a = answerer();
+    for q in [
+        "what stage of grief am I in",
+        "how do I stage a play",
+        "thanks",
+        "lol",
+        "good morning everyone",
+        "my stage fright is terrible",
+    ] {
+        assert_eq!(id(&a, q), "none", "{q}");
+    }
+}
+
+#[test]
+fn slang_and_typos_reach_the_treatment() {
+    let a = answerer();
+    for (q, want) in [
+        ("chemoterapy", "chemotherapy"),
+        ("rads", "radiation"),
+        ("immunotheraphy", "immunotherapy"),
+        ("clinical trails", "clinical-trials"),
+        ("surgury", "surgery"),
+    ] {
+        assert_eq!(id(&a, q), want, "{q}");
+    }
+}
+
+#[test]
+fn the_word_kill_about_cancer_cells_is_not_a_crisis() {
+    let a = answerer();
+    assert_eq!(id(&a, "does chemo kill cancer cells"), "chemotherapy");
+    assert_eq!(id(&a, "i want to kill myself"), "crisis");
+    assert_eq!(id(&a, "my wife can't breathe"), "emergency");
+}
+
+#[test]
+fn a_definition_question_gets_the_glossary_and_a_topic_question_the_topic() {
+    let a = answerer();
+    assert_eq!(id(&a, "what does recurrent mean"), "term-recurrent");
+    assert_eq!(id(&a, "recurrent sarcoma options"), "recurrence");
+    assert_eq!(id(&a, "what is metastatic"), "term-metastatic");
+    assert_eq!(id(&a, "metastatic sarcoma options"), "stage-4");
+}
+
+#[test]
+fn no_match_offers_the_closest_topics_instead_of_guessing() {
+    let a = answerer();
+    let m = a.matcher().find("is there anything about the plan");
+    assert!(m.intent.is_none(), "{m:?}");
+    assert!(
+        m.alternatives.iter().any(|x| x.as_str() == "treatment-factors"),
+        "{m:?}"
+    );
+    assert!(m.alternatives.len() <= 3);
+}
+
+#[test]
+fn hostile_input_is_answered_without_panicking() {
+    let a = answerer();
+    let zalgo = "c\u{0336}\u{0301}h\u{0352}e\u{0336}m\u{0301}o\u{0352}";
+    assert_eq!(id(&a, zalgo), "chemotherapy");
+    assert_eq!(id(&a, "\u{200B}radiation\u{200D}"), "radiation");
+    assert_eq!(id(&a, "\u{202E}surgery\u{202C}"), "surgery");
+    assert_eq!(
+        id(&a, "<@123456789012345678> **stage 4** `code` @everyone"),
+        "stage-4"
+    );
+    for q in [
+        "",
+        "\u{0}\u{1}\u{2}",
+        &"\u{1F600}".repeat(5000),
+        &"a".repeat(100_000),
+        "ﷺ𒐫𒐫",
+    ] {
+        assert!(
+            !a.ask(q).reply.to_text().trim().is_empty(),
+            "no reply to {:?}",
+            &q[..q.len().min(20)]
+        );
+    }
+    assert_eq!(id(&a, ""), "help");
+}
