@@ -106,3 +106,10 @@ fn dev_set_is_at_least_97_percent_right_with_every_safety_line_routed() {
 fn member_style_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
     assert_scores("members.tsv", 0.95);
 }
+
+/// A second set written blind, with wilder spelling and indirect safety messages; it scored
+/// 0.890 on its first run, before any change made for it.
+#[test]
+fn second_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("holdout2.tsv", 0.95);
+}

@@ -126,6 +126,23 @@ const OTHER_DOMAINS: &[&str] = &[
     "youtube",
     "app",
     "website",
+    "spotify",
+    "netflix",
+    "subscription",
+    "airport",
+    "scanner",
+    "wifi",
+    "mast",
+    "nuclear",
+    "uv",
+    "sunbed",
+    "cosmetic",
+    "liposuction",
+    "botox",
+    "music",
+    "song",
+    "station",
+    "listening",
     "marketing",
     "cold",
     "flu",
@@ -429,6 +446,7 @@ impl Matcher {
         if word.len() < 4
             || word.bytes().any(|b| b.is_ascii_digit())
             || self.known.contains(&word)
+            || self.known.contains(text::stem(&word).as_ref())
             || self.symbols.contains_key(text::stem(&word).as_ref())
         {
             return word;
@@ -437,7 +455,7 @@ impl Matcher {
             return fixed.to_owned();
         }
         for variant in typo::sounds_like(&word) {
-            if let Some(fixed) = self.corrector.correct_within(&variant, 1) {
+            if let Some(fixed) = self.corrector.correct(&variant) {
                 return fixed.to_owned();
             }
         }
@@ -634,6 +652,11 @@ fn asks_about_the_bot(words: &[String], text: &text::Joined) -> bool {
         "how does this work",
         "how do you work",
         "how to use",
+        "what is it for",
+        "what is this for",
+        "what is the bot for",
+        "what are you for",
+        "what does it do",
         "can this bot",
         "can the bot",
         "does this bot",

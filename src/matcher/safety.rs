@@ -33,6 +33,21 @@ const CRISIS: &[&str] = &[
     "want to end it",
     "going to end it",
     "suicide",
+    "kms",
+    "kys",
+    "self harming",
+    "self harmed",
+    "selfharming",
+    "end it myself",
+    "end it himself",
+    "end it herself",
+    "end it themselves",
+    "into a wall",
+    "in front of a train",
+    "in front of a bus",
+    "off a bridge",
+    "off the bridge",
+    "jump off",
     "suicidal",
     "thoughts of hurting",
     "thoughts of harming",
@@ -168,6 +183,18 @@ const CHEMO_CONTEXT: &[&str] = &[
     "chemo",
     "chemotherapy",
     "infusion",
+    "doxorubicin",
+    "adriamycin",
+    "ifosfamide",
+    "dacarbazine",
+    "gemcitabine",
+    "docetaxel",
+    "trabectedin",
+    "eribulin",
+    "shivers",
+    "chills",
+    "rigors",
+    "shaking",
     "neutropenic",
     "neutropenia",
     "treatment",
@@ -202,14 +229,21 @@ const URGENT: &[&str] = &[
 pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
     let any_word = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
 
-    if text.has_any(CRISIS) || wants_to_die(text) || harms_self(words) || takes_all_medicine(words) {
+    if text.has_any(CRISIS)
+        || wants_to_die(text)
+        || harms_self(words)
+        || takes_all_medicine(words)
+        || gives_things_away(words)
+    {
         return Some(Safety::Crisis);
     }
+    // "can not breathe" opens with "can" too, and is no question.
     let general_question = words
         .first()
         .is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
+        && words.get(1).is_none_or(|w| w != "not")
         && !any_word(URGENT);
-    if text.has_any(EMERGENCY) && !general_question {
+    if (text.has_any(EMERGENCY) || heavy_bleeding(words)) && !general_question {
         return Some(Safety::Emergency);
     }
     if any_word(FEVER) && any_word(CHEMO_CONTEXT) {
@@ -223,6 +257,30 @@ pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
         }
     }
     None
+}
+
+/// Blood described as a flood rather than a spot: "blood is pouring through the dressing".
+fn heavy_bleeding(words: &[String]) -> bool {
+    const BLOOD: &[&str] = &["blood", "bleeding", "bleed", "bleeds"];
+    const FLOOD: &[&str] = &[
+        "pouring",
+        "gushing",
+        "spurting",
+        "soaking",
+        "soaked",
+        "everywhere",
+        "streaming",
+    ];
+    words.iter().any(|w| BLOOD.contains(&w.as_str())) && words.iter().any(|w| FLOOD.contains(&w.as_str()))
+}
+
+/// Warning signs that crisis services name: giving belongings away.
+fn gives_things_away(words: &[String]) -> bool {
+    words.windows(3).any(|w| {
+        matches!(w[0].as_str(), "give" | "giving" | "gave" | "given")
+            && w[1] == "away"
+            && matches!(w[2].as_str(), "my" | "his" | "her" | "their" | "all")
+    })
 }
 
 fn harms_self(words: &[String]) -> bool {
@@ -281,6 +339,8 @@ mod tests {
             "my dad keeps saying he'll shoot himself",
             "she's taken all her pills",
             "thinking of taking them all at once",
+            "honestly want to kms",
+            "my daughter has been self-harming",
         ] {
             assert_eq!(s(q), Some(Safety::Crisis), "{q}");
         }
@@ -296,6 +356,9 @@ mod tests {
             "my husband has chest pain",
             "she collapsed and won't wake up",
             "he is running a high temperature after his chemo",
+            "CANT BREATHE",
+            "blood is pouring through the dressing",
+            "he's on doxorubicin and has a fever and the shivers",
         ] {
             assert_eq!(s(q), Some(Safety::Emergency), "{q}");
         }

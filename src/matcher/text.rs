@@ -102,6 +102,11 @@ fn expand(word: &str, out: &mut Vec<String>) {
         "whats" => &["what", "is"],
         "thats" => &["that", "is"],
         "wanna" => &["want", "to"],
+        "u" => &["you"],
+        "ur" => &["your"],
+        "r" => &["are"],
+        "pls" | "plz" => &["please"],
+        "thx" => &["thanks"],
         "gonna" => &["going", "to"],
         _ => &[],
     };

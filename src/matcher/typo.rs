@@ -67,6 +67,8 @@ pub(crate) fn sounds_like(word: &str) -> impl Iterator<Item = String> + '_ {
         ("er", "a"),
         ("ee", "i"),
         ("x", "ks"),
+        ("ance", "ence"),
+        ("ense", "ence"),
     ];
     SOUNDS
         .iter()
@@ -94,11 +96,25 @@ impl Corrector {
         Corrector { by_len }
     }
 
-    /// The closest vocabulary word within the edit budget for `word`'s length. Ties go to the
-    /// word sharing the longer prefix (people rarely mistype a first letter), then the
-    /// alphabetically first, so the answer never depends on hash order.
+    /// The closest vocabulary word within the edit budget for `word`'s length. A 4-letter word
+    /// may only have two letters swapped ("hlep"), and a change of two edits must keep the
+    /// first letter ("tolerate" is not "operate"): people rarely mistype a first letter. Ties
+    /// go to the word sharing the longer prefix, then the alphabetically first, so the answer
+    /// never depends on hash order.
     pub(crate) fn correct(&self, word: &str) -> Option<&str> {
+        if word.len() == 4 {
+            return self.swapped(word);
+        }
         self.correct_within(word, max_edits(word.len()))
+    }
+
+    fn swapped(&self, word: &str) -> Option<&str> {
+        let b = word.as_bytes();
+        self.by_len.get(&b.len())?.iter().map(String::as_str).find(|c| {
+            let c = c.as_bytes();
+            let diff: Vec<usize> = (0..b.len()).filter(|&i| b[i] != c[i]).collect();
+            diff.len() == 2 && diff[1] == diff[0] + 1 && b[diff[0]] == c[diff[1]] && b[diff[1]] == c[diff[0]]
+        })
     }
 
     pub(crate) fn correct_within(&self, word: &str, limit: usize) -> Option<&str> {
@@ -112,6 +128,9 @@ impl Corrector {
                 let Some(d) = distance_in(word.as_bytes(), candidate.as_bytes(), limit, &mut rows) else {
                     continue;
                 };
+                if d >= 2 && word.as_bytes()[0] != candidate.as_bytes()[0] {
+                    continue;
+                }
                 let prefix = word
                     .bytes()
                     .zip(candidate.bytes())
@@ -166,6 +185,9 @@ mod tests {
         assert_eq!(c.correct("targetted"), Some("targeted"));
         assert_eq!(c.correct("stgae"), Some("stage"));
         assert_eq!(c.correct("stag"), None, "4-letter words are not guessed");
+        let h = Corrector::new(["help", "operate"]);
+        assert_eq!(h.correct("hlep"), Some("help"), "but two swapped letters are");
+        assert_eq!(h.correct("tolerate"), None, "two edits keep the first letter");
         assert_eq!(c.correct("weather"), None);
     }
 
