@@ -113,3 +113,10 @@ fn member_style_set_is_at_least_95_percent_right_with_every_safety_line_routed()
 fn second_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
     assert_scores("holdout2.tsv", 0.95);
 }
+
+/// A third blind set: relatives, nurse-style questions, fragments, other cancers and
+/// indirect safety messages; it scored 0.847 on its first run, before any change made for it.
+#[test]
+fn third_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("holdout3.tsv", 0.95);
+}

@@ -71,6 +71,88 @@ const CONTEXT_WORDS: &[&str] = &[
     "leiomyosarcoma",
     "rhabdomyosarcoma",
     "sts",
+    "scan",
+    "scans",
+];
+
+/// Context words that leave no doubt the message is about cancer in a person.
+const CANCER_WORDS: &[&str] = &[
+    "sarcoma",
+    "cancer",
+    "tumor",
+    "tumour",
+    "oncologist",
+    "onc",
+    "oncology",
+    "sts",
+];
+
+/// Animals get sarcomas and surgery too, but this bot's knowledge is about people.
+const PETS: &[&str] = &[
+    "cat", "cats", "dog", "dogs", "vet", "puppy", "kitten", "horse", "pet",
+];
+
+/// Other cancers: the knowledge base covers soft tissue sarcoma only.
+const OTHER_CANCERS: &[&str] = &[
+    "bowel cancer",
+    "breast cancer",
+    "lung cancer",
+    "prostate cancer",
+    "skin cancer",
+    "colon cancer",
+    "ovarian cancer",
+    "cervical cancer",
+    "pancreatic cancer",
+    "bladder cancer",
+    "kidney cancer",
+    "liver cancer",
+    "thyroid cancer",
+    "stomach cancer",
+    "blood cancer",
+    "bone cancer",
+    "brain cancer",
+    "leukaemia",
+    "leukemia",
+    "lymphoma",
+    "melanoma",
+    "myeloma",
+    "osteosarcoma",
+];
+
+/// Words that compare with another cancer rather than ask about it ("same chemo as for
+/// breast cancer?").
+const COMPARING: &[&str] = &[
+    "same",
+    "like",
+    "than",
+    "compared",
+    "compare",
+    "different",
+    "versus",
+    "vs",
+];
+
+/// Questions the knowledge base does not answer (causes, inheritance, symptoms): a hint
+/// word alone is then no answer.
+const UNCOVERED: &[&str] = &[
+    "hereditary",
+    "genetic",
+    "inherited",
+    "cause",
+    "causes",
+    "caused",
+    "symptom",
+    "symptoms",
+    "signs",
+    "prevent",
+    "prevention",
+    "screening",
+];
+
+/// Words that only join the words of a phrase; the rest of a phrase must all be present.
+const FILLERS: &[&str] = &[
+    "a", "an", "the", "my", "his", "her", "their", "your", "our", "of", "to", "for", "in", "on", "at",
+    "with", "and", "or", "is", "are", "be",
 ];
 
 /// Words of everyday life outside medicine; with no cancer word beside them, a medical word
@@ -126,6 +208,17 @@ const OTHER_DOMAINS: &[&str] = &[
     "youtube",
     "app",
     "website",
+    "chemistry",
+    "physics",
+    "biology",
+    "gp",
+    "receptionist",
+    "closed",
+    "sunday",
+    "sundays",
+    "store",
+    "shop",
+    "shopping",
     "spotify",
     "netflix",
     "subscription",
@@ -320,8 +413,12 @@ impl Matcher {
                 .chain(entry.keywords.iter().map(|p| (p, WEAK)))
             {
                 let all = text::words(phrase);
-                let content: Vec<String> = all.iter().filter(|w| !is_stopword(w)).cloned().collect();
-                // "say no" is all stopwords, and still a phrase worth matching.
+                let content: Vec<String> = all
+                    .iter()
+                    .filter(|w| !FILLERS.contains(&w.as_str()))
+                    .cloned()
+                    .collect();
+                // A phrase made only of fillers is still a phrase worth matching.
                 let words = if content.is_empty() { all } else { content };
                 if words.is_empty() {
                     continue;
@@ -402,7 +499,7 @@ impl Matcher {
                 alternatives: Vec::new(),
             };
         }
-        if is_chatter(&words, &joined, question.contains('?')) {
+        if is_chatter(&words, &joined, question.contains('?')) || about_another_cancer(&words, &joined) {
             return Match {
                 intent: None,
                 score: 0.0,
@@ -516,7 +613,8 @@ impl Matcher {
                 .any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()))
         };
         let context = has(CONTEXT_WORDS);
-        let other_domain = !context && has(OTHER_DOMAINS);
+        let other_domain = (!has(CANCER_WORDS) && has(OTHER_DOMAINS)) || has(PETS);
+        let uncovered = has(UNCOVERED);
         let definition = joined.has_any(DEFINITION_CUES);
         let mut scores: Vec<f32> = (0..n)
             .map(|i| {
@@ -531,7 +629,7 @@ impl Matcher {
                     if self.kinds[i] == Kind::Term {
                         s += if definition { DEFINITION } else { -TERM_PENALTY };
                     }
-                    if other_domain {
+                    if other_domain || (uncovered && strong[i] == 0.0) {
                         s *= OTHER_DOMAIN_FACTOR;
                     }
                 }
@@ -558,14 +656,18 @@ impl Matcher {
         };
         let target = &self.names[*missing as usize];
         target.len() >= 4
-            && words
-                .iter()
-                .any(|w| typo::distance(text::stem(w).as_bytes(), target.as_bytes(), 1).is_some())
+            && words.iter().any(|w| {
+                w.len() >= 4 && typo::distance(text::stem(w).as_bytes(), target.as_bytes(), 1).is_some()
+            })
     }
 }
 
-fn is_stopword(w: &str) -> bool {
-    words::STOPWORDS.contains(&w)
+/// "my dad has bowel cancer": a question about a cancer the knowledge base does not cover.
+fn about_another_cancer(words: &[String], text: &text::Joined) -> bool {
+    text.has_any(OTHER_CANCERS)
+        && !words
+            .iter()
+            .any(|w| w.contains("sarcoma") || COMPARING.contains(&w.as_str()))
 }
 
 /// A phrase's words must stand near each other: "type of sarcoma ... the treatment" is not
@@ -574,15 +676,26 @@ fn close_together(syms: &[Sym], positions: &[(Sym, usize)]) -> bool {
     if syms.len() < 2 {
         return true;
     }
-    let spots: Vec<usize> = positions
+    let reach = 3 * syms.len();
+    // Words matched only through a typo ("trails" for "trial") have no position to check.
+    let present: Vec<Sym> = syms
         .iter()
-        .filter(|(s, _)| syms.contains(s))
-        .map(|(_, p)| *p)
+        .copied()
+        .filter(|&s| positions.iter().any(|&(p, _)| p == s))
         .collect();
-    let (Some(lo), Some(hi)) = (spots.iter().min(), spots.iter().max()) else {
+    let Some((&first, rest)) = present.split_first() else {
         return true;
     };
-    hi - lo <= 3 * syms.len()
+    let near = |sym: Sym, at: usize| {
+        positions
+            .iter()
+            .any(|&(s, p)| s == sym && p.abs_diff(at) <= reach)
+    };
+    // Some use of the first word must have every other word of the phrase within reach.
+    positions
+        .iter()
+        .filter(|(s, _)| *s == first)
+        .any(|&(_, at)| rest.iter().all(|&other| near(other, at)))
 }
 
 /// Whether the word at `pos` only dates something ("after the operation"), looking past
@@ -657,6 +770,8 @@ fn asks_about_the_bot(words: &[String], text: &text::Joined) -> bool {
         "what is the bot for",
         "what are you for",
         "what does it do",
+        "what you are for",
+        "added you",
         "can this bot",
         "can the bot",
         "does this bot",

@@ -61,6 +61,19 @@ const CRISIS: &[&str] = &[
     "miss me when i am gone",
     "better off without me",
     "saying goodbye",
+    "saying goodbyes",
+    "goodbye note",
+    "goodbye letter",
+    "goodbye letters",
+    "suicide note",
+    "farewell note",
+    "not want to wake up",
+    "not going to stick around",
+    "not stick around",
+    "will not be around much longer",
+    "started cutting",
+    "cutting again",
+    "been cutting",
     "take them all",
     "taking them all",
     "saving up my",
@@ -167,6 +180,13 @@ const EMERGENCY: &[&str] = &[
     "haemorrhaging",
     "overdosed",
     "soaking through",
+    "will not wake",
+    "not waking up",
+    "can not wake",
+    "breathing really fast",
+    "breathing very fast",
+    "very confused",
+    "suddenly confused",
     "soaked in blood",
     "so much blood",
     "loads of blood",
@@ -204,7 +224,18 @@ const CHEMO_CONTEXT: &[&str] = &[
 ];
 /// Words that make a fever a present fact rather than a question about side effects.
 const PRESENT: &[&str] = &[
-    "have", "has", "got", "running", "spiked", "spiking", "high", "is", "now",
+    "have", "has", "got", "running", "spiked", "spiking", "high", "is", "now", "feeling", "feels",
+    "suddenly", "sudden",
+];
+/// Feverish in other words: "hot and shaky", "shivery".
+const FEVERISH: &[&str] = &[
+    "shaky",
+    "shivery",
+    "shivering",
+    "shaking",
+    "shivers",
+    "chills",
+    "rigors",
 ];
 
 /// Opening words of a general question ("can radiation make it hard to breathe later?").
@@ -234,6 +265,7 @@ pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
         || harms_self(words)
         || takes_all_medicine(words)
         || gives_things_away(words)
+        || hoards_medicine(words)
     {
         return Some(Safety::Crisis);
     }
@@ -246,11 +278,13 @@ pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
     if (text.has_any(EMERGENCY) || heavy_bleeding(words)) && !general_question {
         return Some(Safety::Emergency);
     }
-    if any_word(FEVER) && any_word(CHEMO_CONTEXT) {
-        let reading = words.iter().any(|w| {
-            w.parse::<u16>()
-                .is_ok_and(|t| (38..=42).contains(&t) || (100..=106).contains(&t))
-        });
+    let reading = words.iter().any(|w| {
+        w.parse::<u16>()
+            .is_ok_and(|t| (38..=42).contains(&t) || (100..=106).contains(&t))
+    });
+    let degrees = any_word(&["degrees", "c", "f"]) && reading;
+    let feverish = any_word(FEVER) || degrees || (any_word(&["hot"]) && any_word(FEVERISH));
+    if feverish && any_word(CHEMO_CONTEXT) {
         let present = any_word(PRESENT) && !general_question;
         if reading || present || text.has("neutropenic fever") {
             return Some(Safety::Emergency);
@@ -268,18 +302,55 @@ fn heavy_bleeding(words: &[String]) -> bool {
         "spurting",
         "soaking",
         "soaked",
+        "loads",
+        "lots",
+        "heavily",
+        "heavy",
+        "coughing",
+        "vomiting",
+        "throwing",
+        "spitting",
         "everywhere",
         "streaming",
     ];
     words.iter().any(|w| BLOOD.contains(&w.as_str())) && words.iter().any(|w| FLOOD.contains(&w.as_str()))
 }
 
-/// Warning signs that crisis services name: giving belongings away.
+/// Warning signs that crisis services name: giving belongings away ("giving his things
+/// away", "gave away all my stuff") and hoarding medicine ("stockpiling my pain meds").
 fn gives_things_away(words: &[String]) -> bool {
-    words.windows(3).any(|w| {
-        matches!(w[0].as_str(), "give" | "giving" | "gave" | "given")
-            && w[1] == "away"
-            && matches!(w[2].as_str(), "my" | "his" | "her" | "their" | "all")
+    const GIVE: &[&str] = &["give", "giving", "gave", "given", "gives"];
+    const THINGS: &[&str] = &[
+        "things",
+        "stuff",
+        "belongings",
+        "possessions",
+        "everything",
+        "all",
+    ];
+    words.iter().enumerate().any(|(i, w)| {
+        let window = &words[i + 1..words.len().min(i + 5)];
+        GIVE.contains(&w.as_str())
+            && window.iter().any(|x| x == "away")
+            && window.iter().any(|x| THINGS.contains(&x.as_str()))
+    })
+}
+
+fn hoards_medicine(words: &[String]) -> bool {
+    const HOARD: &[&str] = &[
+        "stockpiling",
+        "stockpile",
+        "stockpiled",
+        "hoarding",
+        "hoard",
+        "stashing",
+        "saving",
+    ];
+    words.iter().enumerate().any(|(i, w)| {
+        HOARD.contains(&w.as_str())
+            && words[i + 1..words.len().min(i + 5)]
+                .iter()
+                .any(|x| MEDICINES.contains(&x.as_str()))
     })
 }
 
@@ -341,6 +412,9 @@ mod tests {
             "thinking of taking them all at once",
             "honestly want to kms",
             "my daughter has been self-harming",
+            "i've been stockpiling my pain meds",
+            "dad's been giving his things away",
+            "i've started cutting again",
         ] {
             assert_eq!(s(q), Some(Safety::Crisis), "{q}");
         }
@@ -359,6 +433,9 @@ mod tests {
             "CANT BREATHE",
             "blood is pouring through the dressing",
             "he's on doxorubicin and has a fever and the shivers",
+            "my son had chemo tuesday, now he's hot and shaky, 39 degrees",
+            "wife is coughing up lots of blood",
+            "mum is very confused and wont wake properly",
         ] {
             assert_eq!(s(q), Some(Safety::Emergency), "{q}");
         }
@@ -374,6 +451,10 @@ mod tests {
             "what is the survival rate",
             "is targeted therapy a killer drug",
             "radiation therapy",
+            "how much bleeding is normal after surgery",
+            "is coughing a side effect of radiation",
+            "this waiting is killing me",
+            "chemo is killing me lol, so tired",
         ] {
             assert_eq!(s(q), None, "{q}");
         }

@@ -105,6 +105,8 @@ const SPREAD_WORDS: &[&str] = &[
     "travelled",
     "traveled",
     "moved",
+    "gone",
+    "reached",
 ];
 const METASTASIS_WORDS: &[&str] = &[
     "mets",
