@@ -1,7 +1,7 @@
 //! Command-line front end: `ask` shows exactly what the bot would reply, `match` scores
 //! questions in bulk for evaluation, `check` validates a knowledge folder before it ships.
 
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -39,6 +39,8 @@ enum Command {
     },
     /// Read questions from stdin, one per line; write one JSON object per line
     Match,
+    /// Run the Discord bot (token from DISCORD_TOKEN or the config's token_file)
+    Serve,
     /// Validate a knowledge folder and report every problem
     Check {
         /// The folder [default: the configured knowledge folder, else ./knowledge]
@@ -90,7 +92,21 @@ pub(crate) fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { dir, strict, grades } => check(&config, dir, strict, grades),
+        Command::Serve => serve(&config),
     }
+}
+
+fn serve(config: &Config) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(config.log_filter()))
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .init();
+    let answerer = answerer(config)?;
+    tracing::info!(entries = answerer.knowledge().entries().len(), "knowledge loaded");
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(sarcoma_bot::discord::serve(config, answerer))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn answerer(config: &Config) -> Result<Answerer> {

@@ -260,3 +260,52 @@ fn a_broken_knowledge_folder_stops_ask_with_a_clear_message() {
         "{err}"
     );
 }
+
+#[test]
+fn serve_without_a_token_says_how_to_set_one() {
+    let o = bin()
+        .args(["serve"])
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("DISCORD_TOKEN") && err.contains("token_file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_reads_the_token_file_and_never_prints_the_token() {
+    let dir = knowledge_copy("token");
+    let secret = "very-secret-token-value-123";
+    std::fs::write(dir.join("token.txt"), format!("{secret}\n")).unwrap();
+    std::fs::write(
+        dir.join("bot.conf"),
+        "[discord]\ntoken_file = \"token.txt\"\napi_base = \"ftp://nowhere\"\n",
+    )
+    .unwrap();
+    let o = bin()
+        .args(["--config", dir.join("bot.conf").to_str().unwrap(), "serve"])
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("DISCORD_API_BASE")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("must start with http"),
+        "the token was read, then the base refused: {err}"
+    );
+    assert!(!err.contains(secret) && !String::from_utf8_lossy(&o.stdout).contains(secret));
+
+    std::fs::write(dir.join("bot.conf"), "[discord]\ntoken_file = \"missing.txt\"\n").unwrap();
+    let o = bin()
+        .args(["--config", dir.join("bot.conf").to_str().unwrap(), "serve"])
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("missing.txt"), "{err}");
+}

@@ -1,0 +1,320 @@
+//! The slash commands (their names and options are a contract with the outside evaluation)
+//! and what each one asks the answering core.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use serenity::all::{
+    AutocompleteChoice, CommandDataOption, CommandDataOptionValue, CommandInteraction, CommandOptionType,
+    CreateCommand, CreateCommandOption,
+};
+
+use super::render::{self, Card};
+use crate::answer::Answerer;
+use crate::knowledge::{Entry, EntryId, Kind, Stage};
+use crate::matcher::Intent;
+
+/// Discord shows at most this many autocomplete choices.
+const MAX_CHOICES: usize = 25;
+/// Discord's limit on a choice's name and value.
+const MAX_CHOICE_CHARS: usize = 100;
+
+/// What a command asks for, parsed once from Discord's payload.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Request {
+    Stage(Option<Stage>),
+    Treatment(String),
+    Ask(String),
+    Glossary(String),
+    Topics,
+    About,
+    /// A command this version does not know (an old registration, a renamed command).
+    Unknown(String),
+}
+
+/// Which entries a topic-picking command offers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Catalogue {
+    Treatments,
+    Glossary,
+}
+
+impl Catalogue {
+    fn holds(self, kind: Kind) -> bool {
+        match self {
+            Catalogue::Treatments => matches!(kind, Kind::Topic | Kind::Modality),
+            Catalogue::Glossary => kind == Kind::Term,
+        }
+    }
+
+    pub(crate) fn for_command(name: &str) -> Option<Catalogue> {
+        match name {
+            "treatment" => Some(Catalogue::Treatments),
+            "glossary" => Some(Catalogue::Glossary),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn definitions() -> Vec<CreateCommand> {
+    let text = |name: &str, description: &str| {
+        CreateCommandOption::new(CommandOptionType::String, name, description).required(true)
+    };
+    vec![
+        CreateCommand::new("stage")
+            .description("Treatment options for a soft tissue sarcoma stage")
+            .add_option(
+                CreateCommandOption::new(CommandOptionType::Integer, "number", "The stage, 1 to 4")
+                    .required(true)
+                    .min_int_value(1)
+                    .max_int_value(4),
+            ),
+        CreateCommand::new("treatment")
+            .description("A kind of treatment, or what shapes a treatment plan")
+            .add_option(text("topic", "Start typing, e.g. surgery or chemo").set_autocomplete(true)),
+        CreateCommand::new("ask")
+            .description("Ask a question in your own words")
+            .add_option(text("question", "Your question").max_length(2000)),
+        CreateCommand::new("glossary")
+            .description("What a word means, e.g. neoadjuvant or margin")
+            .add_option(text("term", "Start typing a word").set_autocomplete(true)),
+        CreateCommand::new("topics").description("Everything this bot can explain"),
+        CreateCommand::new("about").description("What this bot is and is not, its sources and privacy"),
+    ]
+}
+
+fn option<'a>(options: &'a [CommandDataOption], name: &str) -> Option<&'a CommandDataOptionValue> {
+    options.iter().find(|o| o.name == name).map(|o| &o.value)
+}
+
+fn text_option(options: &[CommandDataOption], name: &str) -> String {
+    match option(options, name) {
+        Some(CommandDataOptionValue::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn parse(command: &CommandInteraction) -> Request {
+    let options = &command.data.options;
+    match command.data.name.as_str() {
+        "stage" => Request::Stage(match option(options, "number") {
+            Some(CommandDataOptionValue::Integer(n)) => u8::try_from(*n).ok().and_then(Stage::new),
+            _ => None,
+        }),
+        "treatment" => Request::Treatment(text_option(options, "topic")),
+        "ask" => Request::Ask(text_option(options, "question")),
+        "glossary" => Request::Glossary(text_option(options, "term")),
+        "topics" => Request::Topics,
+        "about" => Request::About,
+        other => Request::Unknown(other.to_owned()),
+    }
+}
+
+/// The entry a `/treatment` or `/glossary` value names: an id picked from autocomplete, a
+/// title typed in full, or what the matcher makes of the text. Nothing looser: a wrong
+/// entry shown with confidence is worse than "I couldn't find that".
+pub(crate) fn resolve<'a>(answerer: &'a Answerer, catalogue: Catalogue, value: &str) -> Option<&'a Entry> {
+    let kb = answerer.knowledge();
+    let value = value.trim();
+    let in_catalogue = |e: &&Entry| catalogue.holds(e.kind);
+    if let Some(e) = EntryId::parse(value)
+        .and_then(|id| kb.get(&id))
+        .filter(in_catalogue)
+    {
+        return Some(e);
+    }
+    if let Some(e) = kb
+        .entries()
+        .iter()
+        .filter(in_catalogue)
+        .find(|e| e.title.eq_ignore_ascii_case(value))
+    {
+        return Some(e);
+    }
+    match answerer.matcher().find(value).intent {
+        Some(Intent::Entry(id)) => kb.get(&id).filter(in_catalogue),
+        _ => None,
+    }
+}
+
+/// Autocomplete for `/treatment` and `/glossary`: entries whose title or alias fuzzily
+/// contains what was typed, plus what the matcher makes of it (so "chemoterapy" and
+/// "raditation" still find their entry). Returns (name, value) pairs, best first.
+pub(crate) fn choices(answerer: &Answerer, catalogue: Catalogue, typed: &str) -> Vec<(String, String)> {
+    let kb = answerer.knowledge();
+    let typed = typed.trim();
+    let fuzzy = SkimMatcherV2::default().ignore_case();
+    let mut scored: Vec<(i64, &Entry)> = Vec::new();
+    let matched = answerer.matcher().find(typed);
+    let matcher_ids: Vec<EntryId> = match &matched.intent {
+        Some(Intent::Entry(id)) => std::iter::once(id.clone())
+            .chain(matched.alternatives.clone())
+            .collect(),
+        _ => matched.alternatives.clone(),
+    };
+    for entry in kb.entries().iter().filter(|e| catalogue.holds(e.kind)) {
+        let best = if typed.is_empty() {
+            Some(0)
+        } else {
+            std::iter::once(&entry.title)
+                .chain(&entry.aliases)
+                .filter_map(|name| fuzzy.fuzzy_match(name, typed))
+                .max()
+        };
+        let boost = matcher_ids
+            .iter()
+            .position(|id| *id == entry.id)
+            .map(|rank| 10_000 - rank as i64);
+        if let Some(score) = boost.or(best) {
+            scored.push((score, entry));
+        }
+    }
+    scored.sort_by_key(|&(score, _)| std::cmp::Reverse(score));
+    scored
+        .into_iter()
+        .take(MAX_CHOICES)
+        .map(|(_, e)| {
+            (
+                render::clip(&e.title, MAX_CHOICE_CHARS),
+                render::clip(e.id.as_str(), MAX_CHOICE_CHARS),
+            )
+        })
+        .collect()
+}
+
+pub(crate) fn autocomplete_choices(pairs: Vec<(String, String)>) -> Vec<AutocompleteChoice> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| AutocompleteChoice::new(name, value))
+        .collect()
+}
+
+/// The reply to a parsed command, and whether it is a safety reply.
+pub(crate) fn respond(answerer: &Answerer, request: &Request) -> (Card, Option<Intent>) {
+    let kb = answerer.knowledge();
+    let entry_card = |entry: Option<&Entry>, what: &str| match entry.and_then(|e| answerer.entry(&e.id)) {
+        Some(reply) => (render::card(&reply), entry.map(|e| Intent::Entry(e.id.clone()))),
+        None => (
+            render::note(&format!(
+                "I couldn't find {what}. Try /topics to see everything I can explain, or ask in your own words with /ask."
+            )),
+            None,
+        ),
+    };
+    match request {
+        Request::Stage(Some(stage)) => entry_card(kb.get(&EntryId::for_stage(*stage)), "that stage"),
+        Request::Stage(None) => (render::note("Please choose a stage from 1 to 4."), None),
+        Request::Treatment(topic) => entry_card(
+            resolve(answerer, Catalogue::Treatments, topic),
+            "that treatment topic",
+        ),
+        Request::Glossary(term) => entry_card(
+            resolve(answerer, Catalogue::Glossary, term),
+            "that word in the glossary",
+        ),
+        Request::Ask(question) => {
+            let answer = answerer.ask(question);
+            (render::card(&answer.reply), answer.matched.intent)
+        }
+        Request::Topics => (render::topics_card(kb), None),
+        Request::About => (render::about_card(kb), None),
+        Request::Unknown(_) => (
+            render::note("I don't know that command (it may be from an older version). Try /topics."),
+            None,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::KnowledgeBase;
+
+    fn answerer() -> Answerer {
+        Answerer::new(KnowledgeBase::embedded().unwrap().kb)
+    }
+
+    fn names(pairs: &[(String, String)]) -> Vec<&str> {
+        pairs.iter().map(|(_, v)| v.as_str()).collect()
+    }
+
+    #[test]
+    fn command_definitions_are_valid_for_discord() {
+        let defs = serde_json::to_value(definitions()).unwrap();
+        let names: Vec<&str> = defs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["stage", "treatment", "ask", "glossary", "topics", "about"]
+        );
+        for c in defs.as_array().unwrap() {
+            let d = c["description"].as_str().unwrap();
+            assert!((1..=100).contains(&d.len()), "{c}");
+            for o in c["options"].as_array().into_iter().flatten() {
+                let name = o["name"].as_str().unwrap();
+                assert!(name.len() <= 32 && name == name.to_lowercase());
+                assert!(!o["description"].as_str().unwrap().is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn autocomplete_tolerates_typos_and_stays_in_its_catalogue() {
+        let a = answerer();
+        assert_eq!(
+            names(&choices(&a, Catalogue::Treatments, "chemoterapy"))[0],
+            "chemotherapy"
+        );
+        assert_eq!(
+            names(&choices(&a, Catalogue::Treatments, "raditation"))[0],
+            "radiation"
+        );
+        assert_eq!(
+            names(&choices(&a, Catalogue::Treatments, "imuno"))[0],
+            "immunotherapy"
+        );
+        assert_eq!(
+            names(&choices(&a, Catalogue::Glossary, "neoadj"))[0],
+            "term-neoadjuvant"
+        );
+        let all = choices(&a, Catalogue::Treatments, "");
+        assert_eq!(all.len(), 8);
+        assert!(
+            names(&all)
+                .iter()
+                .all(|id| !id.starts_with("term-") && !id.starts_with("stage-"))
+        );
+        assert!(choices(&a, Catalogue::Glossary, "").len() <= MAX_CHOICES);
+    }
+
+    #[test]
+    fn topic_values_resolve_from_ids_titles_and_free_text() {
+        let a = answerer();
+        let id = |c, v| resolve(&a, c, v).map(|e| e.id.as_str().to_owned());
+        assert_eq!(id(Catalogue::Treatments, "surgery").as_deref(), Some("surgery"));
+        assert_eq!(
+            id(Catalogue::Treatments, "Radiation therapy").as_deref(),
+            Some("radiation")
+        );
+        assert_eq!(id(Catalogue::Treatments, "rads").as_deref(), Some("radiation"));
+        assert_eq!(id(Catalogue::Glossary, "margins").as_deref(), Some("term-margin"));
+        assert_eq!(
+            id(Catalogue::Glossary, "surgery"),
+            None,
+            "surgery is not a glossary term"
+        );
+    }
+
+    #[test]
+    fn an_out_of_range_stage_gets_a_polite_note() {
+        let a = answerer();
+        let (card, intent) = respond(&a, &Request::Stage(None));
+        assert!(card.description.contains("1 to 4") && intent.is_none());
+        let (card, intent) = respond(&a, &Request::Stage(Stage::new(4)));
+        assert_eq!(intent.unwrap().id(), "stage-4");
+        assert!(card.footer.contains("not medical advice"));
+    }
+}
