@@ -53,40 +53,6 @@ const ALTERNATIVES: usize = 3;
 /// A runner-up below this is noise, not a suggestion.
 const ALTERNATIVE_FLOOR: f32 = 0.3;
 
-/// Words that mark a message as being about cancer at all.
-const CONTEXT_WORDS: &[&str] = &[
-    "sarcoma",
-    "cancer",
-    "tumor",
-    "tumour",
-    "oncologist",
-    "onc",
-    "oncology",
-    "diagnosed",
-    "diagnosis",
-    "malignant",
-    "lump",
-    "mass",
-    "liposarcoma",
-    "leiomyosarcoma",
-    "rhabdomyosarcoma",
-    "sts",
-    "scan",
-    "scans",
-];
-
-/// Context words that leave no doubt the message is about cancer in a person.
-const CANCER_WORDS: &[&str] = &[
-    "sarcoma",
-    "cancer",
-    "tumor",
-    "tumour",
-    "oncologist",
-    "onc",
-    "oncology",
-    "sts",
-];
-
 /// Animals get sarcomas and surgery too, but this bot's knowledge is about people.
 const PETS: &[&str] = &[
     "cat", "cats", "dog", "dogs", "vet", "puppy", "kitten", "horse", "pet",
@@ -400,7 +366,8 @@ impl Matcher {
         };
         let mut surface: Vec<String> = RULE_WORDS
             .iter()
-            .chain(CONTEXT_WORDS)
+            .chain(words::CANCER_WORDS)
+            .chain(words::CONTEXT_WORDS)
             .map(|w| (*w).to_owned())
             .collect();
         let mut raw: Vec<(usize, Vec<String>, f32)> = Vec::new();
@@ -612,8 +579,8 @@ impl Matcher {
                 .iter()
                 .any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()))
         };
-        let context = has(CONTEXT_WORDS);
-        let other_domain = (!has(CANCER_WORDS) && has(OTHER_DOMAINS)) || has(PETS);
+        let context = has(words::CANCER_WORDS) || has(words::CONTEXT_WORDS);
+        let other_domain = (!has(words::CANCER_WORDS) && has(OTHER_DOMAINS)) || has(PETS);
         let uncovered = has(UNCOVERED);
         let definition = joined.has_any(DEFINITION_CUES);
         let mut scores: Vec<f32> = (0..n)

@@ -2,6 +2,7 @@
 //! "stage 3b", "stage4", and spread described in words ("spread to the lungs").
 //! "Stage" in other senses (a play, grief, a tour) is not a cancer stage.
 
+use super::words::{CANCER_WORDS, CONTEXT_WORDS};
 use crate::knowledge::Stage;
 
 /// How a stage was named; an explicit number outweighs an inference from spread.
@@ -75,25 +76,8 @@ const OTHER_SENSES: &[&str] = &[
     "tournament",
 ];
 
-/// Words that make even an odd phrasing about cancer.
-const DOMAIN: &[&str] = &[
-    "sarcoma",
-    "cancer",
-    "tumor",
-    "tumour",
-    "oncologist",
-    "onc",
-    "diagnosed",
-    "diagnosis",
-    "chemo",
-    "radiation",
-    "surgery",
-    "treatment",
-    "metastatic",
-    "biopsy",
-    "scan",
-    "prognosis",
-];
+/// Treatment words that, like cancer words, make "stage" the cancer sense.
+const TREATMENT_WORDS: &[&str] = &["chemo", "radiation", "surgery", "treatment", "metastatic"];
 
 const SPREAD_WORDS: &[&str] = &[
     "spread",
@@ -162,7 +146,10 @@ fn is_stage_word(w: &str) -> bool {
 /// The stage a message names, if it names one in the cancer sense.
 pub(crate) fn find(words: &[String]) -> Option<StageMention> {
     let other_sense = words.iter().any(|w| OTHER_SENSES.contains(&w.as_str()))
-        && !words.iter().any(|w| DOMAIN.contains(&w.as_str()));
+        && !words.iter().any(|w| {
+            let w = w.as_str();
+            CANCER_WORDS.contains(&w) || CONTEXT_WORDS.contains(&w) || TREATMENT_WORDS.contains(&w)
+        });
     if other_sense {
         return None;
     }

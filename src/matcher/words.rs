@@ -668,3 +668,31 @@ pub(crate) const EVERYDAY: &[&str] = &[
     "yesterday",
     "young",
 ];
+
+/// Words that leave no doubt a message is about cancer in a person.
+pub(crate) const CANCER_WORDS: &[&str] = &[
+    "sarcoma",
+    "cancer",
+    "tumor",
+    "tumour",
+    "oncologist",
+    "onc",
+    "oncology",
+    "sts",
+];
+
+/// Words that make a medical reading of a message likelier, without settling it.
+pub(crate) const CONTEXT_WORDS: &[&str] = &[
+    "diagnosed",
+    "diagnosis",
+    "malignant",
+    "lump",
+    "mass",
+    "liposarcoma",
+    "leiomyosarcoma",
+    "rhabdomyosarcoma",
+    "scan",
+    "scans",
+    "biopsy",
+    "prognosis",
+];

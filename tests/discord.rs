@@ -1,0 +1,597 @@
+//! End to end: the real `sarcoma-bot serve` binary, with the real serenity client inside,
+//! against a Discord API emulator on 127.0.0.1. Assertions are on the JSON the bot sends.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::emulator::*;
+use tokio::process::{Child, Command};
+
+const WAIT: Duration = Duration::from_secs(10);
+const QUIET: Duration = Duration::from_millis(1500);
+const CHANNEL: u64 = 700000000000000001;
+const LISTENED: u64 = 700000000000000002;
+const ALERTS: u64 = 700000000000000003;
+const MEMBER: u64 = 600000000000000001;
+const TOKEN: &str = "emulator-token-not-a-secret";
+
+struct Bot {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Bot {
+    async fn start(emu: &Emulator, cooldown_seconds: u64) -> Bot {
+        let dir = std::env::temp_dir().join(format!(
+            "sarcoma-bot-e2e-{}-{}",
+            std::process::id(),
+            emu.base_url().rsplit(':').next().unwrap()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "log_level = \"debug\"\n[discord]\nguild_ids = [{GUILD_ID}]\nlisten_channels = [{LISTENED}]\n\
+                 cooldown_seconds = {cooldown_seconds}\n[safety]\nalert_channel = {ALERTS}\n"
+            ),
+        )
+        .unwrap();
+        let log = dir.join("bot.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"))
+            .args(["serve", "--config", config.to_str().unwrap()])
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_BASE", emu.base_url())
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start sarcoma-bot serve");
+        assert!(emu.wait_ready(WAIT).await, "the bot never identified");
+        Bot { child, log }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+fn mention(text: &str) -> String {
+    format!("<@{BOT_USER_ID}> {text}")
+}
+
+async fn setup() -> (Emulator, Bot) {
+    let emu = Emulator::start().await;
+    let bot = Bot::start(&emu, 0).await;
+    // Commands are registered in READY; wait so later `wait_for_new` calls see only replies.
+    emu.wait_for(WAIT, |r| r.method == "PUT" && r.path.contains("/commands"))
+        .await
+        .expect("commands registered");
+    (emu, bot)
+}
+
+fn is_post_to(channel: u64) -> impl Fn(&Recorded) -> bool {
+    move |r| r.method == "POST" && r.path == format!("/channels/{channel}/messages")
+}
+
+fn is_callback(interaction: u64) -> impl Fn(&Recorded) -> bool {
+    move |r| {
+        r.method == "POST"
+            && r.path.starts_with(&format!("/interactions/{interaction}/"))
+            && r.path.ends_with("/callback")
+    }
+}
+
+fn embed(body: &Value) -> &Value {
+    let embeds = if body["data"].is_object() {
+        &body["data"]["embeds"]
+    } else {
+        &body["embeds"]
+    };
+    &embeds[0]
+}
+
+fn chars(v: &Value) -> usize {
+    v.as_str().map_or(0, |s| s.chars().count())
+}
+
+/// Discord's limits on one embed, checked on what was actually sent.
+fn assert_embed_within_limits(e: &Value) {
+    assert!(
+        chars(&e["title"]) <= 256 && chars(&e["description"]) <= 4096,
+        "{e}"
+    );
+    let fields = e["fields"].as_array().cloned().unwrap_or_default();
+    assert!(fields.len() <= 25);
+    let mut total = chars(&e["title"]) + chars(&e["description"]) + chars(&e["footer"]["text"]);
+    for f in &fields {
+        assert!(chars(&f["name"]) <= 256 && chars(&f["value"]) <= 1024, "{f}");
+        total += chars(&f["name"]) + chars(&f["value"]);
+    }
+    assert!(chars(&e["footer"]["text"]) <= 2048);
+    assert!(total <= 6000, "embed total {total}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slash_commands_are_registered_in_the_configured_guild() {
+    let (emu, _bot) = setup().await;
+    let put = emu
+        .wait_for(WAIT, |r| {
+            r.method == "PUT"
+                && r.path == format!("/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands")
+        })
+        .await
+        .expect("guild command registration");
+    let names: Vec<&str> = put
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["stage", "treatment", "ask", "glossary", "topics", "about"]
+    );
+    let identify = emu.identify().unwrap();
+    assert_eq!(identify["token"], format!("Bot {TOKEN}"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stage_4_command_gets_the_stage_4_embed_with_disclaimer_shown_only_to_the_asker() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        command_interaction(
+            11,
+            CHANNEL,
+            MEMBER,
+            "stage",
+            json!([{"name": "number", "type": 4, "value": 4}]),
+        ),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_callback(11))
+        .await
+        .expect("a reply to /stage 4");
+    assert_eq!(reply.body["type"], 4);
+    assert_eq!(reply.body["data"]["flags"], 64, "ephemeral by default");
+    let e = embed(&reply.body);
+    assert!(e["title"].as_str().unwrap().contains("Stage 4"), "{e}");
+    assert!(
+        e["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("not medical advice"),
+        "{e}"
+    );
+    assert_eq!(reply.body["data"]["allowed_mentions"]["parse"], json!([]));
+    let buttons = &reply.body["data"]["components"][0]["components"];
+    assert!(
+        buttons.as_array().is_some_and(|b| (1..=3).contains(&b.len())),
+        "{buttons}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mention_with_a_misspelled_question_gets_the_right_entry_as_a_reply() {
+    let (emu, bot) = setup().await;
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            21,
+            CHANNEL,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            &mention("chemoterapy side effects?"),
+            true,
+        ),
+    )
+    .await;
+    let reply = emu.wait_for(WAIT, is_post_to(CHANNEL)).await.expect("a reply");
+    assert_eq!(embed(&reply.body)["title"], "Chemotherapy");
+    assert_eq!(reply.body["message_reference"]["message_id"], "21");
+    assert_eq!(reply.body["allowed_mentions"]["parse"], json!([]));
+    // The log line is written just after the reply is sent.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = bot.log();
+    assert!(
+        log.contains("intent=\"chemotherapy\"") && log.contains("answered"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("side effects"),
+        "message text must not be logged: {log}"
+    );
+    assert!(!log.contains(TOKEN), "the token must never be logged");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_direct_message_is_answered() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            31,
+            CHANNEL,
+            None,
+            MEMBER,
+            false,
+            "what is neoadjuvant therapy",
+            false,
+        ),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_post_to(CHANNEL))
+        .await
+        .expect("a reply to a DM");
+    assert_eq!(embed(&reply.body)["title"], "Neoadjuvant therapy");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unlisted_channels_without_a_mention_and_bot_authors_are_ignored() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            41,
+            CHANNEL,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            "what is stage 4",
+            false,
+        ),
+    )
+    .await;
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            42,
+            CHANNEL,
+            Some(GUILD_ID),
+            600000000000000009,
+            true,
+            &mention("stage 4"),
+            true,
+        ),
+    )
+    .await;
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(43, LISTENED, Some(GUILD_ID), BOT_USER_ID, true, "stage 4", false),
+    )
+    .await;
+    assert!(
+        emu.wait_for_new(QUIET, |r| r.path.contains("/messages"))
+            .await
+            .is_none(),
+        "nothing should be sent"
+    );
+    // The bot is alive: a listened channel is answered without a mention.
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            44,
+            LISTENED,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            "rads before the op?",
+            false,
+        ),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_post_to(LISTENED))
+        .await
+        .expect("a reply in the listened channel");
+    assert_eq!(reply.body["message_reference"]["message_id"], "44");
+    assert!(
+        emu.requests()
+            .iter()
+            .filter(|r| r.path.contains("/messages"))
+            .count()
+            == 1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn everyone_and_role_mentions_in_a_question_ping_nobody() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            51,
+            CHANNEL,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            &mention("@everyone <@&123> what is surgery"),
+            true,
+        ),
+    )
+    .await;
+    let reply = emu.wait_for(WAIT, is_post_to(CHANNEL)).await.expect("a reply");
+    assert_eq!(
+        reply.body["allowed_mentions"],
+        json!({"parse": [], "users": [], "roles": []})
+    );
+    assert_eq!(embed(&reply.body)["title"], "Surgery");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn autocomplete_offers_typo_tolerant_choices() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        autocomplete_interaction(61, CHANNEL, MEMBER, "treatment", "topic", "raditation"),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_callback(61))
+        .await
+        .expect("autocomplete reply");
+    assert_eq!(reply.body["type"], 8);
+    let choices = reply.body["data"]["choices"].as_array().unwrap();
+    assert!(!choices.is_empty() && choices.len() <= 25);
+    assert_eq!(choices[0]["value"], "radiation");
+    assert!(choices.iter().all(|c| (1..=100).contains(&chars(&c["name"]))));
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        autocomplete_interaction(62, CHANNEL, MEMBER, "glossary", "term", "palative"),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_callback(62))
+        .await
+        .expect("glossary autocomplete");
+    assert_eq!(reply.body["data"]["choices"][0]["value"], "term-palliative");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_related_topic_button_shows_that_entry_to_the_clicker() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        component_interaction(71, CHANNEL, MEMBER, "entry:term-palliative"),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_callback(71))
+        .await
+        .expect("a reply to the button");
+    assert_eq!(reply.body["data"]["flags"], 64);
+    assert_eq!(embed(&reply.body)["title"], "Palliative care");
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        component_interaction(72, CHANNEL, MEMBER, "entry:no-such-topic"),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_callback(72))
+        .await
+        .expect("a reply to an unknown button");
+    assert!(
+        embed(&reply.body)["description"]
+            .as_str()
+            .unwrap()
+            .contains("no longer available")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crisis_message_gets_the_safety_reply_in_place_and_a_moderator_notice_without_a_quote() {
+    let (emu, bot) = setup().await;
+    let words = "i cant do this anymore i want to end my life";
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(81, CHANNEL, Some(GUILD_ID), MEMBER, false, &mention(words), true),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_post_to(CHANNEL))
+        .await
+        .expect("a safety reply");
+    let e = embed(&reply.body);
+    let text = e["description"].as_str().unwrap();
+    assert!(
+        text.contains("988") && text.contains("116 123") && text.contains("findahelpline.com"),
+        "{e}"
+    );
+    assert!(
+        reply.body["components"].as_array().is_none_or(|c| c.is_empty()),
+        "no buttons on a safety reply"
+    );
+    let notice = emu
+        .wait_for(WAIT, is_post_to(ALERTS))
+        .await
+        .expect("a moderator notice");
+    let content = notice.body["content"].as_str().unwrap();
+    assert!(
+        content.contains(&format!("/channels/{GUILD_ID}/{CHANNEL}/81")),
+        "{content}"
+    );
+    assert!(
+        !content.contains("end my life"),
+        "the notice must not quote the message"
+    );
+    assert_eq!(notice.body["allowed_mentions"]["parse"], json!([]));
+    assert!(!bot.log().contains("end my life"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crisis_through_ask_is_answered_privately_and_moderators_are_told() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        command_interaction(
+            91,
+            CHANNEL,
+            MEMBER,
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "my husband collapsed and is not breathing"}]),
+        ),
+    )
+    .await;
+    let reply = emu.wait_for(WAIT, is_callback(91)).await.expect("a safety reply");
+    assert_eq!(reply.body["data"]["flags"], 64);
+    assert!(
+        embed(&reply.body)["description"]
+            .as_str()
+            .unwrap()
+            .contains("911")
+    );
+    emu.wait_for(WAIT, is_post_to(ALERTS))
+        .await
+        .expect("a moderator notice");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_entry_sent_through_its_button_is_within_discords_limits() {
+    let (emu, _bot) = setup().await;
+    let kb = sarcoma_bot::knowledge::KnowledgeBase::embedded().unwrap().kb;
+    for (i, entry) in kb.entries().iter().enumerate() {
+        let id = 1000 + i as u64;
+        emu.dispatch(
+            "INTERACTION_CREATE",
+            component_interaction(id, CHANNEL, MEMBER, &format!("entry:{}", entry.id)),
+        )
+        .await;
+        let reply = emu
+            .wait_for(WAIT, is_callback(id))
+            .await
+            .unwrap_or_else(|| panic!("no reply for {}", entry.id));
+        let e = embed(&reply.body);
+        assert_eq!(e["title"], entry.title.as_str());
+        assert_embed_within_limits(e);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn odd_input_gets_a_polite_reply_and_never_stops_the_bot() {
+    let (emu, _bot) = setup().await;
+    // An unknown command, an empty and a 4000-character question, a stage out of range.
+    let cases = [
+        (101, "reload", json!([])),
+        (102, "ask", json!([{"name": "question", "type": 3, "value": ""}])),
+        (
+            103,
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "chemo ".repeat(700)}]),
+        ),
+        (104, "stage", json!([{"name": "number", "type": 4, "value": 9}])),
+        (105, "treatment", json!([])),
+    ];
+    for (id, name, options) in cases {
+        emu.dispatch(
+            "INTERACTION_CREATE",
+            command_interaction(id, CHANNEL, MEMBER, name, options),
+        )
+        .await;
+        let reply = emu
+            .wait_for(WAIT, is_callback(id))
+            .await
+            .unwrap_or_else(|| panic!("no reply to /{name} ({id})"));
+        assert_eq!(reply.body["type"], 4, "{name}");
+        assert_embed_within_limits(embed(&reply.body));
+    }
+    // A partial payload is dropped by serenity; the next whole one is still answered.
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        json!({"id": "109", "channel_id": CHANNEL.to_string(), "content": "stage 4"}),
+    )
+    .await;
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(110, CHANNEL, None, MEMBER, false, "", false),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_post_to(CHANNEL))
+        .await
+        .expect("a reply to an empty DM");
+    assert_eq!(reply.body["message_reference"]["message_id"], "110");
+    assert_eq!(embed(&reply.body)["title"], "What I can help with");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_asking_again_too_soon_gets_a_polite_note_but_safety_is_never_held_back() {
+    let emu = Emulator::start().await;
+    let _bot = Bot::start(&emu, 60).await;
+    emu.wait_for(WAIT, |r| r.path.contains("/commands"))
+        .await
+        .unwrap();
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(121, CHANNEL, None, MEMBER, false, "stage 2", false),
+    )
+    .await;
+    emu.wait_for(WAIT, |r| {
+        is_post_to(CHANNEL)(r) && r.body["message_reference"]["message_id"] == "121"
+    })
+    .await
+    .unwrap();
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(122, CHANNEL, None, MEMBER, false, "stage 3", false),
+    )
+    .await;
+    let note = emu
+        .wait_for(WAIT, |r| {
+            is_post_to(CHANNEL)(r) && r.body["message_reference"]["message_id"] == "122"
+        })
+        .await
+        .unwrap();
+    assert!(
+        embed(&note.body)["description"]
+            .as_str()
+            .unwrap()
+            .contains("second"),
+        "{}",
+        note.body
+    );
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(123, CHANNEL, None, MEMBER, false, "i want to kill myself", false),
+    )
+    .await;
+    let safety = emu
+        .wait_for(WAIT, |r| {
+            is_post_to(CHANNEL)(r) && r.body["message_reference"]["message_id"] == "123"
+        })
+        .await
+        .unwrap();
+    assert!(
+        embed(&safety.body)["description"]
+            .as_str()
+            .unwrap()
+            .contains("988")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_stops_the_bot_cleanly() {
+    let (_emu, mut bot) = setup().await;
+    let pid = bot.child.id().expect("running");
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .await
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(WAIT, bot.child.wait())
+        .await
+        .expect("exits within 10 s")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}: {}", bot.log());
+    assert!(bot.log().contains("shutting down"));
+}

@@ -1,0 +1,3 @@
+//! Shared helpers for the integration tests (each `tests/*.rs` file includes this with `mod support;`).
+
+pub mod emulator;
