@@ -120,3 +120,10 @@ fn second_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed()
 fn third_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
     assert_scores("holdout3.tsv", 0.95);
 }
+
+/// A fourth blind set on typos, stage spellings, relatives, chatter and "stage" in other
+/// senses; it scored 0.932 on its first run, before any change made for it.
+#[test]
+fn fourth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("holdout4.tsv", 0.95);
+}

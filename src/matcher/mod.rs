@@ -272,6 +272,11 @@ const RULE_WORDS: &[&str] = &[
     "lymph",
     "nodes",
     "metastatic",
+    "metastasized",
+    "metastasised",
+    "metastases",
+    "metastasis",
+    "breath",
     "suicide",
     "suicidal",
     "breathe",
@@ -603,6 +608,13 @@ impl Matcher {
                 s
             })
             .collect();
+        if stage::other_sense(words) {
+            for (i, kind) in self.kinds.iter().enumerate() {
+                if *kind == Kind::Stage {
+                    scores[i] = 0.0;
+                }
+            }
+        }
         if let Some(mention) = stage::find(words) {
             let id = EntryId::for_stage(mention.stage());
             if let Some(i) = self.ids.iter().position(|x| *x == id) {

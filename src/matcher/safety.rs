@@ -32,8 +32,11 @@ const CRISIS: &[&str] = &[
     "ending it all",
     "want to end it",
     "going to end it",
-    "suicide",
     "kms",
+    "pills to overdose",
+    "meds to overdose",
+    "enough to overdose",
+    "tablets to overdose",
     "kys",
     "self harming",
     "self harmed",
@@ -262,6 +265,7 @@ pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
 
     if text.has_any(CRISIS)
         || wants_to_die(text)
+        || mentions_suicide(text)
         || harms_self(words)
         || takes_all_medicine(words)
         || gives_things_away(words)
@@ -345,12 +349,28 @@ fn hoards_medicine(words: &[String]) -> bool {
         "hoard",
         "stashing",
         "saving",
+        "saved",
     ];
     words.iter().enumerate().any(|(i, w)| {
         HOARD.contains(&w.as_str())
             && words[i + 1..words.len().min(i + 5)]
                 .iter()
                 .any(|x| MEDICINES.contains(&x.as_str()))
+    })
+}
+
+/// "suicide", except as a name for something else: a film, a gene, car doors, a drill.
+fn mentions_suicide(text: &Joined) -> bool {
+    const OTHER: &[&str] = &[
+        "squad", "gene", "genes", "doors", "door", "run", "runs", "drill", "drills", "bomber",
+    ];
+    text.find_all("suicide").any(|at| {
+        let next = text
+            .after(at + "suicide".len())
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        !OTHER.contains(&next)
     })
 }
 
@@ -415,6 +435,8 @@ mod tests {
             "i've been stockpiling my pain meds",
             "dad's been giving his things away",
             "i've started cutting again",
+            "i have saved up pills to overdose",
+            "thinking about suicide a lot",
         ] {
             assert_eq!(s(q), Some(Safety::Crisis), "{q}");
         }
@@ -455,6 +477,7 @@ mod tests {
             "is coughing a side effect of radiation",
             "this waiting is killing me",
             "chemo is killing me lol, so tired",
+            "suicide squad was a terrible film",
         ] {
             assert_eq!(s(q), None, "{q}");
         }

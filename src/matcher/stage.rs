@@ -2,6 +2,7 @@
 //! "stage 3b", "stage4", and spread described in words ("spread to the lungs").
 //! "Stage" in other senses (a play, grief, a tour) is not a cancer stage.
 
+use super::typo::distance;
 use super::words::{CANCER_WORDS, CONTEXT_WORDS};
 use crate::knowledge::Stage;
 
@@ -74,6 +75,21 @@ const OTHER_SENSES: &[&str] = &[
     "playoff",
     "playoffs",
     "tournament",
+    "swimming",
+    "class",
+    "lesson",
+    "lessons",
+    "water",
+    "restrictions",
+    "load",
+    "shedding",
+    "eskom",
+    "outage",
+    "power",
+    "pregnant",
+    "cravings",
+    "trimester",
+    "baby",
 ];
 
 /// Treatment words that, like cancer words, make "stage" the cancer sense.
@@ -139,19 +155,43 @@ fn ordinal_word(w: &str) -> Option<u8> {
     }
 }
 
+/// "stage" and its short and slipped forms; a number after it confirms the reading.
 fn is_stage_word(w: &str) -> bool {
-    matches!(w, "stage" | "stages" | "stg" | "staged")
+    matches!(w, "stage" | "stages" | "stg" | "staged" | "st" | "stag" | "stge")
+        || (w.len() == 5
+            && w != "state"
+            && w.starts_with('s')
+            && distance(w.as_bytes(), b"stage", 1).is_some())
+}
+
+/// Sub-stage numerals written without "stage" ("diagnosed IIB"): unlike a bare "IV", which
+/// also means intravenous, these have no other sense.
+fn bare_substage(w: &str) -> Option<u8> {
+    match w {
+        "ia" | "ib" => Some(1),
+        "iia" | "iib" | "iic" => Some(2),
+        "iiia" | "iiib" | "iiic" => Some(3),
+        "iva" | "ivb" => Some(4),
+        _ => None,
+    }
+}
+
+/// Whether "stage" is used in another sense: a play, grief, a swimming class, power cuts.
+pub(crate) fn other_sense(words: &[String]) -> bool {
+    words.iter().any(|w| OTHER_SENSES.contains(&w.as_str()))
+        && !words.iter().any(|w| {
+            let w = w.as_str();
+            CANCER_WORDS.contains(&w) || CONTEXT_WORDS.contains(&w) || TREATMENT_WORDS.contains(&w)
+        })
 }
 
 /// The stage a message names, if it names one in the cancer sense.
 pub(crate) fn find(words: &[String]) -> Option<StageMention> {
-    let other_sense = words.iter().any(|w| OTHER_SENSES.contains(&w.as_str()))
-        && !words.iter().any(|w| {
-            let w = w.as_str();
-            CANCER_WORDS.contains(&w) || CONTEXT_WORDS.contains(&w) || TREATMENT_WORDS.contains(&w)
-        });
-    if other_sense {
+    if other_sense(words) {
         return None;
+    }
+    if let Some(stage) = words.iter().find_map(|w| bare_substage(w)).and_then(Stage::new) {
+        return Some(StageMention::Named(stage));
     }
     let at = |i: usize| words.get(i).map(String::as_str);
     for i in 0..words.len() {
@@ -230,6 +270,9 @@ mod tests {
             ("my mom was just told stage 2, what now?", 2),
             ("stage #3", 3),
             ("she is stage iv", 4),
+            ("stag 4", 4),
+            ("st 1 sarcoma", 1),
+            ("diagnosed IIB what now", 2),
         ] {
             assert_eq!(stage_of(q), Some(n), "{q}");
         }
@@ -264,6 +307,9 @@ mod tests {
             "what stage i am in",
             "stage 5",
             "stage 0",
+            "stage 2 water restrictions in our town",
+            "my kids are in the stage 3 swimming class",
+            "what state 4 years on",
         ] {
             assert_eq!(stage_of(q), None, "{q}");
         }

@@ -148,6 +148,11 @@ impl Joined {
     pub(crate) fn before(&self, at: usize) -> &str {
         &self.0[..at]
     }
+
+    /// The text after a byte offset.
+    pub(crate) fn after(&self, at: usize) -> &str {
+        &self.0[at.min(self.0.len())..]
+    }
 }
 
 /// Folds plurals and the commonest verb endings, so "nodes" meets "node", "therapies" meets

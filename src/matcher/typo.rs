@@ -97,13 +97,13 @@ impl Corrector {
     }
 
     /// The closest vocabulary word within the edit budget for `word`'s length. A 4-letter word
-    /// may only have two letters swapped ("hlep"), and a change of two edits must keep the
+    /// may only have two letters swapped ("hlep") or one letter dropped ("grde"), and a change of two edits must keep the
     /// first letter ("tolerate" is not "operate"): people rarely mistype a first letter. Ties
     /// go to the word sharing the longer prefix, then the alphabetically first, so the answer
     /// never depends on hash order.
     pub(crate) fn correct(&self, word: &str) -> Option<&str> {
         if word.len() == 4 {
-            return self.swapped(word);
+            return self.swapped(word).or_else(|| self.dropped_letter(word));
         }
         self.correct_within(word, max_edits(word.len()))
     }
@@ -115,6 +115,19 @@ impl Corrector {
             let diff: Vec<usize> = (0..b.len()).filter(|&i| b[i] != c[i]).collect();
             diff.len() == 2 && diff[1] == diff[0] + 1 && b[diff[0]] == c[diff[1]] && b[diff[1]] == c[diff[0]]
         })
+    }
+
+    /// A 5-letter vocabulary word that is `word` with one letter put back.
+    fn dropped_letter(&self, word: &str) -> Option<&str> {
+        let b = word.as_bytes();
+        self.by_len
+            .get(&(b.len() + 1))?
+            .iter()
+            .map(String::as_str)
+            .find(|c| {
+                let c = c.as_bytes();
+                (0..c.len()).any(|skip| c[..skip] == b[..skip] && c[skip + 1..] == b[skip..])
+            })
     }
 
     pub(crate) fn correct_within(&self, word: &str, limit: usize) -> Option<&str> {
@@ -184,9 +197,12 @@ mod tests {
         assert_eq!(c.correct("chemoterapy"), Some("chemotherapy"));
         assert_eq!(c.correct("targetted"), Some("targeted"));
         assert_eq!(c.correct("stgae"), Some("stage"));
-        assert_eq!(c.correct("stag"), None, "4-letter words are not guessed");
+        assert_eq!(c.correct("stab"), None, "4-letter words are not guessed");
         let h = Corrector::new(["help", "operate"]);
         assert_eq!(h.correct("hlep"), Some("help"), "but two swapped letters are");
+        let g = Corrector::new(["grade", "chemo"]);
+        assert_eq!(g.correct("grde"), Some("grade"), "and so is one dropped letter");
+        assert_eq!(g.correct("chmo"), Some("chemo"));
         assert_eq!(h.correct("tolerate"), None, "two edits keep the first letter");
         assert_eq!(c.correct("weather"), None);
     }
