@@ -119,21 +119,43 @@ fn expand(word: &str, out: &mut Vec<String>) {
 
 /// A message's words joined by single spaces, for finding whole-word phrases such as
 /// "can not breathe" without allocating per phrase.
-pub(crate) struct Joined(String);
+pub(crate) struct Joined {
+    text: String,
+    /// The distinct words, sorted: most phrases are ruled out by their first word alone,
+    /// which is far cheaper than a substring search.
+    vocabulary: Vec<String>,
+}
 
 impl Joined {
     pub(crate) fn new(words: &[String]) -> Joined {
-        Joined(words.join(" "))
+        let mut vocabulary = words.to_vec();
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
+        Joined {
+            text: words.join(" "),
+            vocabulary,
+        }
     }
 
     /// Byte offsets where `phrase` stands as whole words.
     pub(crate) fn find_all<'a>(&'a self, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
-        let text = self.0.as_str();
-        text.match_indices(phrase).map(|(at, _)| at).filter(move |&at| {
-            let end = at + phrase.len();
-            (at == 0 || text.as_bytes()[at - 1] == b' ')
-                && (end == text.len() || text.as_bytes()[end] == b' ')
-        })
+        let text = self.text.as_str();
+        let first = phrase.split(' ').next().unwrap_or(phrase);
+        // Building a substring searcher costs more than the search: skip it when it cannot match.
+        let possible = self
+            .vocabulary
+            .binary_search_by(|w| w.as_str().cmp(first))
+            .is_ok();
+        possible
+            .then(|| text.match_indices(phrase))
+            .into_iter()
+            .flatten()
+            .map(|(at, _)| at)
+            .filter(move |&at| {
+                let end = at + phrase.len();
+                (at == 0 || text.as_bytes()[at - 1] == b' ')
+                    && (end == text.len() || text.as_bytes()[end] == b' ')
+            })
     }
 
     pub(crate) fn has(&self, phrase: &str) -> bool {
@@ -146,12 +168,12 @@ impl Joined {
 
     /// The text before a byte offset.
     pub(crate) fn before(&self, at: usize) -> &str {
-        &self.0[..at]
+        &self.text[..at]
     }
 
     /// The text after a byte offset.
     pub(crate) fn after(&self, at: usize) -> &str {
-        &self.0[at.min(self.0.len())..]
+        &self.text[at.min(self.text.len())..]
     }
 }
 
