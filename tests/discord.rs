@@ -276,6 +276,23 @@ async fn unlisted_channels_without_a_mention_and_bot_authors_are_ignored() {
             .is_none(),
         "nothing should be sent"
     );
+    // A mention written in the text counts even when Discord's mention list is empty.
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            45,
+            CHANNEL,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            &mention("chemo"),
+            false,
+        ),
+    )
+    .await;
+    emu.wait_for(WAIT, is_post_to(CHANNEL))
+        .await
+        .expect("a reply to a mention in the text");
     // The bot is alive: a listened channel is answered without a mention.
     emu.dispatch(
         "MESSAGE_CREATE",
@@ -295,12 +312,14 @@ async fn unlisted_channels_without_a_mention_and_bot_authors_are_ignored() {
         .await
         .expect("a reply in the listened channel");
     assert_eq!(reply.body["message_reference"]["message_id"], "44");
-    assert!(
-        emu.requests()
-            .iter()
-            .filter(|r| r.path.contains("/messages"))
-            .count()
-            == 1
+    let sent = emu
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/messages"))
+        .count();
+    assert_eq!(
+        sent, 2,
+        "one reply to the mention in the text, one in the listened channel"
     );
 }
 
@@ -530,27 +549,44 @@ async fn a_member_asking_again_too_soon_gets_a_polite_note_but_safety_is_never_h
     emu.wait_for(WAIT, |r| r.path.contains("/commands"))
         .await
         .unwrap();
+    let reply_to = |id: u64| {
+        move |r: &Recorded| {
+            is_post_to(CHANNEL)(r)
+                && r.body["message_reference"]["message_id"].as_str() == Some(&*id.to_string())
+        }
+    };
+    // A burst of three questions in a channel is answered in full.
+    for id in 121..124 {
+        emu.dispatch(
+            "MESSAGE_CREATE",
+            message(
+                id,
+                CHANNEL,
+                Some(GUILD_ID),
+                MEMBER,
+                false,
+                &mention("stage 2"),
+                true,
+            ),
+        )
+        .await;
+        let reply = emu.wait_for(WAIT, reply_to(id)).await.unwrap();
+        assert_eq!(embed(&reply.body)["title"], "Stage 2 soft tissue sarcoma");
+    }
     emu.dispatch(
         "MESSAGE_CREATE",
-        message(121, CHANNEL, None, MEMBER, false, "stage 2", false),
+        message(
+            124,
+            CHANNEL,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            &mention("stage 3"),
+            true,
+        ),
     )
     .await;
-    emu.wait_for(WAIT, |r| {
-        is_post_to(CHANNEL)(r) && r.body["message_reference"]["message_id"] == "121"
-    })
-    .await
-    .unwrap();
-    emu.dispatch(
-        "MESSAGE_CREATE",
-        message(122, CHANNEL, None, MEMBER, false, "stage 3", false),
-    )
-    .await;
-    let note = emu
-        .wait_for(WAIT, |r| {
-            is_post_to(CHANNEL)(r) && r.body["message_reference"]["message_id"] == "122"
-        })
-        .await
-        .unwrap();
+    let note = emu.wait_for(WAIT, reply_to(124)).await.unwrap();
     assert!(
         embed(&note.body)["description"]
             .as_str()
@@ -561,21 +597,32 @@ async fn a_member_asking_again_too_soon_gets_a_polite_note_but_safety_is_never_h
     );
     emu.dispatch(
         "MESSAGE_CREATE",
-        message(123, CHANNEL, None, MEMBER, false, "i want to kill myself", false),
+        message(
+            125,
+            CHANNEL,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            &mention("i want to kill myself"),
+            true,
+        ),
     )
     .await;
-    let safety = emu
-        .wait_for(WAIT, |r| {
-            is_post_to(CHANNEL)(r) && r.body["message_reference"]["message_id"] == "123"
-        })
-        .await
-        .unwrap();
+    let safety = emu.wait_for(WAIT, reply_to(125)).await.unwrap();
     assert!(
         embed(&safety.body)["description"]
             .as_str()
             .unwrap()
             .contains("988")
     );
+    // Private answers flood no one: a DM from the same member is answered.
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(126, CHANNEL, None, MEMBER, false, "stage 3", false),
+    )
+    .await;
+    let dm = emu.wait_for(WAIT, reply_to(126)).await.unwrap();
+    assert_eq!(embed(&dm.body)["title"], "Stage 3 soft tissue sarcoma");
 }
 
 #[tokio::test(flavor = "multi_thread")]

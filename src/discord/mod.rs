@@ -145,31 +145,55 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// One question per member per period; safety replies are never held back.
+/// Questions a member may ask in a row before the cooldown applies: people often ask a
+/// follow-up at once, and that is not flooding.
+const BURST: f64 = 3.0;
+
+/// A per-member limit on replies others can see (channel replies, public slash replies):
+/// a burst of [`BURST`], then one per period. Private replies (DMs, ephemeral) flood no one
+/// and are not limited; safety replies are never held back.
 struct Cooldown {
     period: Duration,
-    last: Mutex<HashMap<UserId, Instant>>,
+    /// Each member's remaining allowance and when it was last topped up.
+    allowance: Mutex<HashMap<UserId, (f64, Instant)>>,
 }
 
 impl Cooldown {
-    /// Ok when the member may ask now (and starts their period), else the time left.
+    fn new(period: Duration) -> Cooldown {
+        Cooldown {
+            period,
+            allowance: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Checks only replies that others will see.
+    fn check_if(&self, public: bool, user: UserId) -> Result<(), Duration> {
+        if public { self.check(user) } else { Ok(()) }
+    }
+
+    /// Ok when the member may ask now (and spends one question), else the time to wait.
     fn check(&self, user: UserId) -> Result<(), Duration> {
         if self.period.is_zero() {
             return Ok(());
         }
         let now = Instant::now();
-        let mut last = self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(at) = last.get(&user) {
-            let since = now.duration_since(*at);
-            if since < self.period {
-                return Err(self.period - since);
-            }
+        let period = self.period.as_secs_f64();
+        let mut allowance = self
+            .allowance
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if allowance.len() > 10_000 {
+            allowance.retain(|_, (_, at)| now.duration_since(*at).as_secs_f64() < period * BURST);
         }
-        if last.len() > 10_000 {
-            last.retain(|_, at| now.duration_since(*at) < self.period);
+        let (left, at) = allowance.entry(user).or_insert((BURST, now));
+        *left = (*left + now.duration_since(*at).as_secs_f64() / period).min(BURST);
+        *at = now;
+        if *left >= 1.0 {
+            *left -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - *left) * period))
         }
-        last.insert(user, now);
-        Ok(())
     }
 }
 
@@ -255,10 +279,7 @@ impl Bot {
             listen: d.listen_channels.iter().map(|c| ChannelId::new(c.0)).collect(),
             ephemeral: d.ephemeral,
             alert_channel: config.safety.alert_channel.map(|c| ChannelId::new(c.0)),
-            cooldown: Cooldown {
-                period: Duration::from_secs(d.cooldown_seconds),
-                last: Mutex::new(HashMap::new()),
-            },
+            cooldown: Cooldown::new(Duration::from_secs(d.cooldown_seconds)),
             me: OnceLock::new(),
         }
     }
@@ -287,7 +308,10 @@ impl Bot {
         let Some(me) = self.me.get() else { return };
         let source = if msg.guild_id.is_none() {
             Source::Direct
-        } else if msg.mentions.iter().any(|u| u.id == *me) {
+        } else if msg.mentions.iter().any(|u| u.id == *me)
+            || msg.content.contains(&format!("<@{me}>"))
+            || msg.content.contains(&format!("<@!{me}>"))
+        {
             Source::Mention
         } else if self.listen.contains(&msg.channel_id) {
             Source::Listened
@@ -303,7 +327,8 @@ impl Bot {
             info!(source = source.name(), outcome = "not answered", score = %format_args!("{:.2}", answer.matched.score), "message");
             return;
         }
-        let card = match (safety, self.cooldown.check(msg.author.id)) {
+        let public = source != Source::Direct;
+        let card = match (safety || !public, self.cooldown.check_if(public, msg.author.id)) {
             (false, Err(wait)) => {
                 info!(source = source.name(), outcome = "cooldown", "message");
                 cooldown_note(wait)
@@ -360,11 +385,11 @@ impl Bot {
         let request = commands::parse(command);
         let (card, intent) = commands::respond(&self.answerer, &request);
         let safety = is_safety(&intent);
-        let card = match (safety, self.cooldown.check(command.user.id)) {
+        let ephemeral = safety || self.ephemeral;
+        let card = match (safety, self.cooldown.check_if(!ephemeral, command.user.id)) {
             (false, Err(wait)) => cooldown_note(wait),
             _ => card,
         };
-        let ephemeral = safety || self.ephemeral;
         let response = CreateInteractionResponse::Message(card.interaction(ephemeral));
         match command.create_response(&ctx.http, response).await {
             Ok(()) => info!(
@@ -468,18 +493,22 @@ mod tests {
     }
 
     #[test]
-    fn a_cooldown_holds_a_member_but_not_others() {
-        let c = Cooldown {
-            period: Duration::from_secs(60),
-            last: Mutex::new(HashMap::new()),
-        };
-        assert!(c.check(UserId::new(1)).is_ok());
-        assert!(c.check(UserId::new(1)).is_err());
+    fn a_cooldown_allows_a_short_burst_then_holds_that_member_only() {
+        let c = Cooldown::new(Duration::from_secs(60));
+        for _ in 0..3 {
+            assert!(c.check(UserId::new(1)).is_ok());
+        }
+        let wait = c.check(UserId::new(1)).unwrap_err();
+        assert!(
+            wait > Duration::from_secs(50) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
         assert!(c.check(UserId::new(2)).is_ok());
-        let none = Cooldown {
-            period: Duration::ZERO,
-            last: Mutex::new(HashMap::new()),
-        };
-        assert!(none.check(UserId::new(1)).is_ok() && none.check(UserId::new(1)).is_ok());
+        assert!(
+            c.check_if(false, UserId::new(1)).is_ok(),
+            "private replies are not limited"
+        );
+        let none = Cooldown::new(Duration::ZERO);
+        assert!((0..10).all(|_| none.check(UserId::new(1)).is_ok()));
     }
 }
