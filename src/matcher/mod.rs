@@ -53,245 +53,6 @@ const ALTERNATIVES: usize = 3;
 /// A runner-up below this is noise, not a suggestion.
 const ALTERNATIVE_FLOOR: f32 = 0.3;
 
-/// Animals get sarcomas and surgery too, but this bot's knowledge is about people.
-const PETS: &[&str] = &[
-    "cat", "cats", "dog", "dogs", "vet", "puppy", "kitten", "horse", "pet",
-];
-
-/// Other cancers: the knowledge base covers soft tissue sarcoma only.
-const OTHER_CANCERS: &[&str] = &[
-    "bowel cancer",
-    "breast cancer",
-    "lung cancer",
-    "prostate cancer",
-    "skin cancer",
-    "colon cancer",
-    "ovarian cancer",
-    "cervical cancer",
-    "pancreatic cancer",
-    "bladder cancer",
-    "kidney cancer",
-    "liver cancer",
-    "thyroid cancer",
-    "stomach cancer",
-    "blood cancer",
-    "bone cancer",
-    "brain cancer",
-    "leukaemia",
-    "leukemia",
-    "lymphoma",
-    "melanoma",
-    "myeloma",
-    "osteosarcoma",
-];
-
-/// Words that compare with another cancer rather than ask about it ("same chemo as for
-/// breast cancer?").
-const COMPARING: &[&str] = &[
-    "same",
-    "like",
-    "than",
-    "compared",
-    "compare",
-    "different",
-    "versus",
-    "vs",
-];
-
-/// Questions the knowledge base does not answer (causes, inheritance, symptoms): a hint
-/// word alone is then no answer.
-const UNCOVERED: &[&str] = &[
-    "hereditary",
-    "genetic",
-    "inherited",
-    "cause",
-    "causes",
-    "caused",
-    "symptom",
-    "symptoms",
-    "signs",
-    "prevent",
-    "prevention",
-    "screening",
-];
-
-/// Words that only join the words of a phrase; the rest of a phrase must all be present.
-const FILLERS: &[&str] = &[
-    "a", "an", "the", "my", "his", "her", "their", "your", "our", "of", "to", "for", "in", "on", "at",
-    "with", "and", "or", "is", "are", "be",
-];
-
-/// Words of everyday life outside medicine; with no cancer word beside them, a medical word
-/// in the same message is probably meant in another sense ("profit margins", "court trial").
-const OTHER_DOMAINS: &[&str] = &[
-    "laptop",
-    "computer",
-    "phone",
-    "screen",
-    "software",
-    "car",
-    "engine",
-    "microwave",
-    "oven",
-    "court",
-    "jury",
-    "judge",
-    "lawyer",
-    "profit",
-    "profits",
-    "business",
-    "company",
-    "stock",
-    "stocks",
-    "shares",
-    "exam",
-    "exams",
-    "school",
-    "maths",
-    "math",
-    "homework",
-    "teacher",
-    "football",
-    "soccer",
-    "game",
-    "movie",
-    "film",
-    "recipe",
-    "garden",
-    "quarter",
-    "sales",
-    "essay",
-    "university",
-    "college",
-    "tv",
-    "ads",
-    "advert",
-    "adverts",
-    "instagram",
-    "facebook",
-    "tiktok",
-    "twitter",
-    "youtube",
-    "app",
-    "website",
-    "chemistry",
-    "physics",
-    "biology",
-    "gp",
-    "receptionist",
-    "closed",
-    "sunday",
-    "sundays",
-    "store",
-    "shop",
-    "shopping",
-    "spotify",
-    "netflix",
-    "subscription",
-    "airport",
-    "scanner",
-    "wifi",
-    "mast",
-    "nuclear",
-    "uv",
-    "sunbed",
-    "cosmetic",
-    "liposuction",
-    "botox",
-    "music",
-    "song",
-    "station",
-    "listening",
-    "marketing",
-    "cold",
-    "flu",
-    "covid",
-    "hangover",
-    "sunburn",
-    "dog",
-    "cat",
-    "vet",
-];
-
-/// "before the op", "after surgery": a treatment named only as a point in time is not the
-/// subject of the question.
-const TIME_ANCHORS: &[&str] = &[
-    "before",
-    "after",
-    "following",
-    "post",
-    "pre",
-    "until",
-    "since",
-    "during",
-];
-
-/// Thanks and sign-offs: a message made of these needs no answer from the knowledge base.
-const THANKS: &[&str] = &[
-    "thanks",
-    "thank",
-    "thx",
-    "ty",
-    "cheers",
-    "appreciated",
-    "appreciate",
-];
-
-/// Phrasings of news and greetings to the group.
-const NEWS: &[&str] = &[
-    "wish me luck",
-    "night all",
-    "good night",
-    "goodnight",
-    "morning all",
-    "rang the bell",
-    "ring the bell",
-    "just got back",
-    "just back from",
-    "on my way",
-    "finished my last",
-    "for a nap",
-    "heading to",
-    "off to",
-];
-
-/// Words that make a message a question even without a question mark.
-const QUESTION_WORDS: &[&str] = &[
-    "what", "how", "why", "when", "which", "who", "can", "could", "should", "does", "do", "is", "are",
-    "tell", "explain", "any", "anyone", "help",
-];
-
-/// Words a matcher-level rule looks for, so typos in them are corrected too.
-const RULE_WORDS: &[&str] = &[
-    "stage",
-    "stages",
-    "spread",
-    "spreading",
-    "lungs",
-    "liver",
-    "lymph",
-    "nodes",
-    "metastatic",
-    "metastasized",
-    "metastasised",
-    "metastases",
-    "metastasis",
-    "breath",
-    "suicide",
-    "suicidal",
-    "breathe",
-    "breathing",
-    "unconscious",
-    "unresponsive",
-    "bleeding",
-    "fever",
-    "temperature",
-    "chemotherapy",
-    "help",
-    "commands",
-    "topics",
-];
-
 /// What the bot answers with.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Intent {
@@ -369,25 +130,26 @@ impl Matcher {
             corrector: Corrector::new([]),
             known: HashSet::new(),
         };
-        let mut surface: Vec<String> = RULE_WORDS
+        let mut surface: Vec<String> = words::RULE_WORDS
             .iter()
             .chain(words::CANCER_WORDS)
             .chain(words::CONTEXT_WORDS)
             .map(|w| (*w).to_owned())
             .collect();
-        let mut raw: Vec<(usize, Vec<String>, f32)> = Vec::new();
+        // (entry, stems, strong)
+        let mut raw: Vec<(usize, Vec<String>, bool)> = Vec::new();
         for (i, entry) in kb.entries().iter().enumerate() {
             m.ids.push(entry.id.clone());
             m.kinds.push(entry.kind);
             let strong = std::iter::once(&entry.title).chain(&entry.aliases);
-            for (phrase, base) in strong
-                .map(|p| (p, STRONG))
-                .chain(entry.keywords.iter().map(|p| (p, WEAK)))
+            for (phrase, is_strong) in strong
+                .map(|p| (p, true))
+                .chain(entry.keywords.iter().map(|p| (p, false)))
             {
                 let all = text::words(phrase);
                 let content: Vec<String> = all
                     .iter()
-                    .filter(|w| !FILLERS.contains(&w.as_str()))
+                    .filter(|w| !words::FILLERS.contains(&w.as_str()))
                     .cloned()
                     .collect();
                 // A phrase made only of fillers is still a phrase worth matching.
@@ -397,15 +159,15 @@ impl Matcher {
                 }
                 surface.extend(words.iter().cloned());
                 let stems: Vec<String> = words.iter().map(|w| text::stem(w).into_owned()).collect();
-                raw.push((i, stems, base));
+                raw.push((i, stems, is_strong));
             }
         }
         let mut seen = HashSet::new();
-        for (entry, stems, base) in raw {
+        for (entry, stems, strong) in raw {
             if !seen.insert((entry, stems.clone())) {
                 continue;
             }
-            let strong = base == STRONG;
+            let base = if strong { STRONG } else { WEAK };
             let weight = base + PER_EXTRA_WORD * (stems.len() - 1) as f32;
             let mut syms: Vec<Sym> = stems.iter().map(|s| m.intern(s)).collect();
             syms.sort_unstable();
@@ -536,21 +298,19 @@ impl Matcher {
         let mut strong = vec![0.0f32; n];
         let mut weak = vec![0.0f32; n];
         let mut first = vec![f32::MAX; n];
-        // Each symbol's first position, and whether every use of it is a time anchor.
-        let mut seen: HashMap<Sym, (usize, bool)> = HashMap::new();
-        for (pos, w) in words.iter().enumerate() {
-            if let Some(&s) = self.symbols.get(text::stem(w).as_ref()) {
-                let anchored = is_anchored(words, pos);
-                seen.entry(s)
-                    .and_modify(|e| e.1 &= anchored)
-                    .or_insert((pos, anchored));
-            }
-        }
         let positions: Vec<(Sym, usize)> = words
             .iter()
             .enumerate()
             .filter_map(|(pos, w)| self.symbols.get(text::stem(w).as_ref()).map(|&s| (s, pos)))
             .collect();
+        // Each symbol's first position, and whether every use of it is a time anchor.
+        let mut seen: HashMap<Sym, (usize, bool)> = HashMap::new();
+        for &(s, pos) in &positions {
+            let anchored = is_anchored(words, pos);
+            seen.entry(s)
+                .and_modify(|e| e.1 &= anchored)
+                .or_insert((pos, anchored));
+        }
         let mut query: Vec<Sym> = seen.keys().copied().collect();
         query.sort_unstable();
         let mut hits: HashMap<usize, usize> = HashMap::new();
@@ -585,9 +345,9 @@ impl Matcher {
                 .any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()))
         };
         let context = has(words::CANCER_WORDS) || has(words::CONTEXT_WORDS);
-        let other_domain = (!has(words::CANCER_WORDS) && has(OTHER_DOMAINS)) || has(PETS);
-        let uncovered = has(UNCOVERED);
-        let definition = joined.has_any(DEFINITION_CUES);
+        let other_domain = (!has(words::CANCER_WORDS) && has(words::OTHER_DOMAINS)) || has(words::PETS);
+        let uncovered = has(words::UNCOVERED);
+        let definition = joined.has_any(words::DEFINITION_CUES);
         let mut scores: Vec<f32> = (0..n)
             .map(|i| {
                 let mut s = strong[i] + weak[i].min(WEAK_CAP);
@@ -643,10 +403,10 @@ impl Matcher {
 
 /// "my dad has bowel cancer": a question about a cancer the knowledge base does not cover.
 fn about_another_cancer(words: &[String], text: &text::Joined) -> bool {
-    text.has_any(OTHER_CANCERS)
+    text.has_any(words::OTHER_CANCERS)
         && !words
             .iter()
-            .any(|w| w.contains("sarcoma") || COMPARING.contains(&w.as_str()))
+            .any(|w| w.contains("sarcoma") || words::COMPARING.contains(&w.as_str()))
 }
 
 /// A phrase's words must stand near each other: "type of sarcoma ... the treatment" is not
@@ -685,39 +445,21 @@ fn is_anchored(words: &[String], pos: usize) -> bool {
         .rev()
         .take(3)
         .take_while(|w| {
-            TIME_ANCHORS.contains(&w.as_str())
+            words::TIME_ANCHORS.contains(&w.as_str())
                 || matches!(
                     w.as_str(),
                     "the" | "an" | "a" | "my" | "his" | "her" | "their" | "your" | "of"
                 )
         })
-        .any(|w| TIME_ANCHORS.contains(&w.as_str()))
+        .any(|w| words::TIME_ANCHORS.contains(&w.as_str()))
 }
 
 /// Thanks and news ("thanks, that helped", "finished my last rads today!") are for the group,
 /// not questions for the bot, unless they also ask something.
 fn is_chatter(words: &[String], text: &text::Joined, question_mark: bool) -> bool {
-    let asks = question_mark || words.iter().any(|w| QUESTION_WORDS.contains(&w.as_str()));
-    !asks && (words.iter().any(|w| THANKS.contains(&w.as_str())) || text.has_any(NEWS))
+    let asks = question_mark || words.iter().any(|w| words::QUESTION_WORDS.contains(&w.as_str()));
+    !asks && (words.iter().any(|w| words::THANKS.contains(&w.as_str())) || text.has_any(words::NEWS))
 }
-
-/// Phrasings that ask what a word means ("what does X mean", "what is that op called").
-const DEFINITION_CUES: &[&str] = &[
-    "what is",
-    "what are",
-    "mean",
-    "means",
-    "meaning",
-    "define",
-    "definition",
-    "stand for",
-    "explain",
-    "called",
-    "call",
-    "term for",
-    "word for",
-    "name for",
-];
 
 /// "What can you do?", "help", "who are you": questions about the bot itself.
 fn asks_about_the_bot(words: &[String], text: &text::Joined) -> bool {

@@ -1,4 +1,7 @@
-//! Word lists the matcher needs that do not belong to any knowledge entry.
+//! Word lists the matcher needs that do not belong to any knowledge entry: stopwords,
+//! everyday words never to be "corrected", and the cue words of its rules (other domains,
+//! other cancers, time anchors, help and definition phrasings). Kept apart from the scoring
+//! code so the algorithm reads on one screen and the lists can be extended on their own.
 
 /// Words that carry no topic: they neither match an entry nor count against one.
 pub(crate) const STOPWORDS: &[&str] = &[
@@ -695,4 +698,261 @@ pub(crate) const CONTEXT_WORDS: &[&str] = &[
     "scans",
     "biopsy",
     "prognosis",
+];
+
+/// Animals get sarcomas and surgery too, but this bot's knowledge is about people.
+pub(crate) const PETS: &[&str] = &[
+    "cat", "cats", "dog", "dogs", "vet", "puppy", "kitten", "horse", "pet",
+];
+
+/// Other cancers: the knowledge base covers soft tissue sarcoma only.
+pub(crate) const OTHER_CANCERS: &[&str] = &[
+    "bowel cancer",
+    "breast cancer",
+    "lung cancer",
+    "prostate cancer",
+    "skin cancer",
+    "colon cancer",
+    "ovarian cancer",
+    "cervical cancer",
+    "pancreatic cancer",
+    "bladder cancer",
+    "kidney cancer",
+    "liver cancer",
+    "thyroid cancer",
+    "stomach cancer",
+    "blood cancer",
+    "bone cancer",
+    "brain cancer",
+    "leukaemia",
+    "leukemia",
+    "lymphoma",
+    "melanoma",
+    "myeloma",
+    "osteosarcoma",
+];
+
+/// Words that compare with another cancer rather than ask about it ("same chemo as for
+/// breast cancer?").
+pub(crate) const COMPARING: &[&str] = &[
+    "same",
+    "like",
+    "than",
+    "compared",
+    "compare",
+    "different",
+    "versus",
+    "vs",
+];
+
+/// Questions the knowledge base does not answer (causes, inheritance, symptoms): a hint
+/// word alone is then no answer.
+pub(crate) const UNCOVERED: &[&str] = &[
+    "hereditary",
+    "genetic",
+    "inherited",
+    "cause",
+    "causes",
+    "caused",
+    "symptom",
+    "symptoms",
+    "signs",
+    "prevent",
+    "prevention",
+    "screening",
+];
+
+/// Words that only join the words of a phrase; the rest of a phrase must all be present.
+pub(crate) const FILLERS: &[&str] = &[
+    "a", "an", "the", "my", "his", "her", "their", "your", "our", "of", "to", "for", "in", "on", "at",
+    "with", "and", "or", "is", "are", "be",
+];
+
+/// Words of everyday life outside medicine; with no cancer word beside them, a medical word
+/// in the same message is probably meant in another sense ("profit margins", "court trial").
+pub(crate) const OTHER_DOMAINS: &[&str] = &[
+    "laptop",
+    "computer",
+    "phone",
+    "screen",
+    "software",
+    "car",
+    "engine",
+    "microwave",
+    "oven",
+    "court",
+    "jury",
+    "judge",
+    "lawyer",
+    "profit",
+    "profits",
+    "business",
+    "company",
+    "stock",
+    "stocks",
+    "shares",
+    "exam",
+    "exams",
+    "school",
+    "maths",
+    "math",
+    "homework",
+    "teacher",
+    "football",
+    "soccer",
+    "game",
+    "movie",
+    "film",
+    "recipe",
+    "garden",
+    "quarter",
+    "sales",
+    "essay",
+    "university",
+    "college",
+    "tv",
+    "ads",
+    "advert",
+    "adverts",
+    "instagram",
+    "facebook",
+    "tiktok",
+    "twitter",
+    "youtube",
+    "app",
+    "website",
+    "chemistry",
+    "physics",
+    "biology",
+    "gp",
+    "receptionist",
+    "closed",
+    "sunday",
+    "sundays",
+    "store",
+    "shop",
+    "shopping",
+    "spotify",
+    "netflix",
+    "subscription",
+    "airport",
+    "scanner",
+    "wifi",
+    "mast",
+    "nuclear",
+    "uv",
+    "sunbed",
+    "cosmetic",
+    "liposuction",
+    "botox",
+    "music",
+    "song",
+    "station",
+    "listening",
+    "marketing",
+    "cold",
+    "flu",
+    "covid",
+    "hangover",
+    "sunburn",
+    "dog",
+    "cat",
+    "vet",
+];
+
+/// "before the op", "after surgery": a treatment named only as a point in time is not the
+/// subject of the question.
+pub(crate) const TIME_ANCHORS: &[&str] = &[
+    "before",
+    "after",
+    "following",
+    "post",
+    "pre",
+    "until",
+    "since",
+    "during",
+];
+
+/// Thanks and sign-offs: a message made of these needs no answer from the knowledge base.
+pub(crate) const THANKS: &[&str] = &[
+    "thanks",
+    "thank",
+    "thx",
+    "ty",
+    "cheers",
+    "appreciated",
+    "appreciate",
+];
+
+/// Phrasings of news and greetings to the group.
+pub(crate) const NEWS: &[&str] = &[
+    "wish me luck",
+    "night all",
+    "good night",
+    "goodnight",
+    "morning all",
+    "rang the bell",
+    "ring the bell",
+    "just got back",
+    "just back from",
+    "on my way",
+    "finished my last",
+    "for a nap",
+    "heading to",
+    "off to",
+];
+
+/// Words that make a message a question even without a question mark.
+pub(crate) const QUESTION_WORDS: &[&str] = &[
+    "what", "how", "why", "when", "which", "who", "can", "could", "should", "does", "do", "is", "are",
+    "tell", "explain", "any", "anyone", "help",
+];
+
+/// Words a matcher-level rule looks for, so typos in them are corrected too.
+pub(crate) const RULE_WORDS: &[&str] = &[
+    "stage",
+    "stages",
+    "spread",
+    "spreading",
+    "lungs",
+    "liver",
+    "lymph",
+    "nodes",
+    "metastatic",
+    "metastasized",
+    "metastasised",
+    "metastases",
+    "metastasis",
+    "breath",
+    "suicide",
+    "suicidal",
+    "breathe",
+    "breathing",
+    "unconscious",
+    "unresponsive",
+    "bleeding",
+    "fever",
+    "temperature",
+    "chemotherapy",
+    "help",
+    "commands",
+    "topics",
+];
+
+/// Phrasings that ask what a word means ("what does X mean", "what is that op called").
+pub(crate) const DEFINITION_CUES: &[&str] = &[
+    "what is",
+    "what are",
+    "mean",
+    "means",
+    "meaning",
+    "define",
+    "definition",
+    "stand for",
+    "explain",
+    "called",
+    "call",
+    "term for",
+    "word for",
+    "name for",
 ];
