@@ -3,7 +3,8 @@
 //! other cancers, time anchors, help and definition phrasings). Kept apart from the scoring
 //! code so the algorithm reads on one screen and the lists can be extended on their own.
 
-/// Words that carry no topic: they neither match an entry nor count against one.
+/// Words that carry no topic: never "corrected" into one, and ignored when deciding whether a
+/// message asks for nothing but help.
 pub(crate) const STOPWORDS: &[&str] = &[
     "a",
     "an",
