@@ -642,3 +642,53 @@ async fn sigterm_stops_the_bot_cleanly() {
     assert!(exit.success(), "{exit:?}: {}", bot.log());
     assert!(bot.log().contains("shutting down"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn topics_and_about_describe_the_bot_its_sources_and_privacy() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        command_interaction(131, CHANNEL, MEMBER, "topics", json!([])),
+    )
+    .await;
+    let topics = emu
+        .wait_for(WAIT, is_callback(131))
+        .await
+        .expect("a reply to /topics");
+    let fields = embed(&topics.body)["fields"].as_array().unwrap().clone();
+    let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "Treatments (/treatment)",
+            "Stages and recurrence (/stage)",
+            "Glossary (/glossary)"
+        ]
+    );
+    assert!(fields[1]["value"].as_str().unwrap().contains("Stage 4"));
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        command_interaction(132, CHANNEL, MEMBER, "about", json!([])),
+    )
+    .await;
+    let about = emu
+        .wait_for(WAIT, is_callback(132))
+        .await
+        .expect("a reply to /about");
+    let e = embed(&about.body);
+    assert!(e["description"].as_str().unwrap().contains("Privacy"), "{e}");
+    assert!(
+        e["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("not medical advice")
+    );
+    let review = e["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "Review")
+        .expect("a review field");
+    assert!(review["value"].as_str().unwrap().contains("2026-11-27"));
+    assert_embed_within_limits(e);
+}
