@@ -127,3 +127,16 @@ fn third_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() 
 fn fourth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
     assert_scores("holdout4.tsv", 0.95);
 }
+
+/// A fifth blind set in a forum moderator's voice; it scored 0.931 on its first run.
+#[test]
+fn fifth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("holdout5.tsv", 0.95);
+}
+
+/// A sixth blind set written to break the bot (near-miss words, negations, other cancers);
+/// it scored 0.879 on its first run.
+#[test]
+fn sixth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("holdout6.tsv", 0.95);
+}

@@ -117,3 +117,34 @@ fn hostile_input_is_answered_without_panicking() {
     }
     assert_eq!(id(&a, ""), "help");
 }
+
+#[test]
+fn idioms_and_negated_topics_are_set_aside() {
+    let a = answerer();
+    assert_eq!(id(&a, "it was trial and error with my garden"), "none");
+    assert_eq!(id(&a, "the margin of error in that survey"), "none");
+    assert_eq!(id(&a, "not chemo, I mean surgery. how long is it?"), "surgery");
+    assert_eq!(id(&a, "not stage 3, stage 1 - what happens then"), "stage-1");
+}
+
+#[test]
+fn other_cancers_and_conditions_are_not_this_bots_subject() {
+    let a = answerer();
+    assert_eq!(
+        id(&a, "my aunt has ovarian cancer, what chemo will she get"),
+        "none"
+    );
+    assert_eq!(id(&a, "is radiation used for lymphoma"), "none");
+    assert_eq!(id(&a, "my hip replacement surgery is on monday"), "none");
+    assert_eq!(
+        id(&a, "could immunotherapy help me? I heard it works for melanoma"),
+        "immunotherapy"
+    );
+}
+
+#[test]
+fn grade_compared_with_stage_is_about_grade() {
+    let a = answerer();
+    assert_eq!(id(&a, "is grade 2 the same as stage 2"), "term-grade");
+    assert_eq!(id(&a, "grade 2 stage 2 sarcoma options"), "stage-2");
+}

@@ -116,6 +116,8 @@ pub struct Matcher {
     corrector: Corrector,
     /// Words that are never corrected: the vocabulary, stopwords and everyday words.
     known: HashSet<String>,
+    /// Symbols of titles and aliases: the words that name a topic.
+    naming: HashSet<Sym>,
 }
 
 impl Matcher {
@@ -129,6 +131,7 @@ impl Matcher {
             phrases_with: Vec::new(),
             corrector: Corrector::new([]),
             known: HashSet::new(),
+            naming: HashSet::new(),
         };
         let mut surface: Vec<String> = words::RULE_WORDS
             .iter()
@@ -175,6 +178,9 @@ impl Matcher {
             let index = m.phrases.len();
             for &s in &syms {
                 m.phrases_with[s as usize].push(index);
+            }
+            if strong {
+                m.naming.extend(syms.iter().copied());
             }
             m.phrases.push(Phrase {
                 entry,
@@ -233,13 +239,18 @@ impl Matcher {
                 alternatives: Vec::new(),
             };
         }
-        if is_chatter(&words, &joined, question.contains('?')) || about_another_cancer(&words, &joined) {
+        if is_chatter(&words, &joined, question.contains('?'))
+            || about_another_condition(&words, &joined)
+            || self.about_another_cancer(&words, &joined)
+        {
             return Match {
                 intent: None,
                 score: 0.0,
                 alternatives: Vec::new(),
             };
         }
+        let words = set_aside(words, &joined);
+        let joined = text::Joined::new(&words);
         let scores = self.score(&words, &joined);
         let mut ranked: Vec<(usize, f32)> =
             scores.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
@@ -375,7 +386,10 @@ impl Matcher {
                 }
             }
         }
-        if let Some(mention) = stage::find(words) {
+        // "grade 3, is that the same as stage 3?" asks about grade, not about the stage.
+        let grade_not_stage = words.iter().any(|w| w == "grade")
+            && words.iter().any(|w| words::COMPARING.contains(&w.as_str()));
+        if let Some(mention) = stage::find(words).filter(|_| !grade_not_stage) {
             let id = EntryId::for_stage(mention.stage());
             if let Some(i) = self.ids.iter().position(|x| *x == id) {
                 scores[i] += match mention {
@@ -385,6 +399,33 @@ impl Matcher {
             }
         }
         scores
+    }
+
+    /// "my dad has bowel cancer, what chemo do they use": another cancer named before any topic
+    /// is the subject; named after one ("immunotherapy? it worked for melanoma") it is an aside.
+    fn about_another_cancer(&self, words: &[String], text: &text::Joined) -> bool {
+        if words
+            .iter()
+            .any(|w| w.contains("sarcoma") || words::COMPARING.contains(&w.as_str()))
+        {
+            return false;
+        }
+        let Some(other) = words::OTHER_CANCERS
+            .iter()
+            .filter_map(|c| text.find_all(c).next())
+            .min()
+        else {
+            return false;
+        };
+        let first_topic = words.iter().position(|w| {
+            self.symbols
+                .get(text::stem(w).as_ref())
+                .is_some_and(|s| self.naming.contains(s))
+        });
+        let at = word_index(text, other);
+        // "chemo for leukaemia": the other cancer is what the treatment is for.
+        let treated_for = at > 0 && words[at - 1] == "for";
+        treated_for || first_topic.is_none_or(|t| at <= t)
     }
 
     /// A phrase missing one word still matches when the message holds that word with a slip
@@ -401,14 +442,45 @@ impl Matcher {
     }
 }
 
-/// "my dad has bowel cancer": a question about a cancer the knowledge base does not cover.
-fn about_another_cancer(words: &[String], text: &text::Joined) -> bool {
-    text.has_any(words::OTHER_CANCERS)
-        && !words
-            .iter()
-            .any(|w| w.contains("sarcoma") || words::COMPARING.contains(&w.as_str()))
+/// "my knee replacement", "immunotherapy for hay fever": conditions that are not cancer.
+fn about_another_condition(words: &[String], text: &text::Joined) -> bool {
+    text.has_any(words::OTHER_CONDITIONS) && !words.iter().any(|w| w.contains("sarcoma"))
 }
 
+/// Where a byte offset of the joined text falls, in words.
+fn word_index(text: &text::Joined, at: usize) -> usize {
+    text.before(at).matches(' ').count()
+}
+
+/// Marks idioms ("trial and error") and negated topics ("not chemo, radiation") as not
+/// meant: their words are blanked, keeping the positions of the rest.
+fn set_aside(mut words: Vec<String>, text: &text::Joined) -> Vec<String> {
+    let mut blank = vec![false; words.len()];
+    for idiom in words::IDIOMS {
+        for at in text.find_all(idiom) {
+            let from = word_index(text, at);
+            let n = idiom.split(' ').count();
+            blank[from..(from + n).min(words.len())].fill(true);
+        }
+    }
+    // "not chemo — radiation", "not asking about X", "I do not mean X": the next words are
+    // what the member does not want.
+    let mut negate = |from: usize, n: usize| blank[from..(from + n).min(words.len())].fill(true);
+    if words.first().is_some_and(|w| w == "not") {
+        negate(1, 2);
+    }
+    for cue in ["not asking about", "not talking about", "not mean", "not about"] {
+        for at in text.find_all(cue) {
+            negate(word_index(text, at) + cue.split(' ').count(), 2);
+        }
+    }
+    for (w, blank) in words.iter_mut().zip(blank) {
+        if blank {
+            w.clear();
+        }
+    }
+    words
+}
 /// A phrase's words must stand near each other: "type of sarcoma ... the treatment" is not
 /// "types of treatment". Words of a phrase may sit at most two apart on average.
 fn close_together(syms: &[Sym], positions: &[(Sym, usize)]) -> bool {

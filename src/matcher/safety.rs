@@ -34,6 +34,12 @@ const CRISIS: &[&str] = &[
     "going to end it",
     "kms",
     "pills to overdose",
+    "going to overdose",
+    "planning to overdose",
+    "wants to overdose",
+    "about to overdose",
+    "want it all to stop",
+    "want it all to end",
     "meds to overdose",
     "enough to overdose",
     "tablets to overdose",
@@ -135,7 +141,10 @@ const MEDICINES: &[&str] = &[
     "medicine",
     "painkillers",
     "oxy",
+    "oxycodone",
+    "codeine",
     "morphine",
+    "paracetamol",
 ];
 
 /// "want to die" is a crisis unless negated ("I don't want to die" is fear, not intent).
@@ -183,6 +192,16 @@ const EMERGENCY: &[&str] = &[
     "haemorrhaging",
     "overdosed",
     "soaking through",
+    "gasping for breath",
+    "struggling to breath",
+    "hard to breath",
+    "lips are going blue",
+    "lips going blue",
+    "lips are blue",
+    "turning blue",
+    "chest is so tight",
+    "chest is tight",
+    "tight chest",
     "will not wake",
     "not waking up",
     "can not wake",
@@ -201,7 +220,22 @@ const EMERGENCY: &[&str] = &[
     "anaphylactic",
 ];
 
-const FEVER: &[&str] = &["fever", "temperature", "temp", "febrile", "feverish"];
+const FEVER: &[&str] = &[
+    "fever",
+    "temperature",
+    "temp",
+    "febrile",
+    "feverish",
+    "thermometer",
+];
+/// A fever in the past ("had a fever back in March") is history, not an emergency.
+const PAST_FEVER: &[&str] = &[
+    "had a fever",
+    "had fever",
+    "had a temperature",
+    "had a high temperature",
+    "fever back in",
+];
 const CHEMO_CONTEXT: &[&str] = &[
     "chemo",
     "chemotherapy",
@@ -270,6 +304,8 @@ pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
         || takes_all_medicine(words)
         || gives_things_away(words)
         || hoards_medicine(words)
+        || asks_a_lethal_dose(words, text)
+        || (text.has("wish") && text.has("not wake up"))
     {
         return Some(Safety::Crisis);
     }
@@ -287,9 +323,10 @@ pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
             .is_ok_and(|t| (38..=42).contains(&t) || (100..=106).contains(&t))
     });
     let degrees = any_word(&["degrees", "c", "f"]) && reading;
-    let feverish = any_word(FEVER) || degrees || (any_word(&["hot"]) && any_word(FEVERISH));
+    let feverish =
+        any_word(FEVER) || degrees || text.has("burning up") || (any_word(&["hot"]) && any_word(FEVERISH));
     if feverish && any_word(CHEMO_CONTEXT) {
-        let present = any_word(PRESENT) && !general_question;
+        let present = any_word(PRESENT) && !general_question && !text.has_any(PAST_FEVER);
         if reading || present || text.has("neutropenic fever") {
             return Some(Safety::Emergency);
         }
@@ -338,6 +375,20 @@ fn gives_things_away(words: &[String]) -> bool {
             && window.iter().any(|x| x == "away")
             && window.iter().any(|x| THINGS.contains(&x.as_str()))
     })
+}
+
+/// "how many of my oxycodone would it take": a dose asked about to die, not to treat.
+fn asks_a_lethal_dose(words: &[String], text: &Joined) -> bool {
+    text.has("how many")
+        && words.iter().any(|w| MEDICINES.contains(&w.as_str()))
+        && text.has_any(&[
+            "would it take",
+            "it would take",
+            "to die",
+            "to kill",
+            "to not wake up",
+            "to end it",
+        ])
 }
 
 fn hoards_medicine(words: &[String]) -> bool {
@@ -437,6 +488,9 @@ mod tests {
             "i've started cutting again",
             "i have saved up pills to overdose",
             "thinking about suicide a lot",
+            "she's going to overdose on her pain meds tonight",
+            "i've been looking up how many of my oxycodone it would take",
+            "sometimes i wish i just wouldnt wake up",
         ] {
             assert_eq!(s(q), Some(Safety::Crisis), "{q}");
         }
@@ -458,6 +512,9 @@ mod tests {
             "my son had chemo tuesday, now he's hot and shaky, 39 degrees",
             "wife is coughing up lots of blood",
             "mum is very confused and wont wake properly",
+            "struggling to breath and my chest is so tight",
+            "my husband had his chemo on tuesday and now he's burning up and shaking, thermometer says 38.6",
+            "she's gasping for breath and her lips are going blue",
         ] {
             assert_eq!(s(q), Some(Safety::Emergency), "{q}");
         }
@@ -478,6 +535,8 @@ mod tests {
             "this waiting is killing me",
             "chemo is killing me lol, so tired",
             "suicide squad was a terrible film",
+            "had a fever back in march before any treatment started, all fine now",
+            "how many paracetamol can i take a day on chemo",
         ] {
             assert_eq!(s(q), None, "{q}");
         }

@@ -75,6 +75,9 @@ const OTHER_SENSES: &[&str] = &[
     "playoff",
     "playoffs",
     "tournament",
+    "kidney",
+    "ckd",
+    "endometriosis",
     "swimming",
     "class",
     "lesson",
@@ -200,7 +203,7 @@ pub(crate) fn find(words: &[String]) -> Option<StageMention> {
         }
         // "stage 4", "stage iv", "stage four", "stage #4"
         let mut j = i + 1;
-        if at(j).is_some_and(|w| matches!(w, "is" | "was" | "number" | "no")) {
+        while at(j).is_some_and(|w| matches!(w, "is" | "was" | "number" | "no" | "as" | "a" | "at")) {
             j += 1;
         }
         if let Some(n) = at(j).and_then(number_word) {
@@ -226,16 +229,15 @@ pub(crate) fn find(words: &[String]) -> Option<StageMention> {
     spread(words)
 }
 
-/// "spread to the lungs", "mets in his liver", "lung metastases": a spread word with a site
-/// after it, or a metastasis word with a site on either side.
+/// "spread to the lungs", "mets in his liver", "lung metastases", "spots on his liver, it's
+/// spread": a spread or metastasis word with a site near it; or a finding in an organ
+/// ("it's in her lungs now").
 fn spread(words: &[String]) -> Option<StageMention> {
     for (i, w) in words.iter().enumerate() {
-        let metastasis = METASTASIS_WORDS.contains(&w.as_str());
-        if !metastasis && !SPREAD_WORDS.contains(&w.as_str()) {
+        if !METASTASIS_WORDS.contains(&w.as_str()) && !SPREAD_WORDS.contains(&w.as_str()) {
             continue;
         }
-        let from = if metastasis { i.saturating_sub(3) } else { i + 1 };
-        let window = &words[from..words.len().min(i + 9)];
+        let window = &words[i.saturating_sub(8)..words.len().min(i + 9)];
         if window.iter().any(|w| DISTANT_SITES.contains(&w.as_str())) {
             return Stage::new(4).map(StageMention::Spread);
         }
@@ -243,7 +245,27 @@ fn spread(words: &[String]) -> Option<StageMention> {
             return Stage::new(3).map(StageMention::Spread);
         }
     }
-    None
+    found_in_organ(words)
+        .then(|| Stage::new(4).map(StageMention::Spread))
+        .flatten()
+}
+
+/// "it's in her lungs now", "spots on his liver": an organ named as where something was
+/// found, with a word that makes it a finding rather than a body part that hurts.
+fn found_in_organ(words: &[String]) -> bool {
+    const ORGANS: &[&str] = &["lung", "lungs", "liver", "bone", "bones", "brain"];
+    const FINDINGS: &[&str] = &[
+        "spots", "spot", "nodules", "nodule", "shadows", "shadow", "lesions", "found", "showed", "now",
+    ];
+    let finding = words.iter().any(|w| FINDINGS.contains(&w.as_str()))
+        || words.windows(2).any(|w| w[0] == "it" && w[1] == "is");
+    finding
+        && words.iter().enumerate().any(|(i, w)| {
+            ORGANS.contains(&w.as_str())
+                && words[i.saturating_sub(3)..i]
+                    .iter()
+                    .any(|b| matches!(b.as_str(), "in" | "on" | "into"))
+        })
 }
 
 #[cfg(test)]
@@ -294,6 +316,13 @@ mod tests {
         assert_eq!(stage_of("how to spread butter"), None);
         assert_eq!(stage_of("mets in lungs"), Some(4));
         assert_eq!(stage_of("lung metastases"), Some(4));
+        assert_eq!(stage_of("it's in her lungs now"), Some(4));
+        assert_eq!(
+            stage_of("spots on his liver on the ct, it's spread hasn't it"),
+            Some(4)
+        );
+        assert_eq!(stage_of("pain in my chest after surgery"), None);
+        assert_eq!(stage_of("husband just got staged as a 3"), Some(3));
     }
 
     #[test]
@@ -310,6 +339,7 @@ mod tests {
             "stage 2 water restrictions in our town",
             "my kids are in the stage 3 swimming class",
             "what state 4 years on",
+            "my nan has stage 3 kidney disease",
         ] {
             assert_eq!(stage_of(q), None, "{q}");
         }

@@ -107,6 +107,7 @@ fn expand(word: &str, out: &mut Vec<String>) {
         "r" => &["are"],
         "pls" | "plz" => &["please"],
         "thx" => &["thanks"],
+        "bk" => &["back"],
         "gonna" => &["going", "to"],
         _ => &[],
     };
@@ -189,9 +190,9 @@ pub(crate) fn stem(word: &str) -> Cow<'_, str> {
     } else {
         word
     };
-    let verb = ["ing", "ed"]
+    let verb = [("ing", 3), ("ed", 4)]
         .iter()
-        .find_map(|e| plural.strip_suffix(e).filter(|rest| rest.len() >= 4))
+        .find_map(|(e, min)| plural.strip_suffix(e).filter(|rest| rest.len() >= *min))
         .unwrap_or(plural);
     let base = match verb.strip_suffix('e') {
         Some(rest) if rest.len() >= 4 => rest,
@@ -269,5 +270,6 @@ mod tests {
         assert_eq!(stem("targeted"), stem("target"));
         assert_eq!(stem("spread"), "spread");
         assert_eq!(stem("bring"), "bring");
+        assert_eq!(stem("asking"), stem("ask"));
     }
 }

@@ -501,6 +501,10 @@ pub(crate) const EVERYDAY: &[&str] = &[
     "put",
     "quick",
     "quite",
+    "radiator",
+    "plain",
+    "english",
+    "trading",
     "radio",
     "rain",
     "rather",
@@ -687,6 +691,9 @@ pub(crate) const CANCER_WORDS: &[&str] = &[
 
 /// Words that make a medical reading of a message likelier, without settling it.
 pub(crate) const CONTEXT_WORDS: &[&str] = &[
+    "consultant",
+    "mdt",
+    "specialist",
     "diagnosed",
     "diagnosis",
     "malignant",
@@ -736,6 +743,8 @@ pub(crate) const OTHER_CANCERS: &[&str] = &[
 /// Words that compare with another cancer rather than ask about it ("same chemo as for
 /// breast cancer?").
 pub(crate) const COMPARING: &[&str] = &[
+    "read",
+    "heard",
     "same",
     "like",
     "than",
@@ -822,6 +831,26 @@ pub(crate) const OTHER_DOMAINS: &[&str] = &[
     "youtube",
     "app",
     "website",
+    "banana",
+    "bananas",
+    "vaccine",
+    "vaccines",
+    "vaccination",
+    "jab",
+    "assay",
+    "biochem",
+    "biochemistry",
+    "practical",
+    "jobs",
+    "hiring",
+    "salary",
+    "vacancy",
+    "vacancies",
+    "excel",
+    "spreadsheet",
+    "outlook",
+    "calendar",
+    "invite",
     "chemistry",
     "physics",
     "biology",
@@ -956,4 +985,44 @@ pub(crate) const DEFINITION_CUES: &[&str] = &[
     "term for",
     "word for",
     "name for",
+];
+
+/// Idioms that use a knowledge word in another sense; their words are set aside before
+/// matching ("trial and error" is not a clinical trial).
+pub(crate) const IDIOMS: &[&str] = &[
+    "trial and error",
+    "free trial",
+    "on trial",
+    "stand trial",
+    "trial run",
+    "trial period",
+    "margin of error",
+    "profit margin",
+    "profit margins",
+    "margin trading",
+    "margin call",
+    "grade school",
+    "stage fright",
+    "stage name",
+    "recurring meeting",
+    "recurring payment",
+    "recurring event",
+    "surgeon general",
+    "vaccine adjuvant",
+    "adjuvant in a vaccine",
+];
+
+/// Conditions that are not cancer at all: what the knowledge base says does not apply.
+pub(crate) const OTHER_CONDITIONS: &[&str] = &[
+    "hay fever",
+    "knee replacement",
+    "hip replacement",
+    "endometriosis",
+    "kidney disease",
+    "asthma",
+    "eczema",
+    "arthritis",
+    "allergies",
+    "migraine",
+    "migraines",
 ];
