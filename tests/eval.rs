@@ -140,3 +140,16 @@ fn fifth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() 
 fn sixth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
     assert_scores("holdout6.tsv", 0.95);
 }
+
+/// A seventh blind set of mixed personas, non-native English among them; it scored 0.930 on
+/// its first run.
+#[test]
+fn seventh_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("holdout7.tsv", 0.95);
+}
+
+/// An eighth blind set of short, dev-style queries; it scored 0.963 on its first run.
+#[test]
+fn eighth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("holdout8.tsv", 0.95);
+}

@@ -541,7 +541,7 @@ fn asks_about_the_bot(words: &[String], text: &text::Joined) -> bool {
     ];
     const BOT: &[&str] = &["you", "u", "bot", "yourself"];
     const ASKING: &[&str] = &["ask", "talk", "use", "help", "cover", "answer", "show"];
-    const LISTS: &[&str] = &["menu", "commands", "command", "topics"];
+    const LISTS: &[&str] = &["menu", "commands", "command", "topics", "features"];
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     let only_help = words
         .iter()

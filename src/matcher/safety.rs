@@ -35,6 +35,12 @@ const CRISIS: &[&str] = &[
     "kms",
     "pills to overdose",
     "going to overdose",
+    "about overdosing",
+    "of overdosing",
+    "not want life",
+    "not want this life",
+    "not want my life",
+    "sleep and never wake up",
     "planning to overdose",
     "wants to overdose",
     "about to overdose",
@@ -326,7 +332,9 @@ pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
     let feverish =
         any_word(FEVER) || degrees || text.has("burning up") || (any_word(&["hot"]) && any_word(FEVERISH));
     if feverish && any_word(CHEMO_CONTEXT) {
-        let present = any_word(PRESENT) && !general_question && !text.has_any(PAST_FEVER);
+        // "on chemo" is itself the present: treatment is going on now.
+        let now = any_word(PRESENT) || text.has_any(&["on chemo", "during chemo", "on chemotherapy"]);
+        let present = now && !general_question && !text.has_any(PAST_FEVER);
         if reading || present || text.has("neutropenic fever") {
             return Some(Safety::Emergency);
         }
@@ -491,6 +499,8 @@ mod tests {
             "she's going to overdose on her pain meds tonight",
             "i've been looking up how many of my oxycodone it would take",
             "sometimes i wish i just wouldnt wake up",
+            "my mum talked about overdosing on her pills",
+            "i not want life anymore",
         ] {
             assert_eq!(s(q), Some(Safety::Crisis), "{q}");
         }
@@ -515,6 +525,7 @@ mod tests {
             "struggling to breath and my chest is so tight",
             "my husband had his chemo on tuesday and now he's burning up and shaking, thermometer says 38.6",
             "she's gasping for breath and her lips are going blue",
+            "fever on chemo",
         ] {
             assert_eq!(s(q), Some(Safety::Emergency), "{q}");
         }
@@ -537,6 +548,7 @@ mod tests {
             "suicide squad was a terrible film",
             "had a fever back in march before any treatment started, all fine now",
             "how many paracetamol can i take a day on chemo",
+            "can you get a fever on chemo",
         ] {
             assert_eq!(s(q), None, "{q}");
         }

@@ -77,6 +77,17 @@ const OTHER_SENSES: &[&str] = &[
     "tournament",
     "kidney",
     "ckd",
+    "dementia",
+    "alzheimers",
+    "parkinsons",
+    "copd",
+    "mario",
+    "zelda",
+    "minecraft",
+    "fortnite",
+    "xbox",
+    "playstation",
+    "nintendo",
     "endometriosis",
     "swimming",
     "class",
@@ -160,11 +171,11 @@ fn ordinal_word(w: &str) -> Option<u8> {
 
 /// "stage" and its short and slipped forms; a number after it confirms the reading.
 fn is_stage_word(w: &str) -> bool {
-    matches!(w, "stage" | "stages" | "stg" | "staged" | "st" | "stag" | "stge")
-        || (w.len() == 5
-            && w != "state"
-            && w.starts_with('s')
-            && distance(w.as_bytes(), b"stage", 1).is_some())
+    // "stadium" is "stage" in German, Dutch and the Nordic languages.
+    matches!(
+        w,
+        "stage" | "stages" | "stg" | "staged" | "st" | "stag" | "stge" | "stadium"
+    ) || (w.len() == 5 && w != "state" && w.starts_with('s') && distance(w.as_bytes(), b"stage", 1).is_some())
 }
 
 /// Sub-stage numerals written without "stage" ("diagnosed IIB"): unlike a bare "IV", which
@@ -245,9 +256,23 @@ fn spread(words: &[String]) -> Option<StageMention> {
             return Stage::new(3).map(StageMention::Spread);
         }
     }
-    found_in_organ(words)
-        .then(|| Stage::new(4).map(StageMention::Spread))
+    if found_in_organ(words) {
+        return Stage::new(4).map(StageMention::Spread);
+    }
+    in_lymph_nodes(words)
+        .then(|| Stage::new(3).map(StageMention::Spread))
         .flatten()
+}
+
+/// "sarcoma in the lymph nodes": node involvement stated outright.
+fn in_lymph_nodes(words: &[String]) -> bool {
+    words.iter().any(|w| CANCER_WORDS.contains(&w.as_str()))
+        && words.iter().enumerate().any(|(i, w)| {
+            NODE_SITES.contains(&w.as_str())
+                && words[i.saturating_sub(3)..i]
+                    .iter()
+                    .any(|b| matches!(b.as_str(), "in" | "into" | "to"))
+        })
 }
 
 /// "it's in her lungs now", "spots on his liver": an organ named as where something was
@@ -323,6 +348,8 @@ mod tests {
         );
         assert_eq!(stage_of("pain in my chest after surgery"), None);
         assert_eq!(stage_of("husband just got staged as a 3"), Some(3));
+        assert_eq!(stage_of("sarcoma in the lymph nodes"), Some(3));
+        assert_eq!(stage_of("sarkoma stadium 2"), Some(2));
     }
 
     #[test]
@@ -340,6 +367,8 @@ mod tests {
             "my kids are in the stage 3 swimming class",
             "what state 4 years on",
             "my nan has stage 3 kidney disease",
+            "my gran has stage 2 dementia",
+            "how do i beat stage 3 in mario",
         ] {
             assert_eq!(stage_of(q), None, "{q}");
         }

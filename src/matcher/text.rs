@@ -107,7 +107,8 @@ fn expand(word: &str, out: &mut Vec<String>) {
         "r" => &["are"],
         "pls" | "plz" => &["please"],
         "thx" => &["thanks"],
-        "bk" => &["back"],
+        "bk" | "bak" => &["back"],
+        "n" => &["and"],
         "gonna" => &["going", "to"],
         _ => &[],
     };

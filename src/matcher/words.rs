@@ -831,6 +831,10 @@ pub(crate) const OTHER_DOMAINS: &[&str] = &[
     "youtube",
     "app",
     "website",
+    "document",
+    "documents",
+    "printer",
+    "font",
     "banana",
     "bananas",
     "vaccine",
@@ -892,16 +896,7 @@ pub(crate) const OTHER_DOMAINS: &[&str] = &[
 
 /// "before the op", "after surgery": a treatment named only as a point in time is not the
 /// subject of the question.
-pub(crate) const TIME_ANCHORS: &[&str] = &[
-    "before",
-    "after",
-    "following",
-    "post",
-    "pre",
-    "until",
-    "since",
-    "during",
-];
+pub(crate) const TIME_ANCHORS: &[&str] = &["before", "after", "following", "post", "pre", "until", "since"];
 
 /// Thanks and sign-offs: a message made of these needs no answer from the knowledge base.
 pub(crate) const THANKS: &[&str] = &[
