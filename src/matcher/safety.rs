@@ -4,7 +4,9 @@
 //! question. A missed crisis costs far more than a gentle reply to a false alarm, but false
 //! alarms are also tracked: they teach members to ignore the safety reply.
 
-use super::text::Joined;
+use std::sync::LazyLock;
+
+use super::text::{Joined, PhraseSet};
 
 /// What a message needs first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,7 +16,7 @@ pub(crate) enum Safety {
 }
 
 /// Suicidal thoughts or self-harm, about the writer or someone they speak for.
-const CRISIS: &[&str] = &[
+const CRISIS_PHRASES: &[&str] = &[
     "kill my self",
     "end my life",
     "ending my life",
@@ -153,11 +155,14 @@ const MEDICINES: &[&str] = &[
     "paracetamol",
 ];
 
+static CRISIS: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(CRISIS_PHRASES));
+static EMERGENCY: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(EMERGENCY_PHRASES));
+
 /// "want to die" is a crisis unless negated ("I don't want to die" is fear, not intent).
 const WANT_TO_DIE: &[&str] = &["want to die", "wants to die", "wanting to die", "ready to die"];
 
 /// Emergencies that need a phone call now.
-const EMERGENCY: &[&str] = &[
+const EMERGENCY_PHRASES: &[&str] = &[
     "can not breathe",
     "can not breath",
     "not breathing",
@@ -303,7 +308,7 @@ const URGENT: &[&str] = &[
 pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
     let any_word = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
 
-    if text.has_any(CRISIS)
+    if text.has_any_of(&CRISIS)
         || wants_to_die(text)
         || mentions_suicide(text)
         || harms_self(words)
@@ -321,7 +326,7 @@ pub(crate) fn detect(words: &[String], text: &Joined) -> Option<Safety> {
         .is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
         && words.get(1).is_none_or(|w| w != "not")
         && !any_word(URGENT);
-    if (text.has_any(EMERGENCY) || heavy_bleeding(words)) && !general_question {
+    if (text.has_any_of(&EMERGENCY) || heavy_bleeding(words)) && !general_question {
         return Some(Safety::Emergency);
     }
     let reading = words.iter().any(|w| {

@@ -3,6 +3,7 @@
 //! glued to letters ("stage4", "4th", "39c").
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -142,7 +143,11 @@ impl Joined {
     /// Byte offsets where `phrase` stands as whole words.
     pub(crate) fn find_all<'a>(&'a self, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
         let text = self.text.as_str();
-        let first = phrase.split(' ').next().unwrap_or(phrase);
+        let first = phrase
+            .as_bytes()
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(phrase, |i| &phrase[..i]);
         // Building a substring searcher costs more than the search: skip it when it cannot match.
         let possible = self
             .vocabulary
@@ -168,6 +173,16 @@ impl Joined {
         phrases.iter().any(|p| self.has(p))
     }
 
+    /// Like [`Joined::has_any`] for a long list: only phrases that start with one of the
+    /// message's words are searched.
+    pub(crate) fn has_any_of(&self, set: &PhraseSet) -> bool {
+        self.vocabulary.iter().any(|w| {
+            set.by_first
+                .get(w.as_str())
+                .is_some_and(|phrases| phrases.iter().any(|p| self.has(p)))
+        })
+    }
+
     /// The text before a byte offset.
     pub(crate) fn before(&self, at: usize) -> &str {
         &self.text[..at]
@@ -176,6 +191,24 @@ impl Joined {
     /// The text after a byte offset.
     pub(crate) fn after(&self, at: usize) -> &str {
         &self.text[at.min(self.text.len())..]
+    }
+}
+
+/// A long list of phrases indexed by first word, built once.
+pub(crate) struct PhraseSet {
+    by_first: HashMap<&'static str, Vec<&'static str>>,
+}
+
+impl PhraseSet {
+    pub(crate) fn new(phrases: &[&'static str]) -> PhraseSet {
+        let mut by_first: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        for p in phrases {
+            by_first
+                .entry(p.split(' ').next().unwrap_or(p))
+                .or_default()
+                .push(p);
+        }
+        PhraseSet { by_first }
     }
 }
 
@@ -257,6 +290,9 @@ mod tests {
         assert!(!j.has("an not"));
         assert!(!j.has("breath"));
         assert_eq!(j.find_all("not").collect::<Vec<_>>(), [6]);
+        let set = PhraseSet::new(&["can not breathe", "chest pain"]);
+        assert!(j.has_any_of(&set));
+        assert!(!Joined::new(&w("my chest is fine")).has_any_of(&set));
     }
 
     #[test]

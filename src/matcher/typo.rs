@@ -138,12 +138,13 @@ impl Corrector {
         let mut rows = Vec::new();
         for len in word.len().saturating_sub(limit)..=word.len() + limit {
             for candidate in self.by_len.get(&len).into_iter().flatten() {
+                // Two edits are only allowed when the first letter agrees, so a candidate with
+                // another first letter is held to one (which also ends the search sooner).
+                let same_start = word.as_bytes().first() == candidate.as_bytes().first();
+                let limit = if same_start { limit } else { limit.min(1) };
                 let Some(d) = distance_in(word.as_bytes(), candidate.as_bytes(), limit, &mut rows) else {
                     continue;
                 };
-                if d >= 2 && word.as_bytes()[0] != candidate.as_bytes()[0] {
-                    continue;
-                }
                 let prefix = word
                     .bytes()
                     .zip(candidate.bytes())
