@@ -153,3 +153,10 @@ fn seventh_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed(
 fn eighth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
     assert_scores("holdout8.tsv", 0.95);
 }
+
+/// A ninth blind set on side effects, timing, doctors' words and choices; it scored 0.921 on
+/// its first run.
+#[test]
+fn ninth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("holdout9.tsv", 0.95);
+}

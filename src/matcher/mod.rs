@@ -42,6 +42,8 @@ const SPREAD_STAGE: f32 = 1.2;
 const DEFINITION: f32 = 0.5;
 /// Otherwise a topic is the more useful answer than its glossary term on a tie.
 const TERM_PENALTY: f32 = 0.1;
+/// A name used only as a point in time ("after surgery") keeps this share of its weight.
+const ANCHORED: f32 = 0.8;
 /// Of two named treatments, the one named first is usually the subject ("rads before the
 /// op?"); it gets up to this much more.
 const FIRST_MENTION: f32 = 0.15;
@@ -341,9 +343,18 @@ impl Matcher {
             let found = phrase.syms.iter().filter_map(|s| seen.get(s));
             let anchored = found.clone().all(|(_, a)| *a);
             let at = found.map(|(p, _)| *p).min().unwrap_or(0) as f32;
-            if phrase.strong && !anchored {
-                strong[phrase.entry] = strong[phrase.entry].max(phrase.weight);
-                first[phrase.entry] = first[phrase.entry].min(at);
+            if phrase.strong {
+                // Named only as a time ("after the op") it still answers when nothing else is
+                // named, but yields to any topic named outright.
+                let weight = if anchored {
+                    phrase.weight * ANCHORED
+                } else {
+                    phrase.weight
+                };
+                strong[phrase.entry] = strong[phrase.entry].max(weight);
+                if !anchored {
+                    first[phrase.entry] = first[phrase.entry].min(at);
+                }
             } else {
                 weak[phrase.entry] += phrase.weight.min(WEAK + PER_EXTRA_WORD);
                 // A hint counts half as much as a name for being mentioned first.

@@ -79,6 +79,9 @@ const CRISIS_PHRASES: &[&str] = &[
     "better off without me",
     "saying goodbye",
     "saying goodbyes",
+    "goodbye message",
+    "goodbye post",
+    "goodbye text",
     "goodbye note",
     "goodbye letter",
     "goodbye letters",
@@ -119,8 +122,8 @@ const CRISIS_PHRASES: &[&str] = &[
 
 /// Self-harm is a harmful verb turned on oneself: "kill myself", "shoot himself".
 const HARM_VERBS: &[&str] = &[
-    "kill", "killing", "hurt", "hurting", "harm", "harming", "cut", "cutting", "hang", "hanging", "shoot",
-    "shooting", "starve", "starving", "poison", "drown",
+    "kill", "killing", "killin", "hurtin", "cuttin", "hurt", "hurting", "harm", "harming", "cut", "cutting",
+    "hang", "hanging", "shoot", "shooting", "starve", "starving", "poison", "drown",
 ];
 const REFLEXIVES: &[&str] = &[
     "myself",
@@ -506,6 +509,8 @@ mod tests {
             "sometimes i wish i just wouldnt wake up",
             "my mum talked about overdosing on her pills",
             "i not want life anymore",
+            "thinkin about killin myself tbh",
+            "my frend posted a goodbye message and isnt answering",
         ] {
             assert_eq!(s(q), Some(Safety::Crisis), "{q}");
         }

@@ -249,7 +249,8 @@ fn spread(words: &[String]) -> Option<StageMention> {
             continue;
         }
         let window = &words[i.saturating_sub(8)..words.len().min(i + 9)];
-        if window.iter().any(|w| DISTANT_SITES.contains(&w.as_str())) {
+        let all_over = window.windows(2).any(|p| p[0] == "all" && p[1] == "over");
+        if all_over || window.iter().any(|w| DISTANT_SITES.contains(&w.as_str())) {
             return Stage::new(4).map(StageMention::Spread);
         }
         if window.iter().any(|w| NODE_SITES.contains(&w.as_str())) {

@@ -831,6 +831,8 @@ pub(crate) const OTHER_DOMAINS: &[&str] = &[
     "youtube",
     "app",
     "website",
+    "snack",
+    "snacks",
     "document",
     "documents",
     "printer",
@@ -912,6 +914,11 @@ pub(crate) const THANKS: &[&str] = &[
 /// Phrasings of news and greetings to the group.
 pub(crate) const NEWS: &[&str] = &[
     "wish me luck",
+    "died laughing",
+    "laughing",
+    "haha",
+    "lmao",
+    "jokes",
     "night all",
     "good night",
     "goodnight",
@@ -935,6 +942,10 @@ pub(crate) const QUESTION_WORDS: &[&str] = &[
 
 /// Words a matcher-level rule looks for, so typos in them are corrected too.
 pub(crate) const RULE_WORDS: &[&str] = &[
+    "three",
+    "third",
+    "fourth",
+    "second",
     "stage",
     "stages",
     "spread",
