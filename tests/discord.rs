@@ -3,7 +3,7 @@
 
 mod support;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -41,7 +41,11 @@ impl Bot {
             ),
         )
         .unwrap();
-        let log = dir.join("bot.log");
+        Bot::spawn(emu, &config, dir.join("bot.log")).await
+    }
+
+    /// Runs `serve` with a given config file, the way an operator would.
+    async fn spawn(emu: &Emulator, config: &Path, log: PathBuf) -> Bot {
         let child = Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"))
             .args(["serve", "--config", config.to_str().unwrap()])
             .env("DISCORD_TOKEN", TOKEN)
@@ -691,4 +695,58 @@ async fn topics_and_about_describe_the_bot_its_sources_and_privacy() {
         .expect("a review field");
     assert!(review["value"].as_str().unwrap().contains("2026-11-27"));
     assert_embed_within_limits(e);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_shipped_config_registers_commands_globally_and_answers() {
+    let emu = Emulator::start().await;
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
+    let log = std::env::temp_dir().join(format!("sarcoma-bot-e2e-{}-shipped.log", std::process::id()));
+    let _bot = Bot::spawn(&emu, &shipped, log).await;
+    let put = emu
+        .wait_for(WAIT, |r| {
+            r.method == "PUT" && r.path == format!("/applications/{APPLICATION_ID}/commands")
+        })
+        .await
+        .expect("global command registration");
+    assert_eq!(put.body.as_array().map(Vec::len), Some(6));
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        command_interaction(
+            141,
+            CHANNEL,
+            MEMBER,
+            "stage",
+            json!([{"name": "number", "type": 4, "value": 2}]),
+        ),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_callback(141))
+        .await
+        .expect("a reply to /stage 2");
+    assert_eq!(reply.body["data"]["flags"], 64, "ephemeral by default");
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            142,
+            CHANNEL,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            &mention("stage IV"),
+            true,
+        ),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_post_to(CHANNEL))
+        .await
+        .expect("a reply to a mention");
+    assert!(
+        embed(&reply.body)["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Stage 4")
+    );
 }
