@@ -72,13 +72,14 @@ pub(crate) fn run() -> Result<ExitCode> {
         Command::Ask { json, question } => {
             let answerer = answerer(&config)?;
             let answer = answerer.ask(&question.join(" "));
+            let mut out = io::stdout().lock();
             if json {
-                println!("{}", serde_json::to_string_pretty(&answer)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&answer)?)?;
             } else {
                 if let Some(note) = &answer.note {
-                    println!("({note})\n");
+                    writeln!(out, "({note})\n")?;
                 }
-                print!("{}", answer.reply.to_text());
+                write!(out, "{}", answer.reply.to_text())?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -148,13 +149,11 @@ fn match_lines(answerer: &Answerer, mut input: impl BufRead, out: &mut impl Writ
         match std::str::from_utf8(&line) {
             Ok(q) => {
                 let m = answerer.matcher().find(q);
-                serde_json::to_writer(
-                    &mut *out,
-                    &Query {
-                        query: q,
-                        matched: &m,
-                    },
-                )?;
+                let query = Query {
+                    query: q,
+                    matched: &m,
+                };
+                serde_json::to_writer(&mut *out, &query).map_err(io::Error::from)?;
             }
             Err(_) => serde_json::to_writer(
                 &mut *out,
@@ -165,7 +164,8 @@ fn match_lines(answerer: &Answerer, mut input: impl BufRead, out: &mut impl Writ
                     alternatives: [],
                     error: format!("line {number} is not valid UTF-8"),
                 },
-            )?,
+            )
+            .map_err(io::Error::from)?,
         }
         out.write_all(b"\n")?;
     }
@@ -213,8 +213,9 @@ fn check(config: &Config, dir: Option<PathBuf>, strict: bool, grades: bool) -> R
         Ok(Loaded { kb, warnings }) => (warnings, Some(kb)),
         Err(e) => (e.problems, None),
     };
+    let mut out = io::stdout().lock();
     for p in &problems {
-        println!("{p}");
+        writeln!(out, "{p}")?;
     }
     let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     let warnings = problems.len() - errors;
@@ -226,16 +227,17 @@ fn check(config: &Config, dir: Option<PathBuf>, strict: bool, grades: bool) -> R
             .collect();
         if grades {
             for (g, id) in &graded {
-                println!("{id:<24} grade {g:.1}");
+                writeln!(out, "{id:<24} grade {g:.1}")?;
             }
         }
         let max = graded.iter().map(|(g, _)| *g).fold(0.0, f64::max);
-        println!(
+        writeln!(
+            out,
             "{shown}: {} entries, hardest reading grade {max:.1}; {errors} error(s), {warnings} warning(s)",
             kb.entries().len()
-        );
+        )?;
     } else {
-        println!("{shown}: {errors} error(s), {warnings} warning(s)");
+        writeln!(out, "{shown}: {errors} error(s), {warnings} warning(s)")?;
     }
     let failed = errors > 0 || (strict && warnings > 0);
     Ok(if failed {

@@ -309,3 +309,22 @@ fn serve_reads_the_token_file_and_never_prints_the_token() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("missing.txt"), "{err}");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let mut child = bin()
+        .args(["match"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    // The writes fail once the bot notices its reader is gone; that is the point.
+    let _ = stdin.write_all("stage 4\n".repeat(50_000).as_bytes());
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}

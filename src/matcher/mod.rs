@@ -332,14 +332,21 @@ impl Matcher {
                 *hits.entry(p).or_default() += 1;
             }
         }
+        let mut matched: Vec<&Phrase> = Vec::new();
         for (p, count) in hits {
             let phrase = &self.phrases[p];
             let len = phrase.syms.len();
             let complete =
                 count == len || (len >= 2 && count == len - 1 && self.completes(phrase, &query, words));
-            if !complete || !close_together(&phrase.syms, &positions) {
-                continue;
+            if complete && close_together(&phrase.syms, &positions) {
+                matched.push(phrase);
             }
+        }
+        // Names first, so a hint made only of words a matched name already used adds nothing:
+        // "treatment options" is one name, not a name plus the hints "treatment" and "options".
+        matched.sort_by_key(|p| !p.strong);
+        let mut named: Vec<(usize, Sym)> = Vec::new();
+        for phrase in matched {
             let found = phrase.syms.iter().filter_map(|s| seen.get(s));
             let anchored = found.clone().all(|(_, a)| *a);
             let at = found.map(|(p, _)| *p).min().unwrap_or(0) as f32;
@@ -355,7 +362,8 @@ impl Matcher {
                 if !anchored {
                     first[phrase.entry] = first[phrase.entry].min(at);
                 }
-            } else {
+                named.extend(phrase.syms.iter().map(|&s| (phrase.entry, s)));
+            } else if !phrase.syms.iter().all(|&s| named.contains(&(phrase.entry, s))) {
                 weak[phrase.entry] += phrase.weight.min(WEAK + PER_EXTRA_WORD);
                 // A hint counts half as much as a name for being mentioned first.
                 first[phrase.entry] = first[phrase.entry].min(at + words.len() as f32 / 2.0);
@@ -569,6 +577,8 @@ fn asks_about_the_bot(words: &[String], text: &text::Joined) -> bool {
         "how does this work",
         "how do you work",
         "how to use",
+        "how do i use",
+        "use this thing",
         "what is it for",
         "what is this for",
         "what is the bot for",

@@ -37,6 +37,10 @@ const CRISIS_PHRASES: &[&str] = &[
     "kms",
     "pills to overdose",
     "going to overdose",
+    "was not around",
+    "were not around",
+    "easier for everyone if",
+    "better for everyone if",
     "about overdosing",
     "of overdosing",
     "not want life",
@@ -510,6 +514,7 @@ mod tests {
             "my mum talked about overdosing on her pills",
             "i not want life anymore",
             "thinkin about killin myself tbh",
+            "it would be easier for everyone if i just wasn't around",
             "my frend posted a goodbye message and isnt answering",
         ] {
             assert_eq!(s(q), Some(Safety::Crisis), "{q}");

@@ -82,6 +82,8 @@ const OTHER_SENSES: &[&str] = &[
     "parkinsons",
     "copd",
     "mario",
+    "candy",
+    "crush",
     "zelda",
     "minecraft",
     "fortnite",
@@ -151,10 +153,11 @@ const NODE_SITES: &[&str] = &["lymph", "node", "nodes", "glands", "gland"];
 
 fn number_word(w: &str) -> Option<u8> {
     match w {
-        "1" | "one" | "i" | "ia" | "ib" => Some(1),
-        "2" | "two" | "ii" | "iia" | "iib" | "iic" => Some(2),
-        "3" | "three" | "iii" | "iiia" | "iiib" | "iiic" => Some(3),
-        "4" | "four" | "iv" | "iva" | "ivb" => Some(4),
+        // Roman numerals typed with a lowercase L ("stage ll") count as well.
+        "1" | "one" | "i" | "ia" | "ib" | "l" => Some(1),
+        "2" | "two" | "ii" | "iia" | "iib" | "iic" | "ll" => Some(2),
+        "3" | "three" | "iii" | "iiia" | "iiib" | "iiic" | "lll" => Some(3),
+        "4" | "four" | "iv" | "iva" | "ivb" | "lv" => Some(4),
         _ => w.parse::<u8>().ok().map(|_| 0),
     }
 }
@@ -319,6 +322,7 @@ mod tests {
             ("stage #3", 3),
             ("she is stage iv", 4),
             ("stag 4", 4),
+            ("stage ll", 2),
             ("st 1 sarcoma", 1),
             ("diagnosed IIB what now", 2),
         ] {

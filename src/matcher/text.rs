@@ -76,6 +76,12 @@ fn expand(word: &str, out: &mut Vec<String>) {
             (s, "ve") => out.extend([s, "have"].map(String::from)),
             (s, "ll") => out.extend([s, "will"].map(String::from)),
             (s, "d") => out.extend([s, "would"].map(String::from)),
+            // "what's" is "what is"; "mom's" is a possessive.
+            (
+                s @ ("what" | "that" | "it" | "there" | "here" | "who" | "where" | "how" | "he" | "she"
+                | "when" | "why"),
+                "s",
+            ) => out.extend([s, "is"].map(String::from)),
             (s, _) => out.push(s.to_owned()),
         }
         return;
@@ -212,6 +218,9 @@ impl PhraseSet {
     }
 }
 
+/// Plurals whose singular is another word: "mets" are metastases, "met" is a verb.
+const UNFOLDED: &[&str] = &["mets", "rads"];
+
 /// Folds plurals and the commonest verb endings, so "nodes" meets "node", "therapies" meets
 /// "therapy" and "treated" meets "treat". Deliberately shallow: a deeper stemmer merges
 /// words that mean different things here.
@@ -219,7 +228,11 @@ pub(crate) fn stem(word: &str) -> Cow<'_, str> {
     let n = word.len();
     let plural = if n > 4 && word.ends_with("ies") {
         return Cow::Owned(format!("{}y", &word[..n - 3]));
-    } else if n > 3 && word.ends_with('s') && !["ss", "us", "is"].iter().any(|e| word.ends_with(e)) {
+    } else if n > 3
+        && word.ends_with('s')
+        && !["ss", "us", "is"].iter().any(|e| word.ends_with(e))
+        && !UNFOLDED.contains(&word)
+    {
         &word[..n - 1]
     } else {
         word
@@ -255,6 +268,7 @@ mod tests {
         assert_eq!(w("I can't breathe"), ["i", "can", "not", "breathe"]);
         assert_eq!(w("I’m scared"), ["i", "am", "scared"]);
         assert_eq!(w("my mom's scan"), ["my", "mom", "scan"]);
+        assert_eq!(w("what's a margin"), ["what", "is", "a", "margin"]);
         assert_eq!(w("dont know"), ["do", "not", "know"]);
         assert_eq!(w("i've been thinking"), ["i", "have", "been", "thinking"]);
     }
@@ -300,7 +314,11 @@ mod tests {
         assert_eq!(stem("nodes"), "node");
         assert_eq!(stem("therapies"), "therapy");
         assert_eq!(stem("metastasis"), "metastasis");
-        assert_eq!(stem("mets"), "met");
+        assert_eq!(
+            stem("mets"),
+            "mets",
+            "four letters are too few to fold: \"met\" is a verb"
+        );
         assert_eq!(stem("class"), "class");
         assert_eq!(stem("treated"), stem("treat"));
         assert_eq!(stem("removing"), stem("remove"));

@@ -977,6 +977,7 @@ pub(crate) const RULE_WORDS: &[&str] = &[
 
 /// Phrasings that ask what a word means ("what does X mean", "what is that op called").
 pub(crate) const DEFINITION_CUES: &[&str] = &[
+    "name of the",
     "what is",
     "what are",
     "mean",
