@@ -166,3 +166,9 @@ fn ninth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() 
 fn tenth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
     assert_scores("holdout10.tsv", 0.95);
 }
+
+/// An eleventh blind set in fresh wording; it scored 0.945 on its first run.
+#[test]
+fn eleventh_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
+    assert_scores("holdout11.tsv", 0.95);
+}

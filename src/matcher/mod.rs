@@ -579,6 +579,8 @@ fn asks_about_the_bot(words: &[String], text: &text::Joined) -> bool {
         "how to use",
         "how do i use",
         "use this thing",
+        "how does this thing work",
+        "how does this bot work",
         "what is it for",
         "what is this for",
         "what is the bot for",

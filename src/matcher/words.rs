@@ -501,6 +501,9 @@ pub(crate) const EVERYDAY: &[&str] = &[
     "put",
     "quick",
     "quite",
+    "nearly",
+    "clearly",
+    "yearly",
     "radiator",
     "plain",
     "english",
@@ -691,6 +694,10 @@ pub(crate) const CANCER_WORDS: &[&str] = &[
 
 /// Words that make a medical reading of a message likelier, without settling it.
 pub(crate) const CONTEXT_WORDS: &[&str] = &[
+    "doctor",
+    "doctors",
+    "nurse",
+    "nurses",
     "consultant",
     "mdt",
     "specialist",
@@ -831,6 +838,14 @@ pub(crate) const OTHER_DOMAINS: &[&str] = &[
     "youtube",
     "app",
     "website",
+    "mobile",
+    "flight",
+    "flights",
+    "flying",
+    "petrol",
+    "diesel",
+    "fuel",
+    "golf",
     "snack",
     "snacks",
     "document",
@@ -913,6 +928,10 @@ pub(crate) const THANKS: &[&str] = &[
 
 /// Phrasings of news and greetings to the group.
 pub(crate) const NEWS: &[&str] = &[
+    "laughed",
+    "wanted to say hi",
+    "say hi",
+    "doing great",
     "wish me luck",
     "died laughing",
     "laughing",
@@ -977,6 +996,9 @@ pub(crate) const RULE_WORDS: &[&str] = &[
 
 /// Phrasings that ask what a word means ("what does X mean", "what is that op called").
 pub(crate) const DEFINITION_CUES: &[&str] = &[
+    "in plain english",
+    "in simple terms",
+    "in simple words",
     "name of the",
     "what is",
     "what are",
@@ -997,6 +1019,15 @@ pub(crate) const DEFINITION_CUES: &[&str] = &[
 /// Idioms that use a knowledge word in another sense; their words are set aside before
 /// matching ("trial and error" is not a clinical trial).
 pub(crate) const IDIOMS: &[&str] = &[
+    "came back clear",
+    "came back fine",
+    "came back normal",
+    "came back negative",
+    "came back good",
+    "back to the clinic",
+    "go back to",
+    "went back to",
+    "back to work",
     "trial and error",
     "free trial",
     "on trial",
