@@ -287,12 +287,11 @@ impl Matcher {
     /// A word the index does not know is replaced by the closest one it does, within the typo
     /// budget for its length; everyday words and numbers are left alone.
     fn corrected(&self, word: String) -> String {
-        if word.len() < 4
-            || word.bytes().any(|b| b.is_ascii_digit())
-            || self.known.contains(&word)
-            || self.known.contains(text::stem(&word).as_ref())
-            || self.symbols.contains_key(text::stem(&word).as_ref())
-        {
+        if word.len() < 4 || word.bytes().any(|b| b.is_ascii_digit()) || self.known.contains(&word) {
+            return word;
+        }
+        let stem = text::stem(&word);
+        if self.known.contains(stem.as_ref()) || self.symbols.contains_key(stem.as_ref()) {
             return word;
         }
         if let Some(fixed) = self.corrector.correct(&word) {
@@ -374,8 +373,9 @@ impl Matcher {
                 .iter()
                 .any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()))
         };
-        let context = has(words::CANCER_WORDS) || has(words::CONTEXT_WORDS);
-        let other_domain = (!has(words::CANCER_WORDS) && has(words::OTHER_DOMAINS)) || has(words::PETS);
+        let cancer = has(words::CANCER_WORDS);
+        let context = cancer || has(words::CONTEXT_WORDS);
+        let other_domain = (!cancer && has(words::OTHER_DOMAINS)) || has(words::PETS);
         let uncovered = has(words::UNCOVERED);
         let definition = joined.has_any(words::DEFINITION_CUES);
         let mut scores: Vec<f32> = (0..n)
@@ -422,7 +422,7 @@ impl Matcher {
 
     /// "my dad has bowel cancer, what chemo do they use": another cancer named before any topic
     /// is the subject; named after one ("immunotherapy? it worked for melanoma") it is an aside.
-    fn about_another_cancer(&self, words: &[String], text: &text::Joined) -> bool {
+    fn about_another_cancer(&self, words: &[String], joined: &text::Joined) -> bool {
         if words
             .iter()
             .any(|w| w.contains("sarcoma") || words::COMPARING.contains(&w.as_str()))
@@ -431,7 +431,7 @@ impl Matcher {
         }
         let Some(other) = words::OTHER_CANCERS
             .iter()
-            .filter_map(|c| text.find_all(c).next())
+            .filter_map(|c| joined.find_all(c).next())
             .min()
         else {
             return false;
@@ -441,7 +441,7 @@ impl Matcher {
                 .get(text::stem(w).as_ref())
                 .is_some_and(|s| self.naming.contains(s))
         });
-        let at = word_index(text, other);
+        let at = word_index(joined, other);
         // "chemo for leukaemia": the other cancer is what the treatment is for.
         let treated_for = at > 0 && words[at - 1] == "for";
         treated_for || first_topic.is_none_or(|t| at <= t)
@@ -462,22 +462,22 @@ impl Matcher {
 }
 
 /// "my knee replacement", "immunotherapy for hay fever": conditions that are not cancer.
-fn about_another_condition(words: &[String], text: &text::Joined) -> bool {
-    text.has_any(words::OTHER_CONDITIONS) && !words.iter().any(|w| w.contains("sarcoma"))
+fn about_another_condition(words: &[String], joined: &text::Joined) -> bool {
+    joined.has_any(words::OTHER_CONDITIONS) && !words.iter().any(|w| w.contains("sarcoma"))
 }
 
 /// Where a byte offset of the joined text falls, in words.
-fn word_index(text: &text::Joined, at: usize) -> usize {
-    text.before(at).matches(' ').count()
+fn word_index(joined: &text::Joined, at: usize) -> usize {
+    joined.before(at).matches(' ').count()
 }
 
 /// Marks idioms ("trial and error") and negated topics ("not chemo, radiation") as not
 /// meant: their words are blanked, keeping the positions of the rest.
-fn set_aside(mut words: Vec<String>, text: &text::Joined) -> Vec<String> {
+fn set_aside(mut words: Vec<String>, joined: &text::Joined) -> Vec<String> {
     let mut blank = vec![false; words.len()];
     for idiom in words::IDIOMS {
-        for at in text.find_all(idiom) {
-            let from = word_index(text, at);
+        for at in joined.find_all(idiom) {
+            let from = word_index(joined, at);
             let n = idiom.split(' ').count();
             blank[from..(from + n).min(words.len())].fill(true);
         }
@@ -489,8 +489,8 @@ fn set_aside(mut words: Vec<String>, text: &text::Joined) -> Vec<String> {
         negate(1, 2);
     }
     for cue in ["not asking about", "not talking about", "not mean", "not about"] {
-        for at in text.find_all(cue) {
-            negate(word_index(text, at) + cue.split(' ').count(), 2);
+        for at in joined.find_all(cue) {
+            negate(word_index(joined, at) + cue.split(' ').count(), 2);
         }
     }
     for (w, blank) in words.iter_mut().zip(blank) {
@@ -547,13 +547,13 @@ fn is_anchored(words: &[String], pos: usize) -> bool {
 
 /// Thanks and news ("thanks, that helped", "finished my last rads today!") are for the group,
 /// not questions for the bot, unless they also ask something.
-fn is_chatter(words: &[String], text: &text::Joined, question_mark: bool) -> bool {
+fn is_chatter(words: &[String], joined: &text::Joined, question_mark: bool) -> bool {
     let asks = question_mark || words.iter().any(|w| words::QUESTION_WORDS.contains(&w.as_str()));
-    !asks && (words.iter().any(|w| words::THANKS.contains(&w.as_str())) || text.has_any(words::NEWS))
+    !asks && (words.iter().any(|w| words::THANKS.contains(&w.as_str())) || joined.has_any(words::NEWS))
 }
 
 /// "What can you do?", "help", "who are you": questions about the bot itself.
-fn asks_about_the_bot(words: &[String], text: &text::Joined) -> bool {
+fn asks_about_the_bot(words: &[String], joined: &text::Joined) -> bool {
     const ABOUT_BOT: &[&str] = &[
         "help", "command", "commands", "menu", "topics", "topic", "info", "start", "bot", "me", "please",
         "pls",
@@ -568,7 +568,7 @@ fn asks_about_the_bot(words: &[String], text: &text::Joined) -> bool {
     if (only_help && has(&["help"])) || has(LISTS) || (has(BOT) && has(ASKING)) {
         return true;
     }
-    text.has_any(&[
+    joined.has_any(&[
         "who are you",
         "what are you",
         "what can you do",
