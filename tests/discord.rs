@@ -3,75 +3,35 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use support::bot::*;
 use support::emulator::*;
-use tokio::process::{Child, Command};
 
-const WAIT: Duration = Duration::from_secs(10);
 const QUIET: Duration = Duration::from_millis(1500);
 const CHANNEL: u64 = 700000000000000001;
 const LISTENED: u64 = 700000000000000002;
 const ALERTS: u64 = 700000000000000003;
 const MEMBER: u64 = 600000000000000001;
-const TOKEN: &str = "emulator-token-not-a-secret";
 
-struct Bot {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Bot {
-    async fn start(emu: &Emulator, cooldown_seconds: u64) -> Bot {
-        let dir = std::env::temp_dir().join(format!(
-            "sarcoma-bot-e2e-{}-{}",
-            std::process::id(),
-            emu.base_url().rsplit(':').next().unwrap()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let config = dir.join("config.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "log_level = \"debug\"\n[discord]\nguild_ids = [{GUILD_ID}]\nlisten_channels = [{LISTENED}]\n\
-                 cooldown_seconds = {cooldown_seconds}\n[safety]\nalert_channel = {ALERTS}\n"
-            ),
-        )
-        .unwrap();
-        Bot::spawn(emu, &config, dir.join("bot.log")).await
-    }
-
-    /// Runs `serve` with a given config file, the way an operator would.
-    async fn spawn(emu: &Emulator, config: &Path, log: PathBuf) -> Bot {
-        let child = Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"))
-            .args(["serve", "--config", config.to_str().unwrap()])
-            .env("DISCORD_TOKEN", TOKEN)
-            .env("DISCORD_API_BASE", emu.base_url())
-            .env_remove("RUST_LOG")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start sarcoma-bot serve");
-        assert!(emu.wait_ready(WAIT).await, "the bot never identified");
-        Bot { child, log }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-fn mention(text: &str) -> String {
-    format!("<@{BOT_USER_ID}> {text}")
+/// A bot listening in one channel, alerting moderators in another, with the given cooldown.
+async fn start_bot(emu: &Emulator, cooldown_seconds: u64) -> Bot {
+    let config = write_config(
+        emu,
+        "config.toml",
+        &format!(
+            "log_level = \"debug\"\n[discord]\nguild_ids = [{GUILD_ID}]\nlisten_channels = [{LISTENED}]\n\
+             cooldown_seconds = {cooldown_seconds}\n[safety]\nalert_channel = {ALERTS}\n"
+        ),
+    );
+    Bot::spawn(emu, &config, scratch_dir(emu).join("bot.log")).await
 }
 
 async fn setup() -> (Emulator, Bot) {
     let emu = Emulator::start().await;
-    let bot = Bot::start(&emu, 0).await;
+    let bot = start_bot(&emu, 0).await;
     // Commands are registered in READY; wait so later `wait_for_new` calls see only replies.
     emu.wait_for(WAIT, |r| r.method == "PUT" && r.path.contains("/commands"))
         .await
@@ -549,7 +509,7 @@ async fn odd_input_gets_a_polite_reply_and_never_stops_the_bot() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_member_asking_again_too_soon_gets_a_polite_note_but_safety_is_never_held_back() {
     let emu = Emulator::start().await;
-    let _bot = Bot::start(&emu, 60).await;
+    let _bot = start_bot(&emu, 60).await;
     emu.wait_for(WAIT, |r| r.path.contains("/commands"))
         .await
         .unwrap();
@@ -632,17 +592,8 @@ async fn a_member_asking_again_too_soon_gets_a_polite_note_but_safety_is_never_h
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_stops_the_bot_cleanly() {
     let (_emu, mut bot) = setup().await;
-    let pid = bot.child.id().expect("running");
-    let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .await
-        .unwrap();
-    assert!(status.success());
-    let exit = tokio::time::timeout(WAIT, bot.child.wait())
-        .await
-        .expect("exits within 10 s")
-        .unwrap();
+    bot.signal("TERM").await;
+    let exit = bot.wait_exit(WAIT).await.expect("exits within 10 s");
     assert!(exit.success(), "{exit:?}: {}", bot.log());
     assert!(bot.log().contains("shutting down"));
 }

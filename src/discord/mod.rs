@@ -44,8 +44,35 @@ pub enum DiscordError {
         "the Discord API base {0:?} (DISCORD_API_BASE or [discord] api_base) must start with http:// or https://"
     )]
     BadApiBase(String),
+    #[error(
+        "Discord refused the bot token (gateway close code 4004, authentication failed). Set \
+         DISCORD_TOKEN (or the file named by `token_file`) to the token on the Bot page of the Discord \
+         Developer Portal; a refused token is not tried again"
+    )]
+    BadToken,
+    #[error(
+        "Discord refused the Message Content intent (gateway close code 4014). `listen_channels` \
+         needs it: switch on \"Message Content Intent\" on the Bot page of the Discord Developer \
+         Portal, or empty `listen_channels` under [discord]; slash commands, mentions and direct \
+         messages work without it"
+    )]
+    DisallowedIntents,
     #[error("Discord: {0}")]
     Client(String),
+}
+
+impl DiscordError {
+    /// Names the fatal gateway errors in words an operator can act on.
+    fn from_client(e: &serenity::Error) -> DiscordError {
+        use serenity::gateway::GatewayError;
+        match e {
+            serenity::Error::Gateway(GatewayError::InvalidAuthentication) => DiscordError::BadToken,
+            serenity::Error::Gateway(
+                GatewayError::DisallowedGatewayIntents | GatewayError::InvalidGatewayIntents,
+            ) => DiscordError::DisallowedIntents,
+            other => DiscordError::Client(describe(other)),
+        }
+    }
 }
 
 /// The bot token: `DISCORD_TOKEN`, else the first line of `token_file`. Never logged.
@@ -118,10 +145,7 @@ pub async fn serve(config: &Config, answerer: Answerer) -> Result<(), DiscordErr
         info!("shutting down");
         shards.shutdown_all().await;
     });
-    client
-        .start()
-        .await
-        .map_err(|e| DiscordError::Client(describe(&e)))
+    client.start().await.map_err(|e| DiscordError::from_client(&e))
 }
 
 async fn shutdown_signal() {

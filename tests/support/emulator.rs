@@ -49,7 +49,7 @@ use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
@@ -114,6 +114,8 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The status the emulator answered with.
     pub status: u16,
+    /// When the request arrived, for latency measurements.
+    pub at: Instant,
 }
 
 impl Recorded {
@@ -505,6 +507,7 @@ async fn handle_rest(State(emulator): State<Emulator>, request: Request) -> Resp
         });
     let full_path = parts.uri.path();
     let mut recorded = Recorded {
+        at: Instant::now(),
         method: parts.method.as_str().to_owned(),
         path: full_path.strip_prefix("/api/v10").unwrap_or(full_path).to_owned(),
         body: parse_body(&String::from_utf8_lossy(&bytes)),

@@ -1,0 +1,105 @@
+//! The real `sarcoma-bot serve` binary as a child process pointed at an [`Emulator`], for the
+//! end-to-end tests: spawn it with a config, read its log, signal it, wait for its exit.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Stdio};
+use std::time::Duration;
+
+use tokio::process::{Child, Command};
+
+use super::emulator::{BOT_USER_ID, Emulator};
+
+/// How long a test waits for something the bot should do at once.
+pub const WAIT: Duration = Duration::from_secs(10);
+/// A fake token: the emulator accepts any, and tests check it never reaches a log.
+pub const TOKEN: &str = "emulator-token-not-a-secret";
+
+pub struct Bot {
+    pub child: Child,
+    log: PathBuf,
+}
+
+/// A scratch folder for one emulator's bots (configs, logs, knowledge copies).
+pub fn scratch_dir(emu: &Emulator) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "sarcoma-bot-e2e-{}-{}",
+        std::process::id(),
+        emu.base_url().rsplit(':').next().unwrap_or("0")
+    ));
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    dir
+}
+
+/// Writes `text` as `name` in the emulator's scratch folder and returns its path.
+pub fn write_config(emu: &Emulator, name: &str, text: &str) -> PathBuf {
+    let path = scratch_dir(emu).join(name);
+    std::fs::write(&path, text).expect("write a config");
+    path
+}
+
+impl Bot {
+    /// Runs `serve` with a config file, the way an operator would, and waits until it has
+    /// identified on the gateway.
+    pub async fn spawn(emu: &Emulator, config: &Path, log: PathBuf) -> Bot {
+        let bot = Bot::launch(emu, config, log);
+        assert!(emu.wait_ready(WAIT).await, "the bot never identified");
+        bot
+    }
+
+    /// Runs `serve` without waiting for anything; for bots expected to fail or to shard.
+    pub fn launch(emu: &Emulator, config: &Path, log: PathBuf) -> Bot {
+        let child = Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"))
+            .args(["serve", "--config", config.to_str().expect("a UTF-8 path")])
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_BASE", emu.base_url())
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("create the bot's log"))
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start sarcoma-bot serve");
+        Bot { child, log }
+    }
+
+    /// Everything the bot has written to stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends a Unix signal (`"TERM"`, `"HUP"`, ...) to the bot.
+    pub async fn signal(&self, name: &str) {
+        let pid = self.child.id().expect("the bot is running");
+        let status = Command::new("kill")
+            .args([format!("-{name}"), pid.to_string()])
+            .status()
+            .await
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} {pid} failed");
+    }
+
+    /// The bot's exit status, or `None` if it is still running after `timeout`.
+    pub async fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        tokio::time::timeout(timeout, self.child.wait())
+            .await
+            .ok()
+            .map(|status| status.expect("wait for the bot"))
+    }
+
+    /// Waits until the log contains `text`.
+    pub async fn wait_log(&self, text: &str, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while tokio::time::Instant::now() < deadline {
+            if self.log().contains(text) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.log().contains(text)
+    }
+}
+
+/// `text` addressed to the bot, as Discord's client writes a mention.
+pub fn mention(text: &str) -> String {
+    format!("<@{BOT_USER_ID}> {text}")
+}
