@@ -52,6 +52,12 @@ enum Command {
         #[arg(long)]
         grades: bool,
     },
+    /// Print the link that adds the bot to a server, with the scopes and permissions it needs
+    Invite {
+        /// The application id from the Developer Portal [default: asked of Discord with the token]
+        #[arg(long, value_name = "ID")]
+        client_id: Option<u64>,
+    },
 }
 
 /// Longest `match` input line kept; the matcher reads 2000 characters, and a bounded
@@ -94,6 +100,7 @@ pub(crate) fn run() -> Result<ExitCode> {
         }
         Command::Check { dir, strict, grades } => check(&config, dir, strict, grades),
         Command::Serve => serve(&config),
+        Command::Invite { client_id } => invite(&config, client_id),
     }
 }
 
@@ -107,6 +114,18 @@ fn serve(config: &Config) -> Result<ExitCode> {
     tracing::info!(entries = answerer.knowledge().entries().len(), "knowledge loaded");
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(sarcoma_bot::discord::serve(config, answerer))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn invite(config: &Config, client_id: Option<u64>) -> Result<ExitCode> {
+    let id = match client_id {
+        Some(id) => id,
+        None => tokio::runtime::Runtime::new()
+            .context("starting the async runtime")?
+            .block_on(sarcoma_bot::discord::application_id(config))
+            .context("finding the application id (or give it with --client-id)")?,
+    };
+    println!("{}", sarcoma_bot::discord::invite_url(id));
     Ok(ExitCode::SUCCESS)
 }
 

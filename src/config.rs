@@ -21,6 +21,8 @@ pub struct Config {
     pub discord: DiscordConfig,
     #[serde(default)]
     pub safety: SafetyConfig,
+    #[serde(default)]
+    pub health: HealthConfig,
     /// The folder the config file is in; relative paths are read from there.
     #[serde(skip)]
     base: PathBuf,
@@ -69,6 +71,108 @@ pub struct DiscordConfig {
     pub ephemeral: bool,
     /// Seconds a member waits between questions.
     pub cooldown_seconds: u64,
+    /// How many shards the bot runs as in all, across every process; absent or 0: as many as
+    /// Discord recommends, all in this process.
+    pub shard_total: Option<u32>,
+    /// The shards this process runs, when several processes share `shard_total`.
+    pub shard_range: Option<ShardRange>,
+}
+
+/// The shards one process runs, first and last included: `[0, 1]`, or `0` for one shard,
+/// or text such as `"2-3"`, `"2..4"` (end excluded, as in Rust) or `"2..=3"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShardRange {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl<'de> Deserialize<'de> for ShardRange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(u32),
+            Pair(Vec<u32>),
+            Text(String),
+        }
+        let bad = |what: &str| {
+            serde::de::Error::custom(format!(
+                "{what} is not a shard range: write [first, last], a single shard id, or \"first-last\""
+            ))
+        };
+        let (first, last) = match Raw::deserialize(d)? {
+            Raw::One(n) => (n, n),
+            Raw::Pair(pair) => match pair.as_slice() {
+                [first, last] => (*first, *last),
+                _ => return Err(bad(&format!("{pair:?}"))),
+            },
+            Raw::Text(text) => parse_range(&text).ok_or_else(|| bad(&format!("{text:?}")))?,
+        };
+        if first > last {
+            return Err(serde::de::Error::custom(format!(
+                "the shard range starts at {first} but ends at {last}"
+            )));
+        }
+        Ok(ShardRange { first, last })
+    }
+}
+
+fn parse_range(text: &str) -> Option<(u32, u32)> {
+    let number = |s: &str| s.trim().parse::<u32>().ok();
+    let text = text.trim();
+    if let Some((a, b)) = text.split_once("..=") {
+        return Some((number(a)?, number(b)?));
+    }
+    if let Some((a, b)) = text.split_once("..") {
+        return Some((number(a)?, number(b)?.checked_sub(1)?));
+    }
+    match text.split_once('-') {
+        Some((a, b)) => Some((number(a)?, number(b)?)),
+        None => number(text).map(|n| (n, n)),
+    }
+}
+
+/// Which gateway shards this process connects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shards {
+    /// As many as Discord recommends, all here.
+    Auto,
+    /// Shards `first..=last` of `total`.
+    Range { first: u32, last: u32, total: u32 },
+}
+
+impl DiscordConfig {
+    pub fn shards(&self) -> Shards {
+        match (self.shard_total.filter(|&t| t > 0), self.shard_range) {
+            (None, _) => Shards::Auto,
+            (Some(total), None) => Shards::Range {
+                first: 0,
+                last: total - 1,
+                total,
+            },
+            (Some(total), Some(r)) => Shards::Range {
+                first: r.first,
+                last: r.last,
+                total,
+            },
+        }
+    }
+
+    /// Settings that each parse but do not fit together.
+    fn conflict(&self) -> Option<String> {
+        let range = self.shard_range?;
+        match self.shard_total.filter(|&t| t > 0) {
+            None => Some(
+                "[discord] shard_range needs shard_total, the number of shards across all processes".into(),
+            ),
+            Some(total) if range.last >= total => Some(format!(
+                "[discord] shard_range ends at shard {} but shard_total = {total} numbers shards 0 to {}",
+                range.last,
+                total - 1
+            )),
+            Some(_) => None,
+        }
+    }
 }
 
 impl Default for DiscordConfig {
@@ -80,6 +184,8 @@ impl Default for DiscordConfig {
             listen_channels: Vec::new(),
             ephemeral: true,
             cooldown_seconds: 5,
+            shard_total: None,
+            shard_range: None,
         }
     }
 }
@@ -90,6 +196,14 @@ impl Default for DiscordConfig {
 pub struct SafetyConfig {
     /// A moderators' channel that gets a short notice, with a link and no quote.
     pub alert_channel: Option<Snowflake>,
+}
+
+/// `[health]`: a plain HTTP readiness check for supervisors and orchestrators.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HealthConfig {
+    /// Address to serve `GET /healthz` on, e.g. `127.0.0.1:8080`; absent: no endpoint.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,8 +234,11 @@ impl Config {
         let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             line: e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1),
             message: e.message().trim().to_owned(),
-            file,
+            file: file.clone(),
         })?;
+        if let Some(message) = config.discord.conflict() {
+            return Err(ConfigError::Invalid { file, message });
+        }
         config.base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(config)
     }
@@ -206,6 +323,75 @@ mod tests {
         let bad = write("discord-bad", "[discord]\nlisten_channels = [\"general\"]\n");
         let err = Config::load(&bad).unwrap_err().to_string();
         assert!(err.contains("not a Discord id"), "{err}");
+    }
+
+    #[test]
+    fn shards_are_automatic_unless_a_total_is_set_and_ranges_are_read_in_every_usual_form() {
+        let auto = Config::load(&write("shards-auto", "")).unwrap();
+        assert_eq!(auto.discord.shards(), Shards::Auto);
+        let all = Config::load(&write("shards-all", "[discord]\nshard_total = 4\n")).unwrap();
+        assert_eq!(
+            all.discord.shards(),
+            Shards::Range {
+                first: 0,
+                last: 3,
+                total: 4
+            }
+        );
+        for (range, first, last) in [
+            ("[1, 2]", 1, 2),
+            ("3", 3, 3),
+            ("\"1-2\"", 1, 2),
+            ("\"1..3\"", 1, 2),
+            ("\"1..=2\"", 1, 2),
+        ] {
+            let path = write(
+                "shards-range",
+                &format!("[discord]\nshard_total = 4\nshard_range = {range}\n"),
+            );
+            let config = Config::load(&path).unwrap();
+            assert_eq!(
+                config.discord.shards(),
+                Shards::Range {
+                    first,
+                    last,
+                    total: 4
+                },
+                "{range}"
+            );
+        }
+        for (text, wanted) in [
+            ("[discord]\nshard_range = [0, 1]\n", "needs shard_total"),
+            (
+                "[discord]\nshard_total = 2\nshard_range = [1, 2]\n",
+                "ends at shard 2",
+            ),
+            (
+                "[discord]\nshard_total = 2\nshard_range = [1, 0]\n",
+                "starts at 1",
+            ),
+            (
+                "[discord]\nshard_total = 2\nshard_range = \"one\"\n",
+                "not a shard range",
+            ),
+        ] {
+            let err = Config::load(&write("shards-bad", text)).unwrap_err().to_string();
+            assert!(err.contains(wanted), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_health_endpoint_is_off_unless_an_address_is_given() {
+        assert_eq!(
+            Config::load(&write("health-off", "")).unwrap().health.listen,
+            None
+        );
+        let on = Config::load(&write("health-on", "[health]\nlisten = \"127.0.0.1:9\"\n")).unwrap();
+        assert_eq!(on.health.listen, Some("127.0.0.1:9".parse().unwrap()));
+        let err = Config::load(&write("health-bad", "[health]\nlisten = \"port 80\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(":2:"), "{err}");
     }
 
     #[test]

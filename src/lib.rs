@@ -8,3 +8,4 @@ pub mod config;
 pub mod discord;
 pub mod knowledge;
 pub mod matcher;
+pub(crate) mod reload;

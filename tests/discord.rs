@@ -39,27 +39,6 @@ async fn setup() -> (Emulator, Bot) {
     (emu, bot)
 }
 
-fn is_post_to(channel: u64) -> impl Fn(&Recorded) -> bool {
-    move |r| r.method == "POST" && r.path == format!("/channels/{channel}/messages")
-}
-
-fn is_callback(interaction: u64) -> impl Fn(&Recorded) -> bool {
-    move |r| {
-        r.method == "POST"
-            && r.path.starts_with(&format!("/interactions/{interaction}/"))
-            && r.path.ends_with("/callback")
-    }
-}
-
-fn embed(body: &Value) -> &Value {
-    let embeds = if body["data"].is_object() {
-        &body["data"]["embeds"]
-    } else {
-        &body["embeds"]
-    };
-    &embeds[0]
-}
-
 fn chars(v: &Value) -> usize {
     v.as_str().map_or(0, |s| s.chars().count())
 }
@@ -100,7 +79,20 @@ async fn slash_commands_are_registered_in_the_configured_guild() {
         .collect();
     assert_eq!(
         names,
-        ["stage", "treatment", "ask", "glossary", "topics", "about"]
+        [
+            "stage",
+            "treatment",
+            "ask",
+            "glossary",
+            "topics",
+            "about",
+            "reload"
+        ]
+    );
+    let reload = &put.body.as_array().unwrap()[6];
+    assert_eq!(
+        reload["default_member_permissions"], "32",
+        "only Manage Server sees /reload by default"
     );
     let identify = emu.identify().unwrap();
     assert_eq!(identify["token"], format!("Bot {TOKEN}"));
@@ -660,7 +652,7 @@ async fn the_shipped_config_registers_commands_globally_and_answers() {
         })
         .await
         .expect("global command registration");
-    assert_eq!(put.body.as_array().map(Vec::len), Some(6));
+    assert_eq!(put.body.as_array().map(Vec::len), Some(7));
     emu.dispatch(
         "INTERACTION_CREATE",
         command_interaction(

@@ -504,6 +504,7 @@ async fn discord_rejections_are_emulated() {
 async fn serenity_reconnects_after_close_and_missing_acks() {
     let emulator = Emulator::start_with(Options {
         heartbeat_interval_ms: 500,
+        ..Options::default()
     })
     .await;
     let bot = start_bot(&emulator, 1).await;

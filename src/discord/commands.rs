@@ -5,13 +5,20 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use serenity::all::{
     AutocompleteChoice, CommandDataOption, CommandDataOptionValue, CommandInteraction, CommandOptionType,
-    CreateCommand, CreateCommandOption,
+    CreateCommand, CreateCommandOption, Permissions,
 };
 
 use super::render::{self, Card};
 use crate::answer::Answerer;
 use crate::knowledge::{Entry, EntryId, Kind, Stage};
 use crate::matcher::Intent;
+use crate::reload::{ReloadError, Reloaded};
+
+/// The moderators' command that loads the edited knowledge folder.
+pub(crate) const RELOAD: &str = "reload";
+
+/// How much of `check`'s report fits in a reply, leaving room for the words around it.
+const REPORT_CHARS: usize = 1500;
 
 /// Discord shows at most this many autocomplete choices.
 const MAX_CHOICES: usize = 25;
@@ -79,7 +86,39 @@ pub(crate) fn definitions() -> Vec<CreateCommand> {
             .add_option(text("term", "Start typing a word").set_autocomplete(true)),
         CreateCommand::new("topics").description("Everything this bot can explain"),
         CreateCommand::new("about").description("What this bot is and is not, its sources and privacy"),
+        CreateCommand::new(RELOAD)
+            .description("Moderators: load the edited knowledge files now")
+            .default_member_permissions(Permissions::MANAGE_GUILD)
+            .dm_permission(false),
     ]
+}
+
+/// The reply to a successful `/reload`.
+pub(crate) fn reloaded_text(reloaded: &Reloaded) -> String {
+    let mut text = format!(
+        "Knowledge reloaded: version {}, {} entries. New questions are answered from it now.",
+        reloaded.version, reloaded.entries
+    );
+    if !reloaded.warnings.is_empty() {
+        text.push_str(&format!(
+            "\n\n`sarcoma-bot check` warns:\n```\n{}\n```",
+            render::clip(&reloaded.warnings.join("\n"), REPORT_CHARS)
+        ));
+    }
+    text
+}
+
+/// The reply to a `/reload` whose knowledge was refused: `check`'s own lines.
+pub(crate) fn rejected_text(error: &ReloadError, version: u64) -> String {
+    let report = match error {
+        ReloadError::Invalid { problems, .. } => problems.join("\n"),
+        other => other.to_string(),
+    };
+    format!(
+        "The edited knowledge was not loaded; I am still answering from the last good version ({version}). \
+         `sarcoma-bot check` says:\n```\n{}\n```",
+        render::clip(&report, REPORT_CHARS)
+    )
 }
 
 fn option<'a>(options: &'a [CommandDataOption], name: &str) -> Option<&'a CommandDataOptionValue> {
@@ -248,7 +287,15 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["stage", "treatment", "ask", "glossary", "topics", "about"]
+            [
+                "stage",
+                "treatment",
+                "ask",
+                "glossary",
+                "topics",
+                "about",
+                "reload"
+            ]
         );
         for c in defs.as_array().unwrap() {
             let d = c["description"].as_str().unwrap();

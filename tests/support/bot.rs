@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
+use serde_json::Value;
 use tokio::process::{Child, Command};
 
-use super::emulator::{BOT_USER_ID, Emulator};
+use super::emulator::{BOT_USER_ID, Emulator, Recorded};
 
 /// How long a test waits for something the bot should do at once.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -102,4 +103,41 @@ impl Bot {
 /// `text` addressed to the bot, as Discord's client writes a mention.
 pub fn mention(text: &str) -> String {
     format!("<@{BOT_USER_ID}> {text}")
+}
+
+/// A channel message posted in `channel`.
+pub fn is_post_to(channel: u64) -> impl Fn(&Recorded) -> bool {
+    move |r| r.method == "POST" && r.path == format!("/channels/{channel}/messages")
+}
+
+/// The response to interaction `interaction`.
+pub fn is_callback(interaction: u64) -> impl Fn(&Recorded) -> bool {
+    move |r| {
+        r.method == "POST"
+            && r.path.starts_with(&format!("/interactions/{interaction}/"))
+            && r.path.ends_with("/callback")
+    }
+}
+
+/// The first embed of a channel message or an interaction response.
+pub fn embed(body: &Value) -> &Value {
+    let embeds = if body["data"].is_object() {
+        &body["data"]["embeds"]
+    } else {
+        &body["embeds"]
+    };
+    &embeds[0]
+}
+
+/// A successful channel message answering message `question`.
+pub fn is_reply_to(question: u64) -> impl Fn(&Recorded) -> bool {
+    move |r| {
+        r.method == "POST"
+            && r.status == 200
+            && r.path.starts_with("/channels/")
+            && r.payload()["message_reference"]["message_id"]
+                .as_str()
+                .and_then(|id| id.parse::<u64>().ok())
+                == Some(question)
+    }
 }

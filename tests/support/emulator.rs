@@ -28,7 +28,7 @@
 //! |---|---|
 //! | `GET /gateway`, `GET /gateway/bot` | this emulator's `ws://` URL (+ shards, session limit) |
 //! | `GET /users/@me`, `GET /oauth2/applications/@me` | the bot user, a minimal application |
-//! | `POST /channels/{c}/messages` | the Message built from the request |
+//! | `POST /channels/{c}/messages` | the Message built from the request; a nonce repeated with `enforce_nonce` returns the first |
 //! | `PATCH /channels/{c}/messages/{m}`, `DELETE` the same | the edited Message; 204 |
 //! | `POST /channels/{c}/typing` | 204 |
 //! | `PUT /applications/{a}/commands`, `PUT /applications/{a}/guilds/{g}/commands` | the commands |
@@ -88,12 +88,15 @@ const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
 pub struct Options {
     /// Sent in HELLO; a short interval lets a test see heartbeats (and missing ACKs) quickly.
     pub heartbeat_interval_ms: u64,
+    /// The shard count `GET /gateway/bot` recommends, for autosharding.
+    pub recommended_shards: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             heartbeat_interval_ms: DEFAULT_HEARTBEAT_INTERVAL_MS,
+            recommended_shards: 1,
         }
     }
 }
@@ -144,6 +147,7 @@ pub struct Emulator {
 struct Inner {
     addr: SocketAddr,
     heartbeat_interval_ms: u64,
+    recommended_shards: u64,
     acks_stopped: AtomicBool,
     next_connection_id: AtomicU64,
     state: Mutex<Record>,
@@ -166,6 +170,10 @@ struct Record {
     interaction_channels: HashMap<String, u64>,
     /// Interaction ids already answered through `/callback`.
     acknowledged: HashSet<String>,
+    /// Channel messages created, as (channel id, message): what members would see.
+    created: Vec<(u64, Value)>,
+    /// Nonces sent with `enforce_nonce`, and the message each created.
+    nonces: HashMap<String, Value>,
 }
 
 /// An open gateway connection, as the rest of the emulator sees it.
@@ -193,11 +201,19 @@ enum Outbound {
     Close(u16),
 }
 
-/// A REST answer queued by [`Emulator::fail_next`].
+/// A REST answer queued by [`Emulator::fail_next`] and its kin.
 struct Fault {
     path_prefix: String,
-    status: u16,
-    body: Value,
+    kind: FaultKind,
+}
+
+enum FaultKind {
+    /// Answer this instead of doing the request.
+    Instead { status: u16, body: Value },
+    /// Do the request, then answer this: the answer was lost on its way back.
+    After { status: u16, body: Value },
+    /// Do the request and answer it normally, this much later.
+    Delay(Duration),
 }
 
 impl Emulator {
@@ -216,6 +232,7 @@ impl Emulator {
             inner: Arc::new(Inner {
                 addr,
                 heartbeat_interval_ms: options.heartbeat_interval_ms,
+                recommended_shards: options.recommended_shards,
                 acks_stopped: AtomicBool::new(false),
                 next_connection_id: AtomicU64::new(1),
                 state: Mutex::new(Record::default()),
@@ -314,6 +331,16 @@ impl Emulator {
         self.dispatch_where(event, data, |connection| connection.shard_id() == shard);
     }
 
+    /// Sends a dispatch the way Discord routes it: to the shard that owns its guild,
+    /// `(guild_id >> 22) % shard_count`; events without a guild (DMs) go to shard 0.
+    pub async fn dispatch_routed(&self, event: &str, data: Value) {
+        let guild = data.get("guild_id").and_then(snowflake_value);
+        self.dispatch_where(event, data, |connection| {
+            let count = connection.shard.map_or(1, |[_, count]| count.max(1));
+            connection.shard_id() == guild.map_or(0, |g| (g >> 22) % count)
+        });
+    }
+
     /// Every REST request recorded so far, oldest first.
     pub fn requests(&self) -> Vec<Recorded> {
         self.state().requests.clone()
@@ -338,15 +365,37 @@ impl Emulator {
     /// answer `status` with `body`. A 429 also gets Discord's `retry-after` and
     /// `x-ratelimit-*` headers. Several calls queue several faults.
     pub fn fail_next(&self, path_prefix: &str, status: u16, body: Value) {
+        self.queue_fault(path_prefix, FaultKind::Instead { status, body });
+    }
+
+    /// Makes the next matching request take effect (a message is created) but answer `status`
+    /// with `body`, like a proxy that loses Discord's answer: a retry must not post twice.
+    pub fn fail_next_after_processing(&self, path_prefix: &str, status: u16, body: Value) {
+        self.queue_fault(path_prefix, FaultKind::After { status, body });
+    }
+
+    /// Holds the answer to the next matching request for `delay` (it is recorded at once).
+    pub fn delay_next(&self, path_prefix: &str, delay: Duration) {
+        self.queue_fault(path_prefix, FaultKind::Delay(delay));
+    }
+
+    fn queue_fault(&self, path_prefix: &str, kind: FaultKind) {
         let path_prefix = path_prefix
             .strip_prefix("/api/v10")
             .unwrap_or(path_prefix)
             .to_owned();
-        self.state().faults.push(Fault {
-            path_prefix,
-            status,
-            body,
-        });
+        self.state().faults.push(Fault { path_prefix, kind });
+    }
+
+    /// The messages created in `channel` so far, oldest first. With nonces enforced, a
+    /// repeated send returns the first message and creates nothing.
+    pub fn created_messages(&self, channel: u64) -> Vec<Value> {
+        self.state()
+            .created
+            .iter()
+            .filter(|(c, _)| *c == channel)
+            .map(|(_, m)| m.clone())
+            .collect()
     }
 
     /// Closes every gateway connection with `code` (4000 makes serenity reconnect; 4004,
@@ -516,12 +565,20 @@ async fn handle_rest(State(emulator): State<Emulator>, request: Request) -> Resp
         headers: header_list(&parts.headers),
         status: 0,
     };
-    let reply = match emulator.take_fault(&recorded.path) {
-        Some(fault) => fault_reply(fault),
-        None => route(&emulator, &recorded),
+    let (reply, delay) = match emulator.take_fault(&recorded.path).map(|f| f.kind) {
+        Some(FaultKind::Instead { status, body }) => (fault_reply(status, body), None),
+        Some(FaultKind::After { status, body }) => {
+            route(&emulator, &recorded);
+            (fault_reply(status, body), None)
+        }
+        Some(FaultKind::Delay(delay)) => (route(&emulator, &recorded), Some(delay)),
+        None => (route(&emulator, &recorded), None),
     };
     recorded.status = reply.status;
     emulator.record(recorded);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     reply.into_response()
 }
 
@@ -593,7 +650,7 @@ fn route(emulator: &Emulator, request: &Recorded) -> Reply {
         ("GET", ["users", "@me"]) => Reply::json(bot_user()),
         ("GET", ["oauth2", "applications", "@me"]) => Reply::json(application_info()),
         ("POST", ["channels", channel, "messages"]) => {
-            create_channel_message(channel, &payload, request.is_multipart())
+            create_channel_message(emulator, channel, &payload, request.is_multipart())
         }
         ("PATCH", ["channels", channel, "messages", message]) => {
             edit_channel_message(channel, message, &payload)
@@ -619,9 +676,9 @@ fn route(emulator: &Emulator, request: &Recorded) -> Reply {
 }
 
 /// A queued fault's answer; a 429 carries the headers Discord sends with it.
-fn fault_reply(fault: Fault) -> Reply {
-    let mut reply = Reply::status(fault.status, fault.body);
-    if fault.status == 429 {
+fn fault_reply(status: u16, body: Value) -> Reply {
+    let mut reply = Reply::status(status, body);
+    if status == 429 {
         let body = reply.body.as_ref();
         let retry_after = body
             .and_then(|b| b.get("retry_after"))
@@ -648,7 +705,7 @@ fn fault_reply(fault: Fault) -> Reply {
 fn gateway_bot(emulator: &Emulator) -> Value {
     json!({
         "url": emulator.ws_url(),
-        "shards": 1,
+        "shards": emulator.inner.recommended_shards,
         "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1},
     })
 }
@@ -672,14 +729,29 @@ fn application_info() -> Value {
     info
 }
 
-fn create_channel_message(channel: &str, payload: &Value, has_files: bool) -> Reply {
+/// Like Discord, a message with `enforce_nonce` and a nonce seen before returns the message
+/// that nonce created, and creates nothing.
+fn create_channel_message(emulator: &Emulator, channel: &str, payload: &Value, has_files: bool) -> Reply {
     let Some(channel_id) = parse_snowflake(channel) else {
         return Reply::not_found();
     };
     if let Some(rejection) = message_rejection(payload, !has_files) {
         return rejection;
     }
-    Reply::json(sent_message(next_snowflake(), channel_id, payload))
+    let nonce = payload
+        .get("nonce")
+        .map(|n| n.as_str().map_or_else(|| n.to_string(), str::to_owned))
+        .filter(|_| payload["enforce_nonce"] == true);
+    let mut state = emulator.state();
+    if let Some(first) = nonce.as_ref().and_then(|n| state.nonces.get(n)) {
+        return Reply::json(first.clone());
+    }
+    let message = sent_message(next_snowflake(), channel_id, payload);
+    if let Some(nonce) = nonce {
+        state.nonces.insert(nonce, message.clone());
+    }
+    state.created.push((channel_id, message.clone()));
+    Reply::json(message)
 }
 
 fn edit_channel_message(channel: &str, message: &str, payload: &Value) -> Reply {
