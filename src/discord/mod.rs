@@ -140,15 +140,20 @@ pub async fn serve(config: &Config, answerer: Answerer) -> Result<(), DiscordErr
     let http = http(config)?;
     let shards = match config.discord.shards() {
         Shards::Range { first, last, total } => (first, last, total),
-        Shards::Auto => {
-            let recommended = http
-                .get_bot_gateway()
-                .await
-                .map_err(|e| DiscordError::from_client(&e))?
-                .shards
-                .max(1);
-            (0, recommended - 1, recommended)
-        }
+        Shards::Auto => match http.get_bot_gateway().await {
+            Ok(gateway) => {
+                let recommended = gateway.shards.max(1);
+                (0, recommended - 1, recommended)
+            }
+            Err(e) => match DiscordError::from_client(&e) {
+                DiscordError::BadToken => return Err(DiscordError::BadToken),
+                other => {
+                    // A proxy may not offer /gateway/bot; one shard serves up to 2,500 guilds.
+                    warn!(error = %other, "no recommended shard count; running one shard");
+                    (0, 0, 1)
+                }
+            },
+        },
     };
     let (first, last, total) = shards;
     info!(first, last, total, "running shards {first} to {last} of {total}");

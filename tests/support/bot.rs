@@ -89,14 +89,19 @@ impl Bot {
 
     /// Waits until the log contains `text`.
     pub async fn wait_log(&self, text: &str, timeout: Duration) -> bool {
+        self.wait_log_lines(text, 1, timeout).await >= 1
+    }
+
+    /// Waits until `count` log lines contain `text`, or `timeout` passes; returns how many do.
+    pub async fn wait_log_lines(&self, text: &str, count: usize, timeout: Duration) -> usize {
         let deadline = tokio::time::Instant::now() + timeout;
-        while tokio::time::Instant::now() < deadline {
-            if self.log().contains(text) {
-                return true;
+        loop {
+            let seen = self.log().lines().filter(|l| l.contains(text)).count();
+            if seen >= count || tokio::time::Instant::now() >= deadline {
+                return seen;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        self.log().contains(text)
     }
 }
 
