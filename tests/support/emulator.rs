@@ -16,8 +16,11 @@
 //! serenity's own model types; a mismatch is printed to stderr (see [`check_dispatch`]).
 //!
 //! Gateway: the WebSocket upgrade is accepted on `/` with any query. Each connection gets HELLO,
-//! answers IDENTIFY with READY (sequence 1, then one sequence per connection), heartbeats with
-//! ACKs, and RESUME of a session it issued with RESUMED (missed dispatches are not replayed).
+//! answers IDENTIFY with READY (sequence 1, then one sequence per session), heartbeats with
+//! ACKs, and RESUME of a session it issued with RESUMED. Like Discord, it first replays what the
+//! session missed: dispatches after the RESUME's sequence, including those made while no
+//! connection carried the session (see [`SessionLog`]); a bot with a stale sequence gets
+//! duplicates, as from Discord.
 //! serenity 0.12.5 resumes after most close codes (e.g. 4000) and identifies anew after 4009 or
 //! missing ACKs, about 5 s later (its shard queue waits between boots).
 //!
@@ -47,7 +50,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -149,6 +152,8 @@ struct Inner {
     heartbeat_interval_ms: u64,
     recommended_shards: u64,
     acks_stopped: AtomicBool,
+    /// Close code that answers IDENTIFY instead of READY; 0 for none.
+    identify_close_code: AtomicU16,
     next_connection_id: AtomicU64,
     state: Mutex<Record>,
     /// Bumped on every recorded change, so waiters wake without polling.
@@ -162,8 +167,8 @@ struct Record {
     gateway_frames: Vec<Value>,
     identified_connections: usize,
     resumed_connections: usize,
-    /// Session ids handed out in READY, with the shard they belong to, so RESUME can be honoured.
-    sessions: HashMap<String, Option<[u64; 2]>>,
+    /// Session ids handed out in READY, so RESUME can be honoured and replay what was missed.
+    sessions: HashMap<String, SessionLog>,
     connections: HashMap<u64, Connection>,
     faults: Vec<Fault>,
     /// Interaction token -> its channel, so webhook messages name the right channel.
@@ -179,26 +184,46 @@ struct Record {
 /// An open gateway connection, as the rest of the emulator sees it.
 struct Connection {
     outbox: mpsc::UnboundedSender<Outbound>,
-    /// `[shard_id, shard_count]` from IDENTIFY.
-    shard: Option<[u64; 2]>,
     /// Set once READY (or RESUMED) went out; dispatches only go to ready connections.
     ready: bool,
 }
 
-impl Connection {
+/// One session handed out in READY. Sequence numbers belong to the session, not to a
+/// connection, and every dispatch is kept: a connection the bot abandoned (op 7, a dead socket)
+/// may have swallowed some, and while no connection of a shard is ready, the shard's newest
+/// session collects dispatches for a later RESUME, the way Discord keeps them.
+struct SessionLog {
+    /// `[shard_id, shard_count]` from IDENTIFY.
+    shard: Option<[u64; 2]>,
+    /// The id of the identifying connection; the highest of a shard is its newest session.
+    serial: u64,
+    /// The connection carrying the session, if it is still open.
+    connection: Option<u64>,
+    /// Every dispatch frame of the session, READY first (sequence 1).
+    frames: Vec<Value>,
+}
+
+impl SessionLog {
     fn shard_id(&self) -> u64 {
         self.shard.map_or(0, |[id, _]| id)
+    }
+
+    /// Numbers a dispatch with the session's next sequence, keeps it and returns the frame.
+    fn push(&mut self, event: &str, data: Value) -> Value {
+        let frame = json!({"op": 0, "s": self.frames.len() + 1, "t": event, "d": data});
+        self.frames.push(frame.clone());
+        frame
     }
 }
 
 /// What a test asks a connection's task to send.
 enum Outbound {
-    /// Sent as `{"op":0,"s":<next seq>,"t":event,"d":data}`.
-    Dispatch { event: String, data: Value },
-    /// Sent exactly as given.
+    /// Sent exactly as given (dispatches arrive numbered by their [`SessionLog`]).
     Raw(Value),
     /// Close the socket with this close code.
     Close(u16),
+    /// End the connection without a close frame, as a failed network does.
+    Drop,
 }
 
 /// A REST answer queued by [`Emulator::fail_next`] and its kin.
@@ -234,6 +259,7 @@ impl Emulator {
                 heartbeat_interval_ms: options.heartbeat_interval_ms,
                 recommended_shards: options.recommended_shards,
                 acks_stopped: AtomicBool::new(false),
+                identify_close_code: AtomicU16::new(0),
                 next_connection_id: AtomicU64::new(1),
                 state: Mutex::new(Record::default()),
                 changes: watch::Sender::new(0),
@@ -320,7 +346,7 @@ impl Emulator {
         .await
     }
 
-    /// Sends a dispatch (op 0) to every ready connection.
+    /// Sends a dispatch (op 0) to every ready connection; a shard without one gets it on RESUME.
     pub async fn dispatch(&self, event: &str, data: Value) {
         self.dispatch_where(event, data, |_| true);
     }
@@ -328,7 +354,7 @@ impl Emulator {
     /// Sends a dispatch only to the connection(s) that identified as shard `shard` (a
     /// connection that sent no shard counts as shard 0).
     pub async fn dispatch_to_shard(&self, shard: u64, event: &str, data: Value) {
-        self.dispatch_where(event, data, |connection| connection.shard_id() == shard);
+        self.dispatch_where(event, data, |id| id == shard);
     }
 
     /// Sends a dispatch the way Discord routes it: to the shard that owns its guild,
@@ -401,10 +427,27 @@ impl Emulator {
     /// Closes every gateway connection with `code` (4000 makes serenity reconnect; 4004,
     /// authentication failed, makes it give up).
     pub async fn close_all(&self, code: u16) {
+        self.end_all(|| Outbound::Close(code));
+    }
+
+    /// Ends every gateway connection without a close frame (the TCP connection just ends), as
+    /// when a network fails; serenity then resumes its session.
+    pub async fn drop_all(&self) {
+        self.end_all(|| Outbound::Drop);
+    }
+
+    /// From now on answers every IDENTIFY by closing the connection with `code` instead of
+    /// READY, as Discord does for a refused token (4004) or intents (4014). The IDENTIFY is still
+    /// recorded, so a test can count the bot's attempts.
+    pub fn close_on_identify(&self, code: u16) {
+        self.inner.identify_close_code.store(code, Ordering::SeqCst);
+    }
+
+    fn end_all(&self, how: impl Fn() -> Outbound) {
         // Removed at once so that no dispatch goes to a closing socket.
         let closing: Vec<_> = self.state().connections.drain().map(|(_, c)| c.outbox).collect();
         for outbox in closing {
-            let _ = outbox.send(Outbound::Close(code));
+            let _ = outbox.send(how());
         }
     }
 
@@ -421,20 +464,46 @@ impl Emulator {
         self.inner.acks_stopped.store(stop, Ordering::SeqCst);
     }
 
-    fn dispatch_where(&self, event: &str, data: Value, wanted: impl Fn(&Connection) -> bool) {
+    /// Numbers the dispatch in each wanted shard's session(s) and sends it where a ready
+    /// connection carries one; a shard with none keeps it in its newest session for RESUME.
+    fn dispatch_where(&self, event: &str, data: Value, wanted: impl Fn(u64) -> bool) {
         if let Err(problem) = check_dispatch(event, &data) {
             log(format!("{event} will not reach serenity's handlers: {problem}"));
         }
         self.remember_interaction(event, &data);
-        let outboxes = self.outboxes(|connection| connection.ready && wanted(connection));
-        if outboxes.is_empty() {
-            log(format!("{event} dropped: no ready gateway connection"));
+        let mut state = self.state();
+        let Record {
+            sessions,
+            connections,
+            ..
+        } = &mut *state;
+        let outbox_of = |session: &SessionLog| {
+            let connection = connections.get(&session.connection?)?;
+            connection.ready.then(|| connection.outbox.clone())
+        };
+        // Per wanted shard: its newest session, and whether any of its sessions is connected.
+        let mut shards: HashMap<u64, (u64, bool)> = HashMap::new();
+        for session in sessions.values().filter(|s| wanted(s.shard_id())) {
+            let shard = shards.entry(session.shard_id()).or_default();
+            shard.0 = shard.0.max(session.serial);
+            shard.1 |= outbox_of(session).is_some();
         }
-        for outbox in outboxes {
-            let _ = outbox.send(Outbound::Dispatch {
-                event: event.to_owned(),
-                data: data.clone(),
-            });
+        let mut sent = false;
+        for session in sessions.values_mut().filter(|s| wanted(s.shard_id())) {
+            let outbox = outbox_of(session);
+            let (newest, connected) = shards[&session.shard_id()];
+            if outbox.is_none() && (connected || session.serial != newest) {
+                continue;
+            }
+            let frame = session.push(event, data.clone());
+            if let Some(outbox) = outbox {
+                sent |= outbox.send(Outbound::Raw(frame)).is_ok();
+            }
+        }
+        if !sent {
+            log(format!(
+                "{event} reached no ready gateway connection (kept for a RESUME if a session awaits one)"
+            ));
         }
     }
 
@@ -1118,25 +1187,19 @@ async fn run_gateway_connection(emulator: Emulator, mut socket: WebSocket) {
     emulator.state().connections.remove(&session.id);
 }
 
-/// The connection task's own state; `seq` numbers this connection's dispatches.
+/// The connection task's own state.
 struct Session {
     id: u64,
-    seq: u64,
     identified: bool,
 }
 
 impl Session {
     fn open(emulator: &Emulator, outbox: mpsc::UnboundedSender<Outbound>) -> Session {
         let id = emulator.inner.next_connection_id.fetch_add(1, Ordering::SeqCst);
-        let connection = Connection {
-            outbox,
-            shard: None,
-            ready: false,
-        };
+        let connection = Connection { outbox, ready: false };
         emulator.state().connections.insert(id, connection);
         Session {
             id,
-            seq: 0,
             identified: false,
         }
     }
@@ -1182,21 +1245,33 @@ impl Session {
     }
 
     /// Records IDENTIFY and answers READY (sequence 1); the connection then gets dispatches.
+    /// With [`Emulator::close_on_identify`] set, answers with that close code instead.
     async fn identify(&mut self, emulator: &Emulator, socket: &mut WebSocket, identify: Value) -> bool {
+        let close_code = emulator.inner.identify_close_code.load(Ordering::SeqCst);
+        if close_code != 0 {
+            emulator.state().identifies.push(identify);
+            emulator.changed();
+            return self.on_outbound(socket, Outbound::Close(close_code)).await;
+        }
         let shard = identify_shard(&identify);
         let session_id = format!("emulator-session-{}", self.id);
+        let mut session = SessionLog {
+            shard,
+            serial: self.id,
+            connection: Some(self.id),
+            frames: Vec::new(),
+        };
+        let ready = session.push("READY", ready_payload(emulator, &session_id, shard));
         {
             let mut state = emulator.state();
             state.identifies.push(identify);
-            state.sessions.insert(session_id.clone(), shard);
+            state.sessions.insert(session_id, session);
         }
-        self.seq = 1;
-        let ready = ready_payload(emulator, &session_id, shard);
-        if !send_frame(socket, &json!({"op": 0, "s": self.seq, "t": "READY", "d": ready})).await {
+        if !send_frame(socket, &ready).await {
             return false;
         }
         let first_identify = !std::mem::replace(&mut self.identified, true);
-        self.mark_ready(emulator, shard, |state| {
+        self.mark_ready(emulator, |state| {
             if first_identify {
                 state.identified_connections += 1;
             }
@@ -1204,32 +1279,59 @@ impl Session {
         true
     }
 
-    /// Answers RESUME of a session this emulator issued with RESUMED (missed dispatches are not
-    /// replayed); an unknown session gets INVALID_SESSION, as from Discord.
+    /// Answers RESUME of a session this emulator issued: the dispatches after the RESUME's
+    /// sequence, then RESUMED. An unknown session gets INVALID_SESSION, as from Discord.
     async fn resume(&mut self, emulator: &Emulator, socket: &mut WebSocket, resume: Value) -> bool {
         let session_id = text(&resume, "session_id");
-        let Some(shard) = emulator.state().sessions.get(session_id).copied() else {
+        let seen = resume.get("seq").and_then(Value::as_u64).unwrap_or(0);
+        let frames = {
+            let mut state = emulator.state();
+            let Record {
+                sessions,
+                connections,
+                resumed_connections,
+                ..
+            } = &mut *state;
+            sessions.get_mut(session_id).map(|session| {
+                // Taken over in one step: any later dispatch is numbered after the replay and
+                // queued for this connection, none for the old one if it has not ended yet.
+                let old = session.connection.replace(self.id);
+                if let Some(old) = old.and_then(|id| connections.get_mut(&id)) {
+                    old.ready = false;
+                }
+                if let Some(connection) = connections.get_mut(&self.id) {
+                    connection.ready = true;
+                }
+                *resumed_connections += 1;
+                let missed = session.frames.iter().filter(|frame| {
+                    frame["s"].as_u64() > Some(seen) && !matches!(text(frame, "t"), "READY" | "RESUMED")
+                });
+                let mut frames: Vec<Value> = missed.cloned().collect();
+                frames.push(session.push("RESUMED", json!({})));
+                frames
+            })
+        };
+        let Some(frames) = frames else {
             log(format!(
                 "RESUME of unknown session {session_id:?}: answering INVALID_SESSION"
             ));
             return send_frame(socket, &json!({"op": 9, "d": false})).await;
         };
-        self.seq = resume.get("seq").and_then(Value::as_u64).unwrap_or(0) + 1;
-        let resumed = json!({"op": 0, "s": self.seq, "t": "RESUMED", "d": {}});
-        if !send_frame(socket, &resumed).await {
-            return false;
+        for frame in &frames {
+            if !send_frame(socket, frame).await {
+                return false;
+            }
         }
-        self.mark_ready(emulator, shard, |state| state.resumed_connections += 1);
+        emulator.changed();
         true
     }
 
     /// Lets dispatches reach this connection, and wakes whoever waits for it.
-    fn mark_ready(&self, emulator: &Emulator, shard: Option<[u64; 2]>, count: impl FnOnce(&mut Record)) {
+    fn mark_ready(&self, emulator: &Emulator, count: impl FnOnce(&mut Record)) {
         {
             let mut state = emulator.state();
             count(&mut state);
             if let Some(connection) = state.connections.get_mut(&self.id) {
-                connection.shard = shard;
                 connection.ready = true;
             }
         }
@@ -1239,10 +1341,6 @@ impl Session {
     /// Sends what a test asked for; false once the connection should end.
     async fn on_outbound(&mut self, socket: &mut WebSocket, outbound: Outbound) -> bool {
         match outbound {
-            Outbound::Dispatch { event, data } => {
-                self.seq += 1;
-                send_frame(socket, &json!({"op": 0, "s": self.seq, "t": event, "d": data})).await
-            }
             Outbound::Raw(frame) => send_frame(socket, &frame).await,
             Outbound::Close(code) => {
                 let frame = CloseFrame {
@@ -1252,6 +1350,7 @@ impl Session {
                 let _ = socket.send(WsMessage::Close(Some(frame))).await;
                 false
             }
+            Outbound::Drop => false,
         }
     }
 }
