@@ -183,6 +183,7 @@ async fn op_9_invalid_session_starts_a_new_session_and_answers_once() {
 async fn heartbeat_acks_that_stop_coming_start_a_new_session_and_answers_once() {
     let (emu, bot) = setup(Options {
         heartbeat_interval_ms: 500,
+        ..Options::default()
     })
     .await;
     let stop_acks = async {

@@ -79,22 +79,36 @@ async fn autosharding_runs_the_recommended_shards_and_is_ready_only_when_all_are
         ),
     );
     let bot = Bot::spawn(&emu, &config, scratch_dir(&emu).join("bot.log")).await;
-    let starting = wait_health(addr, 503).await.expect("not ready with one shard of two");
-    assert!(starting.contains("\"connected\":1") && starting.contains("\"expected\":2"), "{starting}");
+    let starting = wait_health(addr, 503)
+        .await
+        .expect("not ready with one shard of two");
+    assert!(
+        starting.contains("\"connected\":1") && starting.contains("\"expected\":2"),
+        "{starting}"
+    );
 
     assert!(emu.wait_identified(2, SECOND_SHARD).await, "{}", bot.log());
     let mut shards: Vec<_> = emu.identifies().iter().map(|i| i["shard"].clone()).collect();
     shards.sort_by_key(|s| s[0].as_u64());
     assert_eq!(shards, [serde_json::json!([0, 2]), serde_json::json!([1, 2])]);
-    let ready = wait_health(addr, 200).await.expect("ready once both shards are connected");
+    let ready = wait_health(addr, 200)
+        .await
+        .expect("ready once both shards are connected");
     assert!(ready.contains("\"ready\""), "{ready}");
 
-    emu.dispatch_routed("MESSAGE_CREATE", question(4001, GUILD_ON_0, "stage 1")).await;
-    emu.dispatch_routed("MESSAGE_CREATE", question(4002, GUILD_ON_1, "stage 3")).await;
+    emu.dispatch_routed("MESSAGE_CREATE", question(4001, GUILD_ON_0, "stage 1"))
+        .await;
+    emu.dispatch_routed("MESSAGE_CREATE", question(4002, GUILD_ON_1, "stage 3"))
+        .await;
     for id in [4001, 4002] {
         emu.wait_for(WAIT, is_reply_to(id)).await.expect("answered");
     }
-    assert_eq!(bot.wait_log_lines("outcome=\"answered\"", 2, WAIT).await, 2, "{}", bot.log());
+    assert_eq!(
+        bot.wait_log_lines("outcome=\"answered\"", 2, WAIT).await,
+        2,
+        "{}",
+        bot.log()
+    );
     let log = bot.log();
     assert_eq!(answered_on(&log, 0), 1, "{log}");
     assert_eq!(answered_on(&log, 1), 1, "{log}");
@@ -183,7 +197,10 @@ async fn invite_prints_the_link_with_the_bots_scopes_and_permissions() {
     assert!(url.contains("scope=bot%20applications.commands"), "{url}");
     // View Channel, Send Messages, Send Messages in Threads, Embed Links, Read Message History.
     let wanted: u64 = (1 << 10) | (1 << 11) | (1 << 38) | (1 << 14) | (1 << 16);
-    assert!(url.trim_end().ends_with(&format!("&permissions={wanted}")), "{url}");
+    assert!(
+        url.trim_end().ends_with(&format!("&permissions={wanted}")),
+        "{url}"
+    );
 
     let offline = std::process::Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"))
         .args(["invite", "--client-id", "123"])
@@ -198,17 +215,25 @@ async fn invite_prints_the_link_with_the_bots_scopes_and_permissions() {
         .unwrap();
     assert_eq!(no_token.status.code(), Some(2));
     let error = String::from_utf8_lossy(&no_token.stderr);
-    assert!(error.contains("--client-id") && error.contains("DISCORD_TOKEN"), "{error}");
+    assert!(
+        error.contains("--client-id") && error.contains("DISCORD_TOKEN"),
+        "{error}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_recommended_shard_count_the_bot_runs_one_shard() {
     let emu = Emulator::start().await;
-    emu.fail_next("/gateway/bot", 404, serde_json::json!({"message": "404: Not Found", "code": 0}));
+    emu.fail_next(
+        "/gateway/bot",
+        404,
+        serde_json::json!({"message": "404: Not Found", "code": 0}),
+    );
     let config = write_config(&emu, "config.toml", "[discord]\ncooldown_seconds = 0\n");
     let bot = Bot::spawn(&emu, &config, scratch_dir(&emu).join("bot.log")).await;
     assert_eq!(emu.identify().unwrap()["shard"], serde_json::json!([0, 1]));
     assert!(bot.log().contains("running one shard"), "{}", bot.log());
-    emu.dispatch("MESSAGE_CREATE", question(4201, GUILD_ID, "stage 4")).await;
+    emu.dispatch("MESSAGE_CREATE", question(4201, GUILD_ID, "stage 4"))
+        .await;
     emu.wait_for(WAIT, is_reply_to(4201)).await.expect("answered");
 }

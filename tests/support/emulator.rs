@@ -361,10 +361,16 @@ impl Emulator {
     /// `(guild_id >> 22) % shard_count`; events without a guild (DMs) go to shard 0.
     pub async fn dispatch_routed(&self, event: &str, data: Value) {
         let guild = data.get("guild_id").and_then(snowflake_value);
-        self.dispatch_where(event, data, |connection| {
-            let count = connection.shard.map_or(1, |[_, count]| count.max(1));
-            connection.shard_id() == guild.map_or(0, |g| (g >> 22) % count)
-        });
+        let count = self
+            .state()
+            .sessions
+            .values()
+            .filter_map(|s| s.shard.map(|[_, count]| count))
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let owner = guild.map_or(0, |g| (g >> 22) % count);
+        self.dispatch_where(event, data, |shard| shard == owner);
     }
 
     /// Every REST request recorded so far, oldest first.
