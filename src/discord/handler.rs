@@ -98,13 +98,14 @@ impl Bot {
     pub(crate) fn new(
         config: &Config,
         live: Arc<Live>,
+        outbox: Outbox,
         status: Arc<Status>,
         in_flight: Arc<InFlight>,
     ) -> Bot {
         let d = &config.discord;
         Bot {
             live,
-            outbox: Outbox::new(),
+            outbox,
             status,
             in_flight,
             guilds: d.guild_ids.iter().map(|g| GuildId::new(g.0)).collect(),

@@ -181,7 +181,9 @@ pub async fn serve(config: &Config, answerer: Answerer) -> Result<(), DiscordErr
         // Privileged; only asked for when there are channels to listen to.
         intents |= GatewayIntents::MESSAGE_CONTENT;
     }
-    let bot = Bot::new(config, live, Arc::clone(&status), Arc::clone(&in_flight));
+    let outbox =
+        send::Outbox::new().map_err(|e| DiscordError::Client(format!("cannot set up HTTPS: {e}")))?;
+    let bot = Bot::new(config, live, outbox, Arc::clone(&status), Arc::clone(&in_flight));
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(bot)
         .await

@@ -109,13 +109,12 @@ pub(crate) struct Delivered {
 }
 
 impl Outbox {
-    pub(crate) fn new() -> Outbox {
-        Outbox {
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .unwrap_or_default(),
-        }
+    /// Fails only if no HTTP client can be set up at all (no TLS backend).
+    pub(crate) fn new() -> Result<Outbox, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()?;
+        Ok(Outbox { client })
     }
 
     /// Posts a message in a channel; `nonce` must be unique to what it answers (Discord keeps
