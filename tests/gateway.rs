@@ -29,15 +29,7 @@ const REIDENTIFY: Duration = Duration::from_secs(20);
 /// no privileged intent; it has registered its commands, so it is ready to answer.
 async fn setup(options: Options) -> (Emulator, Bot) {
     let emu = Emulator::start_with(options).await;
-    let config = write_config(
-        &emu,
-        "config.toml",
-        &format!("log_level = \"debug\"\n[discord]\nguild_ids = [{GUILD_ID}]\ncooldown_seconds = 0\n"),
-    );
-    let bot = Bot::spawn(&emu, &config, scratch_dir(&emu).join("bot.log")).await;
-    emu.wait_for(WAIT, |r| r.method == "PUT" && r.path.contains("/commands"))
-        .await
-        .expect("commands registered");
+    let bot = ready_bot(&emu, "").await;
     (emu, bot)
 }
 

@@ -31,18 +31,9 @@ fn knowledge_copy(emu: &Emulator) -> PathBuf {
 
 async fn start(emu: &Emulator, knowledge: Option<&Path>) -> Bot {
     let dir = knowledge.map_or(String::new(), |d| {
-        format!("knowledge_dir = {:?}\n", d.to_str().unwrap())
+        format!("knowledge_dir = {:?}", d.to_str().unwrap())
     });
-    let config = write_config(
-        emu,
-        "config.toml",
-        &format!("{dir}log_level = \"debug\"\n[discord]\nguild_ids = [{GUILD_ID}]\ncooldown_seconds = 0\n"),
-    );
-    let bot = Bot::spawn(emu, &config, scratch_dir(emu).join("bot.log")).await;
-    emu.wait_for(WAIT, |r| r.method == "PUT" && r.path.contains("/commands"))
-        .await
-        .expect("commands registered");
-    bot
+    ready_bot(emu, &dir).await
 }
 
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {

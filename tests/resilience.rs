@@ -15,15 +15,7 @@ const MEMBER: u64 = 610000000000000001;
 
 async fn setup() -> (Emulator, Bot) {
     let emu = Emulator::start().await;
-    let config = write_config(
-        &emu,
-        "config.toml",
-        &format!("log_level = \"debug\"\n[discord]\nguild_ids = [{GUILD_ID}]\ncooldown_seconds = 0\n"),
-    );
-    let bot = Bot::spawn(&emu, &config, scratch_dir(&emu).join("bot.log")).await;
-    emu.wait_for(WAIT, |r| r.method == "PUT" && r.path.contains("/commands"))
-        .await
-        .expect("commands registered");
+    let bot = ready_bot(&emu, "").await;
     (emu, bot)
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::process::{Child, Command};
 
-use super::emulator::{BOT_USER_ID, Emulator, Recorded};
+use super::emulator::{BOT_USER_ID, Emulator, GUILD_ID, Recorded};
 
 /// How long a test waits for something the bot should do at once.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -103,6 +103,23 @@ impl Bot {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+}
+
+/// A bot in [`GUILD_ID`] with no cooldown (every answer is a real one), debug logs, and the
+/// `extra` config lines; returned once it has registered its commands, ready to answer.
+pub async fn ready_bot(emu: &Emulator, extra: &str) -> Bot {
+    let config = write_config(
+        emu,
+        "config.toml",
+        &format!(
+            "log_level = \"debug\"\n{extra}\n[discord]\nguild_ids = [{GUILD_ID}]\ncooldown_seconds = 0\n"
+        ),
+    );
+    let bot = Bot::spawn(emu, &config, scratch_dir(emu).join("bot.log")).await;
+    emu.wait_for(WAIT, |r| r.method == "PUT" && r.path.contains("/commands"))
+        .await
+        .expect("commands registered");
+    bot
 }
 
 /// `text` addressed to the bot, as Discord's client writes a mention.
