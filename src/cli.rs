@@ -60,7 +60,7 @@ enum Command {
     },
 }
 
-/// Longest `match` input line kept; the matcher reads 2000 characters, and a bounded
+/// Longest `match` input line kept; the matcher reads 4000 characters, and a bounded
 /// line keeps a runaway input from filling memory.
 const MAX_LINE_BYTES: usize = 8 * 1024;
 

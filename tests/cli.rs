@@ -106,12 +106,12 @@ fn ask_with_a_crisis_message_gives_only_the_safety_reply() {
 }
 
 #[test]
-fn ask_reads_only_the_first_2000_characters_and_says_so() {
+fn ask_reads_only_the_first_4000_characters_and_says_so() {
     let long = format!("radiation {}", "x ".repeat(3000));
     let o = run(&["ask", "--json", &long]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["id"], "radiation");
-    assert!(v["note"].as_str().is_some_and(|n| n.contains("2000")));
+    assert!(v["note"].as_str().is_some_and(|n| n.contains("4000")));
 }
 
 #[test]

@@ -80,7 +80,7 @@ pub(crate) fn definitions() -> Vec<CreateCommand> {
             .add_option(text("topic", "Start typing, e.g. surgery or chemo").set_autocomplete(true)),
         CreateCommand::new("ask")
             .description("Ask a question in your own words")
-            .add_option(text("question", "Your question").max_length(2000)),
+            .add_option(text("question", "Your question").max_length(4000)),
         CreateCommand::new("glossary")
             .description("What a word means, e.g. neoadjuvant or margin")
             .add_option(text("term", "Start typing a word").set_autocomplete(true)),

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// Discord's own limit for a message from a member without Nitro; anything past it is not
-/// read, which also bounds the matcher's work for any input.
-pub(crate) const MAX_QUESTION_CHARS: usize = 2000;
+/// Discord's own limit for a message (members with Nitro may send 4000 characters); anything
+/// past it is not read, which also bounds the matcher's work for any input.
+pub(crate) const MAX_QUESTION_CHARS: usize = 4000;
 
 /// Lowercased, accent-free words of a message, with contractions written out
 /// ("can't" → "can not", "i'm" → "i am", "mom's" → "mom").
@@ -32,11 +32,14 @@ pub(crate) fn words(input: &str) -> Vec<String> {
     for c in chars {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
+            c if is_blank_letter(c) => ' ',
             _ => c,
         };
         if c.is_alphanumeric() {
             let digit = c.is_numeric();
-            if !word.is_empty() && digit != prev_digit && !word.ends_with('\'') {
+            // "4's" keeps its apostrophe to be read as a possessive, but no contraction goes on
+            // with a digit: "`stage`4" is two words.
+            if !word.is_empty() && digit != prev_digit && (digit || !word.ends_with('\'')) {
                 flush(&mut word, &mut out);
             }
             word.extend(c.to_lowercase());
@@ -51,10 +54,30 @@ pub(crate) fn words(input: &str) -> Vec<String> {
     out
 }
 
-/// Zero-width and direction marks change nothing a reader sees, so they must change
-/// nothing the matcher sees.
+/// Zero-width characters, direction marks, overrides and isolates, and emoji tag characters
+/// change nothing a reader sees, so they must change nothing the matcher sees. These are
+/// Unicode's invisible format characters (category Cf, less the visible Arabic and
+/// Egyptian signs): a word split by one of them, or several, is still that word.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// Hangul fillers are letters to Unicode but print as blank space, and are used as spaces
+/// where a real space is stripped (names, "invisible" messages): they part words.
+fn is_blank_letter(c: char) -> bool {
+    matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
 }
 
 fn expand(word: &str, out: &mut Vec<String>) {
@@ -279,19 +302,29 @@ mod tests {
         assert_eq!(w("4th stage"), ["4", "th", "stage"]);
         assert_eq!(w("stage 3b"), ["stage", "3", "b"]);
         assert_eq!(w("fever of 38.5C"), ["fever", "of", "38", "5", "c"]);
+        assert_eq!(w("`stage`4"), ["stage", "4"], "inline code then a digit");
+        assert_eq!(w("the 90's"), ["the", "90"]);
     }
 
     #[test]
     fn invisible_and_decorative_characters_vanish() {
         assert_eq!(w("che\u{200B}mo"), ["chemo"]);
         assert_eq!(w("\u{202E}stage 2\u{202C}"), ["stage", "2"]);
+        assert_eq!(w("\u{2067}stage\u{2069} 2"), ["stage", "2"], "direction isolates");
+        assert_eq!(w("st\u{180E}age \u{061C}2"), ["stage", "2"]);
+        assert_eq!(w("sta\u{E0067}\u{E007F}ge"), ["stage"], "emoji tag characters");
+        assert_eq!(
+            w("what\u{3164}is\u{FFA0}stage"),
+            ["what", "is", "stage"],
+            "blank letters part words"
+        );
         assert_eq!(w("c\u{0336}h\u{0301}e\u{0352}mo"), ["chemo"]);
         assert_eq!(w("🙏 chemo?? 💜"), ["chemo"]);
         assert!(w("   \t\n").is_empty());
     }
 
     #[test]
-    fn only_the_first_2000_characters_are_read() {
+    fn only_the_first_4000_characters_are_read() {
         let long = "chemo ".repeat(1000);
         assert_eq!(w(&long).len(), MAX_QUESTION_CHARS / 6 + 1);
     }
