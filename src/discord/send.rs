@@ -96,10 +96,16 @@ fn next_step(attempt: u32, outcome: Attempt, waited: Duration, policy: Policy) -
     Step::Wait(wait)
 }
 
+/// Replies on the wire at once. Discord takes about 50 requests a second from a bot, so more
+/// in flight only opens connections and holds their buffers; a burst of questions waits here
+/// as small futures instead.
+const CONCURRENT_SENDS: usize = 32;
+
 /// Sends replies with the retry rules above.
 pub(crate) struct Outbox {
     /// For requests when serenity's rate limiter is off (a proxy or an emulator base).
     client: reqwest::Client,
+    sending: tokio::sync::Semaphore,
 }
 
 /// A delivered reply: how many attempts it took.
@@ -114,7 +120,10 @@ impl Outbox {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()?;
-        Ok(Outbox { client })
+        Ok(Outbox {
+            client,
+            sending: tokio::sync::Semaphore::new(CONCURRENT_SENDS),
+        })
     }
 
     /// Posts a message in a channel; `nonce` must be unique to what it answers (Discord keeps
@@ -164,6 +173,19 @@ impl Outbox {
         policy: Policy,
     ) -> Result<Delivered, SendError> {
         let body = serde_json::to_vec(body).map_err(|e| SendError::Refused(e.to_string()))?;
+        // The permit is taken before the (large) request future exists, and that future is
+        // boxed: a question waiting its turn then costs a few hundred bytes, not kilobytes.
+        let _permit = self.sending.acquire().await;
+        Box::pin(self.attempts(http, route, body, policy)).await
+    }
+
+    async fn attempts<'a>(
+        &self,
+        http: &Http,
+        route: impl Fn() -> Route<'a>,
+        body: Vec<u8>,
+        policy: Policy,
+    ) -> Result<Delivered, SendError> {
         let started = Instant::now();
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
