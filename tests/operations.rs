@@ -37,10 +37,12 @@ async fn health(addr: SocketAddr) -> Option<(u16, String)> {
     Some((code, body))
 }
 
-async fn wait_health(addr: SocketAddr, code: u16) -> Option<String> {
+/// The body of the first answer with status `code` and `wanted` in its body, within 10 s.
+async fn wait_health(addr: SocketAddr, code: u16, wanted: &str) -> Option<String> {
     for _ in 0..200 {
         if let Some((c, body)) = health(addr).await
             && c == code
+            && body.contains(wanted)
         {
             return Some(body);
         }
@@ -79,7 +81,7 @@ async fn autosharding_runs_the_recommended_shards_and_is_ready_only_when_all_are
         ),
     );
     let bot = Bot::spawn(&emu, &config, scratch_dir(&emu).join("bot.log")).await;
-    let starting = wait_health(addr, 503)
+    let starting = wait_health(addr, 503, "\"connected\":1")
         .await
         .expect("not ready with one shard of two");
     assert!(
@@ -91,7 +93,7 @@ async fn autosharding_runs_the_recommended_shards_and_is_ready_only_when_all_are
     let mut shards: Vec<_> = emu.identifies().iter().map(|i| i["shard"].clone()).collect();
     shards.sort_by_key(|s| s[0].as_u64());
     assert_eq!(shards, [serde_json::json!([0, 2]), serde_json::json!([1, 2])]);
-    let ready = wait_health(addr, 200)
+    let ready = wait_health(addr, 200, "\"connected\":2")
         .await
         .expect("ready once both shards are connected");
     assert!(ready.contains("\"ready\""), "{ready}");
