@@ -1,19 +1,19 @@
 //! The `sarcoma-bot` command as a user runs it: `ask`, `match` and `check`, on the shipped
 //! knowledge and on broken copies of it.
 
+mod support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use support::knowledge::shipped;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"));
     // Run outside the project so no config.toml is picked up by accident.
     c.current_dir(std::env::temp_dir());
     c
-}
-
-fn shipped() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge")
 }
 
 fn run(args: &[&str]) -> Output {
@@ -38,14 +38,9 @@ fn stdout(o: &Output) -> String {
 
 /// A copy of the shipped knowledge in a fresh folder, to break on purpose.
 fn knowledge_copy(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sarcoma-bot-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for f in std::fs::read_dir(shipped()).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
-    }
-    dir
+    support::knowledge::fresh_copy(
+        std::env::temp_dir().join(format!("sarcoma-bot-cli-{}-{name}", std::process::id())),
+    )
 }
 
 fn edit(dir: &Path, file: &str, change: impl FnOnce(String) -> String) {

@@ -148,6 +148,10 @@ async fn two_processes_split_the_shards_and_each_question_is_answered_once_by_it
     shards.sort_by_key(|s| s[0].as_u64());
     assert_eq!(shards, [serde_json::json!([0, 2]), serde_json::json!([1, 2])]);
 
+    // READY reached both; each bot learns its own user id when it handles it.
+    for bot in [&first, &second] {
+        assert!(bot.wait_log("connected to Discord", WAIT).await, "{}", bot.log());
+    }
     let ids: Vec<u64> = (4100..4120).collect();
     for &id in &ids {
         let guild = if id % 2 == 0 { GUILD_ON_0 } else { GUILD_ON_1 };
@@ -235,6 +239,7 @@ async fn without_a_recommended_shard_count_the_bot_runs_one_shard() {
     let bot = Bot::spawn(&emu, &config, scratch_dir(&emu).join("bot.log")).await;
     assert_eq!(emu.identify().unwrap()["shard"], serde_json::json!([0, 1]));
     assert!(bot.log().contains("running one shard"), "{}", bot.log());
+    assert!(bot.wait_log("connected to Discord", WAIT).await, "{}", bot.log());
     emu.dispatch("MESSAGE_CREATE", question(4201, GUILD_ID, "stage 4"))
         .await;
     emu.wait_for(WAIT, is_reply_to(4201)).await.expect("answered");

@@ -19,14 +19,7 @@ const STAGE_2: &str = "Stage 2 soft tissue sarcoma";
 
 /// A copy of the shipped knowledge folder for one test to edit.
 fn knowledge_copy(emu: &Emulator) -> PathBuf {
-    let dir = scratch_dir(emu).join("knowledge");
-    std::fs::create_dir_all(&dir).unwrap();
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-    for file in std::fs::read_dir(shipped).unwrap() {
-        let file = file.unwrap();
-        std::fs::copy(file.path(), dir.join(file.file_name())).unwrap();
-    }
-    dir
+    support::knowledge::fresh_copy(scratch_dir(emu).join("knowledge"))
 }
 
 async fn start(emu: &Emulator, knowledge: Option<&Path>) -> Bot {

@@ -138,7 +138,7 @@ const DRAIN: Duration = Duration::from_secs(9);
 /// SIGHUP, on `/reload` and when the knowledge folder changes.
 pub async fn serve(config: &Config, answerer: Answerer) -> Result<(), DiscordError> {
     let http = http(config)?;
-    let shards = match config.discord.shards() {
+    let (first, last, total) = match config.discord.shards() {
         Shards::Range { first, last, total } => (first, last, total),
         Shards::Auto => match http.get_bot_gateway().await {
             Ok(gateway) => {
@@ -155,7 +155,6 @@ pub async fn serve(config: &Config, answerer: Answerer) -> Result<(), DiscordErr
             },
         },
     };
-    let (first, last, total) = shards;
     info!(first, last, total, "running shards {first} to {last} of {total}");
 
     let live = Arc::new(Live::new(answerer, config.knowledge_dir()));

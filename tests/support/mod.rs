@@ -2,3 +2,4 @@
 
 pub mod bot;
 pub mod emulator;
+pub mod knowledge;
