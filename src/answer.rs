@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::knowledge::{Entry, EntryId, KnowledgeBase, Message, SafetyReply, Source};
 use crate::matcher::text::MAX_QUESTION_CHARS;
-use crate::matcher::{Intent, Match, Matcher};
+use crate::matcher::{Intent, Match, Matcher, SafetyNote};
 
 /// A knowledge base with its matcher: everything needed to answer, and nothing about how the
 /// answer travels.
@@ -26,6 +26,9 @@ pub struct Answer<'a> {
     /// Set when the message was longer than the part that was read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The crisis or emergency note to show before the answer, when the match carries one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safety_note_text: Option<&'a str>,
 }
 
 /// A related topic or a "did you mean" suggestion.
@@ -81,7 +84,16 @@ impl Answerer {
         let reply = self.reply_for(&matched);
         let note = (question.chars().nth(MAX_QUESTION_CHARS).is_some())
             .then(|| format!("Only the first {MAX_QUESTION_CHARS} characters of the message were read."));
-        Answer { matched, reply, note }
+        let safety_note_text = matched.safety_note.map(|n| match n {
+            SafetyNote::Crisis => self.kb.crisis().note.as_str(),
+            SafetyNote::Emergency => self.kb.emergency().note.as_str(),
+        });
+        Answer {
+            matched,
+            reply,
+            note,
+            safety_note_text,
+        }
     }
 
     /// The reply for one entry, as a slash command or a related-topic button shows it.

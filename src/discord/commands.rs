@@ -252,7 +252,7 @@ pub(crate) fn respond(answerer: &Answerer, request: &Request) -> (Card, Option<I
         ),
         Request::Ask(question) => {
             let answer = answerer.ask(question);
-            (render::card(&answer.reply), answer.matched.intent)
+            (render::answer_card(&answer), answer.matched.intent)
         }
         Request::Topics => (render::topics_card(kb), None),
         Request::About => (render::about_card(kb), None),

@@ -21,7 +21,7 @@ use super::send::Outbox;
 use super::{commands, describe};
 use crate::config::Config;
 use crate::knowledge::EntryId;
-use crate::matcher::Intent;
+use crate::matcher::{Intent, SafetyNote};
 use crate::reload::{Live, ReloadError, Trigger};
 
 pub(crate) struct Bot {
@@ -88,6 +88,15 @@ fn strip_markup(content: &str) -> String {
 
 fn is_safety(intent: &Option<Intent>) -> bool {
     matches!(intent, Some(Intent::Crisis | Intent::Emergency))
+}
+
+/// What moderators are told of: a safety reply, or an answer that carried a safety note.
+fn alert_kind(intent: &Option<Intent>, card: &render::Card) -> Option<SafetyNote> {
+    match intent {
+        Some(Intent::Crisis) => Some(SafetyNote::Crisis),
+        Some(Intent::Emergency) => Some(SafetyNote::Emergency),
+        _ => card.safety_note.as_ref().map(|(kind, _)| *kind),
+    }
 }
 
 fn intent_id(intent: &Option<Intent>) -> &str {
@@ -181,7 +190,7 @@ impl Bot {
                 info!(source = source.name(), outcome = "cooldown", "message");
                 cooldown::note(wait)
             }
-            _ => render::card(&answer.reply),
+            _ => render::answer_card(&answer),
         };
         drop(answer);
         let reply = card.message().reference_message(msg);
@@ -199,25 +208,25 @@ impl Bot {
                 warn!(source = source.name(), shard, intent = intent_id(&intent), error = %e, outcome = "send failed", "message")
             }
         }
-        if safety {
+        if let Some(kind) = alert_kind(&intent, &card) {
             let place = match msg.guild_id {
                 Some(_) => format!("Message: {}", msg.link()),
                 None => format!("In a direct message with the bot, from <@{}>.", msg.author.id),
             };
-            self.alert(ctx, &intent, &place, format!("a{}", msg.id)).await;
+            self.alert(ctx, kind, &place, format!("a{}", msg.id)).await;
         }
     }
 
     /// A short notice to the moderators' channel: what kind, where, no quote. `nonce` names
     /// the message it is about, so a retry cannot post the notice twice.
-    async fn alert(&self, ctx: &Context, intent: &Option<Intent>, place: &str, nonce: String) {
+    async fn alert(&self, ctx: &Context, kind: SafetyNote, place: &str, nonce: String) {
         let Some(channel) = self.alert_channel else { return };
-        let kind = match intent {
-            Some(Intent::Crisis) => "thoughts of suicide or self-harm",
-            _ => "a possible medical emergency",
+        let what = match kind {
+            SafetyNote::Crisis => "thoughts of suicide or self-harm",
+            SafetyNote::Emergency => "a possible medical emergency",
         };
         let text = format!(
-            "A member may need support ({kind}). They were shown the safety reply with crisis and emergency numbers. {place}"
+            "A member may need support ({what}). They were shown the safety reply with crisis and emergency numbers. {place}"
         );
         let notice = CreateMessage::new()
             .content(render::clip(&text, render::limits::CONTENT))
@@ -228,7 +237,7 @@ impl Bot {
             .await
         {
             Ok(_) => info!(
-                intent = intent_id(intent),
+                intent = kind.id(),
                 outcome = "moderators alerted",
                 "safety"
             ),
@@ -279,12 +288,12 @@ impl Bot {
                 "command"
             );
         }
-        if safety {
+        if let Some(kind) = alert_kind(&intent, &card) {
             let place = format!(
                 "Via /{} in <#{}>, from <@{}>.",
                 command.data.name, command.channel_id, command.user.id
             );
-            self.alert(ctx, &intent, &place, format!("a{}", command.id)).await;
+            self.alert(ctx, kind, &place, format!("a{}", command.id)).await;
         }
     }
 

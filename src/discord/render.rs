@@ -9,7 +9,8 @@ use serenity::all::{
     CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage,
 };
 
-use crate::answer::{Link, Reply};
+use crate::answer::{Answer, Link, Reply};
+use crate::matcher::SafetyNote;
 use crate::knowledge::{Entry, EntryId, Kind, KnowledgeBase, Source};
 
 /// Discord's limits (discord-api-spec; serenity `src/constants.rs`).
@@ -46,6 +47,8 @@ pub(crate) struct Card {
     /// (custom id, label)
     pub(crate) buttons: Vec<(String, String)>,
     pub(crate) safety: bool,
+    /// A crisis or emergency note, shown as the message text above the answer.
+    pub(crate) safety_note: Option<(SafetyNote, String)>,
 }
 
 /// Cuts `text` to at most `max` characters, ending with "…" when something was cut.
@@ -152,7 +155,11 @@ impl Card {
 
     /// A reply to a member's message: pings nobody, whatever the text holds.
     pub(crate) fn message(&self) -> CreateMessage {
-        CreateMessage::new()
+        let message = match &self.safety_note {
+            Some((_, note)) => CreateMessage::new().content(note),
+            None => CreateMessage::new(),
+        };
+        message
             .embed(self.embed())
             .components(self.components())
             .allowed_mentions(CreateAllowedMentions::new())
@@ -160,7 +167,11 @@ impl Card {
 
     /// A reply to a slash command or a button.
     pub(crate) fn interaction(&self, ephemeral: bool) -> CreateInteractionResponseMessage {
-        CreateInteractionResponseMessage::new()
+        let message = match &self.safety_note {
+            Some((_, note)) => CreateInteractionResponseMessage::new().content(note),
+            None => CreateInteractionResponseMessage::new(),
+        };
+        message
             .embed(self.embed())
             .components(self.components())
             .allowed_mentions(CreateAllowedMentions::new())
@@ -182,6 +193,15 @@ fn sources_field(sources: &[Source]) -> String {
 
 fn titles(links: &[Link<'_>]) -> String {
     links.iter().map(|l| l.title).collect::<Vec<_>>().join(" · ")
+}
+
+/// The card for an answer: its reply, with the safety note above it when it carries one.
+pub(crate) fn answer_card(answer: &Answer<'_>) -> Card {
+    let mut card = card(&answer.reply);
+    if let (Some(kind), Some(text)) = (answer.matched.safety_note, answer.safety_note_text) {
+        card.safety_note = Some((kind, clip(text, limits::CONTENT)));
+    }
+    card
 }
 
 /// The card for any reply the answering core gives.

@@ -9,12 +9,16 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::validate::{self, Located};
+use crate::safety::{self, SafetyData};
 use super::{Date, Entry, EntryId, Kind, KnowledgeBase, Messages, SafetyReply, Section, Source};
 
 /// A knowledge file larger than this is refused unread: real files are a few kilobytes.
 const MAX_FILE_BYTES: usize = 1 << 20;
 
-const SAFETY_FILE: &str = "safety.toml";
+/// The folder of everything safety routing reads, beside the entries.
+pub(crate) const SAFETY_DIR: &str = "safety";
+/// The crisis and emergency replies, in the safety folder.
+const REPLIES_FILE: &str = "replies.toml";
 const MESSAGES_FILE: &str = "messages.toml";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,6 +140,7 @@ struct RawSafetyFile {
 struct RawSafety {
     title: String,
     text: String,
+    note: String,
     #[serde(default)]
     sources: Vec<Source>,
     reviewed: Option<Datetime>,
@@ -154,6 +159,12 @@ pub(super) fn from_dir(dir: &Path, today: Date) -> Result<Loaded, LoadError> {
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
         .collect();
+    // The safety folder's files are all read, whatever their kind, so that a stray file is
+    // reported rather than silently ignored.
+    let safety = dir.join(SAFETY_DIR);
+    if let Ok(listing) = std::fs::read_dir(&safety) {
+        paths.extend(listing.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()));
+    }
     paths.sort();
     if paths.is_empty() {
         return Err(fail("no .toml knowledge files in this folder".into()));
@@ -189,13 +200,45 @@ pub(super) fn from_dir(dir: &Path, today: Date) -> Result<Loaded, LoadError> {
     result
 }
 
+/// What a knowledge file holds, from its name and folder.
+enum Role {
+    Entries,
+    Messages,
+    Replies,
+    SafetyRules,
+    SafetyExamples,
+    SafetyChecks,
+    Unknown,
+}
+
+fn role(name: &str) -> Role {
+    let mut parts = name.rsplit(['/', '\\']);
+    let base = parts.next().unwrap_or(name);
+    if parts.next() == Some(SAFETY_DIR) {
+        return match base {
+            REPLIES_FILE => Role::Replies,
+            safety::RULES_FILE => Role::SafetyRules,
+            safety::EXAMPLES_FILE => Role::SafetyExamples,
+            safety::CHECKS_FILE => Role::SafetyChecks,
+            _ => Role::Unknown,
+        };
+    }
+    match base {
+        MESSAGES_FILE => Role::Messages,
+        _ if base.ends_with(".toml") => Role::Entries,
+        _ => Role::Unknown,
+    }
+}
+
 /// Parses and validates a set of named files. File roles come from their names:
-/// `safety.toml`, `messages.toml`, and entries in every other file.
+/// `messages.toml`, the files of `safety/`, and entries in every other `.toml` file.
 pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<Loaded, LoadError> {
     let mut problems = Vec::new();
     let mut entries: Vec<Located> = Vec::new();
     let mut safety = None;
     let mut messages = None;
+    let mut safety_data = SafetyData::default();
+    let mut safety_files = (false, false);
 
     for (name, bytes) in &files {
         if bytes.len() > MAX_FILE_BYTES {
@@ -210,15 +253,33 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
             problems.push(Problem::error(name, None, "the file is not UTF-8 text".into()));
             continue;
         };
-        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-        match base {
-            SAFETY_FILE => {
+        match role(name) {
+            Role::Replies => {
                 if let Some(raw) = parse::<RawSafetyFile>(name, text, &mut problems) {
                     safety = Some(convert_safety(name, text, raw, &mut problems));
                 }
             }
-            MESSAGES_FILE => messages = parse::<Messages>(name, text, &mut problems),
-            _ => {
+            Role::SafetyRules => {
+                safety_files.0 = true;
+                safety::parse_rules(name, text, &mut safety_data, &mut problems);
+            }
+            Role::SafetyExamples => {
+                safety_files.1 = true;
+                safety::examples(name, text, &mut safety_data, &mut problems);
+            }
+            Role::SafetyChecks => safety::checks(name, text, &mut safety_data, &mut problems),
+            Role::Unknown => problems.push(Problem::error(
+                name,
+                None,
+                format!(
+                    "not a knowledge file: the {SAFETY_DIR}/ folder holds {REPLIES_FILE}, {}, {} and {}",
+                    safety::RULES_FILE,
+                    safety::EXAMPLES_FILE,
+                    safety::CHECKS_FILE
+                ),
+            )),
+            Role::Messages => messages = parse::<Messages>(name, text, &mut problems),
+            Role::Entries => {
                 if let Some(raw) = parse::<RawEntryFile>(name, text, &mut problems) {
                     for r in raw.entry {
                         if let Some(located) = convert_entry(name, text, r, &mut problems) {
@@ -234,13 +295,25 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
         Some((c, e)) => (c, e),
         None => {
             problems.push(Problem::error(
-                SAFETY_FILE,
+                &format!("{SAFETY_DIR}/{REPLIES_FILE}"),
                 None,
-                "missing: the crisis and emergency replies must be in a file named safety.toml".into(),
+                format!("missing: the crisis and emergency replies must be in {SAFETY_DIR}/{REPLIES_FILE}"),
             ));
             (None, None)
         }
     };
+    for (present, file, what) in [
+        (safety_files.0, safety::RULES_FILE, "the phrases and patterns of safety routing"),
+        (safety_files.1, safety::EXAMPLES_FILE, "the examples the safety model learns from"),
+    ] {
+        if !present {
+            problems.push(Problem::error(
+                &format!("{SAFETY_DIR}/{file}"),
+                None,
+                format!("missing: {what} must be in {SAFETY_DIR}/{file}"),
+            ));
+        }
+    }
     if messages.is_none() && !problems.iter().any(|p| p.file.ends_with(MESSAGES_FILE)) {
         problems.push(Problem::error(
             MESSAGES_FILE,
@@ -266,6 +339,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                 crisis: crisis.reply,
                 emergency: emergency.reply,
                 messages,
+                safety: safety_data,
             },
             warnings: problems,
         }),
@@ -273,7 +347,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     }
 }
 
-pub(super) fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -406,6 +480,7 @@ fn convert_safety(file: &str, text: &str, raw: RawSafetyFile, problems: &mut Vec
             reply: SafetyReply {
                 title: raw.title,
                 text: raw.text,
+                note: raw.note,
                 sources: raw.sources,
                 reviewed: reviewed?,
                 next_review: next_review?,

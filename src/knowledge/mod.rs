@@ -14,7 +14,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::safety::SafetyData;
+
 pub use date::Date;
+pub(crate) use load::line_of;
 pub use load::{LoadError, Loaded, Problem, Severity};
 
 /// Ids the bot's commands and the outside evaluation rely on; a knowledge folder without
@@ -42,7 +45,11 @@ pub const REQUIRED_IDS: &[&str] = &[
     "term-kinase-inhibitor",
     "term-margin",
     "term-grade",
+    EMOTIONAL_SUPPORT,
 ];
+
+/// The entry distress is answered with: the safety screen routes to it by id.
+pub const EMOTIONAL_SUPPORT: &str = "emotional-support";
 
 /// Intents the bot answers without an entry; no entry may take these ids.
 pub(crate) const RESERVED_IDS: &[&str] = &["help", "crisis", "emergency"];
@@ -150,6 +157,8 @@ pub struct Message {
 pub struct SafetyReply {
     pub title: String,
     pub text: String,
+    /// The short form shown before an answer when the message mainly asked something else.
+    pub note: String,
     pub sources: Vec<Source>,
     pub reviewed: Date,
     pub next_review: Date,
@@ -171,6 +180,7 @@ pub struct KnowledgeBase {
     crisis: SafetyReply,
     emergency: SafetyReply,
     messages: Messages,
+    safety: SafetyData,
 }
 
 /// The files of `knowledge/`, embedded at build time by `build.rs`.
@@ -209,6 +219,11 @@ impl KnowledgeBase {
 
     pub fn messages(&self) -> &Messages {
         &self.messages
+    }
+
+    /// What safety routing reads: its rules, examples and checks.
+    pub fn safety(&self) -> &SafetyData {
+        &self.safety
     }
 
     /// The readability grade of an entry, as `check` reports it.

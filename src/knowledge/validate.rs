@@ -204,10 +204,14 @@ fn entry(l: &Located, today: Date, problems: &mut Vec<Problem>) {
     }
 }
 
+/// A safety note sits above an answer on a phone screen: a few lines at most.
+const MAX_NOTE_CHARS: usize = 400;
+
 pub(super) fn safety(s: &LocatedSafety, today: Date, problems: &mut Vec<Problem>) {
     let mut out = Vec::new();
     check_text(&mut out, "title", &s.reply.title, MAX_TITLE_CHARS);
     check_text(&mut out, "text", &s.reply.text, MAX_SECTION_CHARS);
+    check_text(&mut out, "note", &s.reply.note, MAX_NOTE_CHARS);
     check_sources(&mut out, &s.reply.sources);
     let what = format!("[{}]", s.name);
     for message in out {

@@ -2,11 +2,12 @@
 //! reply — or, below a confidence threshold, no match, so the bot offers the closest topics
 //! instead of guessing.
 //!
-//! The order of checks is the order of what matters: safety first, then an explicit cancer
-//! stage, then the vocabulary of the knowledge base (titles, aliases, keywords) with typo
-//! tolerance, then "what can you do" questions. Everything is deterministic and in memory.
+//! The order of checks is the order of what matters: safety first (its own module, on the
+//! member's words before anything derived from the knowledge entries touches them), then an
+//! explicit cancer stage, then the vocabulary of the knowledge base (titles, aliases,
+//! keywords) with typo tolerance, then "what can you do" questions. Everything is
+//! deterministic and in memory.
 
-mod safety;
 mod stage;
 pub(crate) mod text;
 mod typo;
@@ -16,8 +17,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::knowledge::{EntryId, Kind, KnowledgeBase};
-use safety::Safety;
+use crate::knowledge::{EMOTIONAL_SUPPORT, EntryId, Kind, KnowledgeBase};
+use crate::safety::{Level, Screen, Verdict};
 use stage::StageMention;
 use typo::Corrector;
 
@@ -87,6 +88,25 @@ impl Serialize for Intent {
     }
 }
 
+/// The helpline or urgent-care note an answer carries when the message mainly asks something
+/// else but holds a risk sign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SafetyNote {
+    Crisis,
+    Emergency,
+}
+
+impl SafetyNote {
+    /// The id used in logs and evaluation files.
+    pub fn id(self) -> &'static str {
+        match self {
+            SafetyNote::Crisis => "crisis",
+            SafetyNote::Emergency => "emergency",
+        }
+    }
+}
+
 /// The outcome of matching one message.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Match {
@@ -96,6 +116,19 @@ pub struct Match {
     pub score: f32,
     /// The closest other entries, best first.
     pub alternatives: Vec<EntryId>,
+    /// Shown before the answer: the message also carries a sign of crisis or emergency.
+    pub safety_note: Option<SafetyNote>,
+}
+
+impl Match {
+    fn safety(intent: Intent) -> Match {
+        Match {
+            intent: Some(intent),
+            score: 1.0,
+            alternatives: Vec::new(),
+            safety_note: None,
+        }
+    }
 }
 
 type Sym = u32;
@@ -125,6 +158,9 @@ pub struct Matcher {
     known: HashSet<String>,
     /// Symbols of titles and aliases: the words that name a topic.
     naming: HashSet<Sym>,
+    screen: Screen,
+    /// Where distress is answered, when the knowledge base has that entry.
+    emotional_support: Option<EntryId>,
 }
 
 impl Matcher {
@@ -139,6 +175,8 @@ impl Matcher {
             corrector: Corrector::new([]),
             known: HashSet::new(),
             naming: HashSet::new(),
+            screen: Screen::new(kb.safety()),
+            emotional_support: EntryId::parse(EMOTIONAL_SUPPORT).filter(|id| kb.get(id).is_some()),
         };
         let mut surface: Vec<String> = words::RULE_WORDS
             .iter()
@@ -221,6 +259,51 @@ impl Matcher {
     /// Matches one message. Never fails: an empty message asks for help, and anything past
     /// Discord's 4000-character limit is not read.
     pub fn find(&self, question: &str) -> Match {
+        // Safety judges the message as the member wrote it, before typo correction into the
+        // knowledge base's vocabulary can change a word ("stick" into "sick").
+        let verdict = self.screen.judge(question);
+        let content = self.content(question);
+        match verdict {
+            Some(Verdict {
+                level: level @ (Level::Crisis | Level::Emergency),
+                note,
+            }) => {
+                let (intent, safety_note) = match level {
+                    Level::Crisis => (Intent::Crisis, SafetyNote::Crisis),
+                    _ => (Intent::Emergency, SafetyNote::Emergency),
+                };
+                match content {
+                    // Mainly a question that the knowledge base answers: answer it, note first.
+                    Match {
+                        intent: Some(Intent::Entry(_)),
+                        ..
+                    } if note => Match {
+                        safety_note: Some(safety_note),
+                        ..content
+                    },
+                    _ => Match::safety(intent),
+                }
+            }
+            Some(Verdict {
+                level: Level::Distress,
+                ..
+            }) => match (&content.intent, &self.emotional_support) {
+                // A question the knowledge base answers is answered, even asked in fear.
+                (Some(Intent::Entry(_)), _) if question.contains('?') => content,
+                (_, Some(id)) => Match {
+                    intent: Some(Intent::Entry(id.clone())),
+                    score: 1.0,
+                    alternatives: Vec::new(),
+                    safety_note: None,
+                },
+                (_, None) => content,
+            },
+            None => content,
+        }
+    }
+
+    /// What the knowledge base answers, without regard to safety.
+    fn content(&self, question: &str) -> Match {
         let mut searches_left = TYPO_SEARCHES;
         let mut fixed: HashMap<String, String> = HashMap::new();
         let words: Vec<String> = text::words(question)
@@ -248,20 +331,10 @@ impl Matcher {
                 score: if intent.is_some() { 1.0 } else { 0.0 },
                 intent,
                 alternatives: Vec::new(),
+                safety_note: None,
             };
         }
         let joined = text::Joined::new(&words);
-        if let Some(s) = safety::detect(&words, &joined) {
-            let intent = match s {
-                Safety::Crisis => Intent::Crisis,
-                Safety::Emergency => Intent::Emergency,
-            };
-            return Match {
-                intent: Some(intent),
-                score: 1.0,
-                alternatives: Vec::new(),
-            };
-        }
         if is_chatter(&words, &joined, question.contains('?'))
             || about_another_condition(&words, &joined)
             || self.about_another_cancer(&words, &joined)
@@ -270,6 +343,7 @@ impl Matcher {
                 intent: None,
                 score: 0.0,
                 alternatives: Vec::new(),
+                safety_note: None,
             };
         }
         let words = set_aside(words, &joined);
@@ -302,6 +376,7 @@ impl Matcher {
             intent,
             score,
             alternatives,
+            safety_note: None,
         }
     }
 

@@ -1,0 +1,334 @@
+//! Reading the safety folder, `knowledge/safety/`: the routing rules (`rules.toml`), the
+//! labelled examples the model learns from (`examples.tsv`) and the lines every knowledge
+//! version must keep routing the same way (`checks.tsv`).
+//!
+//! These files are the only way an edit reaches safety routing, so they are parsed on their
+//! own and every problem names the file, line and field, like the rest of the knowledge.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::Level;
+use crate::knowledge::Problem;
+use crate::matcher::text;
+
+pub(crate) const RULES_FILE: &str = "rules.toml";
+pub(crate) const EXAMPLES_FILE: &str = "examples.tsv";
+pub(crate) const CHECKS_FILE: &str = "checks.tsv";
+
+/// Everything safety routing reads, parsed and normalised once per knowledge version.
+#[derive(Clone, Debug, Default)]
+pub struct SafetyData {
+    pub(crate) crisis: Family,
+    pub(crate) emergency: Family,
+    pub(crate) overdose: Family,
+    pub(crate) distress: Family,
+    pub(crate) guard: Guard,
+    pub(crate) examples: Vec<Example>,
+    pub(crate) checks: Vec<Check>,
+    /// Where `checks` came from, for the lines `check` prints.
+    pub(crate) checks_file: String,
+}
+
+/// The phrases and patterns of one outcome.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Family {
+    /// Each phrase as normalised words.
+    pub(crate) phrases: Vec<Vec<String>>,
+    pub(crate) patterns: Vec<Pattern>,
+    /// Words one of which a sentence must hold before the model's judgement of it counts.
+    pub(crate) cues: Words,
+}
+
+/// Alternatives, each a run of normalised words: `["shivery", "hot and cold"]`.
+pub(crate) type Words = Vec<Vec<String>>;
+
+/// Words from several sets that together make a sign: "took" … "all" … "pills".
+#[derive(Clone, Debug)]
+pub(crate) struct Pattern {
+    pub(crate) name: String,
+    pub(crate) sets: Vec<Words>,
+    /// In order, each set within this many words of the last; `None`: anywhere in the
+    /// sentence, in any order.
+    pub(crate) within: Option<usize>,
+    /// Any of these in the sentence cancels the pattern ("suicide squad").
+    pub(crate) unless: Words,
+}
+
+/// Words that say a message is not about a person at risk now.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Guard {
+    /// Figures of speech, blanked before anything is judged: "dying to know".
+    pub(crate) idioms: Vec<Vec<String>>,
+    /// A message about an animal is for a vet, not this bot's safety reply.
+    pub(crate) animals: Words,
+    /// Someone in general rather than a person here: "someone", "patients".
+    pub(crate) anyone: Words,
+    /// A story told or read, not a thing happening here: "on the news", "a documentary".
+    pub(crate) stories: Words,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Example {
+    pub(crate) text: String,
+    pub(crate) level: Option<Level>,
+}
+
+/// A line whose outcome must not change, and the outcome it must keep.
+#[derive(Clone, Debug)]
+pub(crate) struct Check {
+    pub(crate) line: usize,
+    pub(crate) text: String,
+    pub(crate) expect: Option<Level>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    crisis: RawFamily,
+    emergency: RawFamily,
+    overdose: RawFamily,
+    distress: RawFamily,
+    guard: RawGuard,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFamily {
+    phrases: Vec<Spanned<String>>,
+    cues: Vec<String>,
+    #[serde(default)]
+    pattern: Vec<Spanned<RawPattern>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    name: String,
+    sets: Vec<Vec<String>>,
+    within: Option<usize>,
+    #[serde(default)]
+    unless: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuard {
+    idioms: Vec<Spanned<String>>,
+    animals: Vec<String>,
+    anyone: Vec<String>,
+    stories: Vec<String>,
+}
+
+/// The words of a phrase as the matcher will see a message: "can't" becomes "can not".
+fn normalised(phrase: &str) -> Vec<String> {
+    text::words(phrase)
+}
+
+/// Each entry of a list as its own run of words; entries with no words are dropped.
+fn alternatives(list: &[String]) -> Words {
+    list.iter().map(|w| normalised(w)).filter(|w| !w.is_empty()).collect()
+}
+
+/// Parses `rules.toml`, adding a problem for each thing wrong.
+pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &mut Vec<Problem>) {
+    let raw: RawRules = match toml::from_str(source) {
+        Ok(r) => r,
+        Err(e) => {
+            let line = e.span().map(|s| crate::knowledge::line_of(source, s.start));
+            problems.push(Problem::error(file, line, e.message().trim().to_owned()));
+            return;
+        }
+    };
+    let line = |at: usize| Some(crate::knowledge::line_of(source, at));
+    let mut family = |raw: RawFamily, name: &str| {
+        let mut out = Family {
+            cues: alternatives(&raw.cues),
+            ..Family::default()
+        };
+        for p in raw.phrases {
+            let words = normalised(p.get_ref());
+            if words.is_empty() {
+                problems.push(Problem::error(
+                    file,
+                    line(p.span().start),
+                    format!("[{name}] phrases: {:?} has no words", p.get_ref()),
+                ));
+            } else {
+                out.phrases.push(words);
+            }
+        }
+        for p in raw.pattern {
+            let at = line(p.span().start);
+            let p = p.into_inner();
+            let sets: Vec<Words> = p.sets.iter().map(|set| alternatives(set)).collect();
+            if sets.len() < 2 || sets.iter().any(Vec::is_empty) {
+                problems.push(Problem::error(
+                    file,
+                    at,
+                    format!(
+                        "[[{name}.pattern]] {:?}: `sets` needs two or more lists of words, none empty",
+                        p.name
+                    ),
+                ));
+                continue;
+            }
+            if p.within == Some(0) {
+                problems.push(Problem::error(
+                    file,
+                    at,
+                    format!("[[{name}.pattern]] {:?}: `within` must be 1 or more words", p.name),
+                ));
+                continue;
+            }
+            out.patterns.push(Pattern {
+                name: p.name,
+                sets,
+                within: p.within,
+                unless: alternatives(&p.unless),
+            });
+        }
+        out
+    };
+    data.crisis = family(raw.crisis, "crisis");
+    data.emergency = family(raw.emergency, "emergency");
+    data.overdose = family(raw.overdose, "overdose");
+    data.distress = family(raw.distress, "distress");
+    let mut idioms = Vec::new();
+    for i in raw.guard.idioms {
+        let words = normalised(i.get_ref());
+        if words.is_empty() {
+            problems.push(Problem::error(
+                file,
+                line(i.span().start),
+                format!("[guard] idioms: {:?} has no words", i.get_ref()),
+            ));
+        } else {
+            idioms.push(words);
+        }
+    }
+    data.guard = Guard {
+        idioms,
+        animals: alternatives(&raw.guard.animals),
+        anyone: alternatives(&raw.guard.anyone),
+        stories: alternatives(&raw.guard.stories),
+    };
+}
+
+/// The label column of `examples.tsv` and `checks.tsv`.
+fn label(s: &str) -> Result<Option<Level>, ()> {
+    match s.trim() {
+        "crisis" => Ok(Some(Level::Crisis)),
+        "emergency" => Ok(Some(Level::Emergency)),
+        "emotional-support" => Ok(Some(Level::Distress)),
+        "ordinary" => Ok(None),
+        _ => Err(()),
+    }
+}
+
+/// `text<TAB>label` lines; `#` starts a comment line.
+fn labelled(file: &str, source: &str, problems: &mut Vec<Problem>) -> Vec<(usize, String, Option<Level>)> {
+    let mut out = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((message, tag)) = line.split_once('\t') else {
+            problems.push(Problem::error(
+                file,
+                Some(n),
+                "want a message, a TAB, and a label (crisis, emergency, emotional-support or ordinary)".into(),
+            ));
+            continue;
+        };
+        match label(tag) {
+            Ok(level) if !message.trim().is_empty() => out.push((n, message.to_owned(), level)),
+            Ok(_) => problems.push(Problem::error(file, Some(n), "the message is empty".into())),
+            Err(()) => problems.push(Problem::error(
+                file,
+                Some(n),
+                format!(
+                    "label {:?} is not one of crisis, emergency, emotional-support, ordinary",
+                    tag.trim()
+                ),
+            )),
+        }
+    }
+    out
+}
+
+pub(crate) fn examples(file: &str, source: &str, data: &mut SafetyData, problems: &mut Vec<Problem>) {
+    data.examples = labelled(file, source, problems)
+        .into_iter()
+        .map(|(_, text, level)| Example { text, level })
+        .collect();
+}
+
+pub(crate) fn checks(file: &str, source: &str, data: &mut SafetyData, problems: &mut Vec<Problem>) {
+    data.checks_file = file.to_owned();
+    data.checks = labelled(file, source, problems)
+        .into_iter()
+        .map(|(line, text, expect)| Check { line, text, expect })
+        .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[crisis]
+phrases = ["kill myself"]
+cues = ["die"]
+[emergency]
+phrases = ["can't breathe"]
+cues = ["breathe"]
+[overdose]
+phrases = ["took too many"]
+cues = ["took"]
+[distress]
+phrases = ["so scared"]
+cues = ["scared"]
+[guard]
+idioms = ["dying to know"]
+animals = ["dog"]
+anyone = ["someone"]
+stories = ["on the news"]
+"#;
+
+    #[test]
+    fn phrases_are_normalised_like_messages() {
+        let mut data = SafetyData::default();
+        let mut problems = Vec::new();
+        rules("rules.toml", MINIMAL, &mut data, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(data.emergency.phrases, vec![vec!["can", "not", "breathe"]]);
+    }
+
+    #[test]
+    fn a_bad_field_is_named_with_its_line() {
+        let mut data = SafetyData::default();
+        let mut problems = Vec::new();
+        let bad = MINIMAL.replace("phrases = [\"so scared\"]", "phrases = [\"so scared\"]\n[[distress.pattern]]\nname = \"x\"\nsets = [[\"a\"]]");
+        rules("rules.toml", &bad, &mut data, &mut problems);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = problems[0].to_string();
+        assert!(p.contains("rules.toml:") && p.contains("distress.pattern") && p.contains("sets"), "{p}");
+    }
+
+    #[test]
+    fn a_wrong_label_names_the_line() {
+        let mut data = SafetyData::default();
+        let mut problems = Vec::new();
+        examples(
+            "examples.tsv",
+            "# comment\ni want to die\tcrisis\nfever\turgent\nno tab here\n",
+            &mut data,
+            &mut problems,
+        );
+        assert_eq!(data.examples.len(), 1);
+        let lines: Vec<_> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![Some(3), Some(4)]);
+    }
+}

@@ -1,0 +1,242 @@
+//! Safety screening: whether a message is about suicide or self-harm, a medical emergency,
+//! or distress, judged before anything else reads it.
+//!
+//! It stands apart from the matcher on purpose. It reads the member's words as written (only
+//! normalised: case, accents, contractions), never the typo-corrected words the knowledge
+//! base's vocabulary would make of them, so no edit to an entry can change what it sees; its
+//! own data lives in `knowledge/safety/` and a knowledge version that changes any outcome of
+//! `checks.tsv` is refused. [`Screen::judge`] is the whole order of checks, in one place.
+
+mod data;
+mod model;
+mod rules;
+
+pub use data::SafetyData;
+pub(crate) use data::{CHECKS_FILE, EXAMPLES_FILE, RULES_FILE, checks, examples, rules as parse_rules};
+
+use crate::matcher::text;
+use model::Model;
+use rules::{Context, PhraseIndex, Rules};
+
+/// How much a message needs, most urgent first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Risk of suicide or self-harm now.
+    Crisis,
+    /// A medical emergency now.
+    Emergency,
+    /// Fear, grief, not coping: no risk sign, but a person who needs kindness first.
+    Distress,
+}
+
+impl Level {
+    fn index(self) -> usize {
+        match self {
+            Level::Crisis => 0,
+            Level::Emergency => 1,
+            Level::Distress => 2,
+        }
+    }
+}
+
+/// What the screen found in a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub level: Level,
+    /// The risk sign sits inside a message that mainly asks something else: answer that,
+    /// with the safety note first.
+    pub note: bool,
+}
+
+/// The model's probability above which a sentence counts, per outcome. Chosen on the
+/// development sets (never the held-out ones): the crisis bar is lowest because a missed
+/// crisis is the worst failure; the rules' guards for questions, the past and idioms still
+/// apply to what the model finds.
+const MODEL_CRISIS: f32 = 0.6;
+const MODEL_EMERGENCY: f32 = 0.75;
+const MODEL_DISTRESS: f32 = 0.6;
+
+/// Safety data compiled for matching: phrase indexes and the trained model.
+pub(crate) struct Screen {
+    crisis: Rules,
+    emergency: Rules,
+    overdose: Rules,
+    distress: Rules,
+    idioms: PhraseIndex,
+    guard: data::Guard,
+    model: Model,
+}
+
+impl Screen {
+    pub(crate) fn new(data: &SafetyData) -> Screen {
+        let idioms = PhraseIndex::new(&data.guard.idioms);
+        let examples: Vec<(Vec<String>, usize)> = data
+            .examples
+            .iter()
+            .map(|e| {
+                let mut words = text::words(&e.text);
+                rules::blank_idioms(&mut words, &idioms);
+                words.retain(|w| !w.is_empty());
+                (words, e.level.map_or(model::CLASSES - 1, Level::index))
+            })
+            .collect();
+        Screen {
+            crisis: Rules::new(&data.crisis),
+            emergency: Rules::new(&data.emergency),
+            overdose: Rules::new(&data.overdose),
+            distress: Rules::new(&data.distress),
+            idioms,
+            guard: data.guard.clone(),
+            model: Model::train(&examples),
+        }
+    }
+
+    /// The order of checks. Each sentence is read on its own, so a risk sign buried in a long
+    /// message counts as much as a short one; the most urgent sign decides, and a sign the
+    /// rules found outranks one only the model saw.
+    pub(crate) fn judge(&self, message: &str) -> Option<Verdict> {
+        let sentences = sentences(message);
+        let mut found: Vec<Sign> = Vec::new();
+        let mut asks_elsewhere = Vec::new();
+        let mut whole: Option<Context> = None;
+        for (words, question_mark) in &sentences {
+            let mut words = words.clone();
+            rules::blank_idioms(&mut words, &self.idioms);
+            let cx = Context::of(&words, *question_mark, &self.guard);
+            whole = Some(whole.map_or(cx, |w| w.either(cx)));
+            let sign = self.sentence(&words, &cx);
+            asks_elsewhere.push(sign.is_none() && cx.question);
+            found.extend(sign);
+        }
+        // The whole message, for signs spread over sentences ("chemo on monday." "39.2 now."),
+        // with every guard that any sentence raised.
+        if let (true, true, Some(cx)) = (found.is_empty(), sentences.len() > 1, whole) {
+            let mut all: Vec<String> = sentences.iter().flat_map(|(w, _)| w.iter().cloned()).collect();
+            rules::blank_idioms(&mut all, &self.idioms);
+            found.extend(self.sentence(&all, &cx));
+        }
+        let sign = found.into_iter().min_by_key(|s| (s.rank(), s.note))?;
+        // A question elsewhere in the message is what it mainly asks.
+        let mixed = sign.level != Level::Distress && asks_elsewhere.iter().any(|a| *a);
+        Some(Verdict {
+            level: sign.level,
+            note: sign.note || mixed,
+        })
+    }
+
+    /// One sentence's sign, if it holds one.
+    fn sentence(&self, words: &[String], cx: &Context) -> Option<Sign> {
+        let content: Vec<String> = words.iter().filter(|w| !w.is_empty()).cloned().collect();
+        if content.is_empty() {
+            return None;
+        }
+        let p = self.model.predict(&content);
+        if std::env::var_os("SAFETY_DEBUG").is_some() {
+            eprintln!("{:?} c={} e={} d={} {:?}", content.join(" "), p.of(Level::Crisis), p.of(Level::Emergency), p.of(Level::Distress), cx);
+        }
+        let sign = |level, by_rule, note| Some(Sign { level, by_rule, note });
+        // Guards that hold for every kind of sign: a thing that is over, or a story.
+        let now = !cx.over && !cx.story;
+        // 1. Suicide and self-harm in the rules' words, unless asked about people in general.
+        let crisis_rule = self.crisis.hit(words);
+        if crisis_rule && now && !cx.asks_about_anyone() {
+            return sign(Level::Crisis, true, false);
+        }
+        // 2. An overdose already taken needs an ambulance, whatever the reason behind it.
+        let medical = now && !cx.conditional && !cx.about_an_animal() && !cx.asks_about_anyone();
+        if medical && !cx.general_question() && self.overdose.hit(words) {
+            return sign(Level::Emergency, true, false);
+        }
+        // 3. Medical emergencies now: not a pet's, not an "if", not a general question; a
+        //    personal question that names one gets the note.
+        let emergency_rule = self.emergency.hit(words) || rules::fever_reading(words);
+        if medical && emergency_rule && !cx.general_question() {
+            return sign(Level::Emergency, true, cx.question);
+        }
+        // 4. What only the model sees, for the same outcomes and under the same guards.
+        if now
+            && !cx.asks_about_anyone()
+            && !cx.general_question()
+            && self.crisis.cued(words)
+            && p.of(Level::Crisis) >= MODEL_CRISIS
+        {
+            return sign(Level::Crisis, false, false);
+        }
+        if medical
+            && !cx.general_question()
+            && self.emergency.cued(words)
+            && p.of(Level::Emergency) >= MODEL_EMERGENCY
+        {
+            return sign(Level::Emergency, false, cx.question);
+        }
+        // 5. Distress without a risk sign.
+        if self.distress.hit(words) || (self.distress.cued(words) && p.of(Level::Distress) >= MODEL_DISTRESS) {
+            return sign(Level::Distress, true, false);
+        }
+        None
+    }
+}
+
+/// A sign found in one sentence.
+#[derive(Clone, Copy, Debug)]
+struct Sign {
+    level: Level,
+    /// Found by the rules, not only by the model.
+    by_rule: bool,
+    note: bool,
+}
+
+impl Sign {
+    /// Lower is more urgent: the rules' crisis, then their emergencies, then the model's.
+    fn rank(&self) -> (u8, u8) {
+        match (self.level, self.by_rule) {
+            (Level::Distress, _) => (4, 0),
+            (level, true) => (0, level.index() as u8),
+            (level, false) => (1, level.index() as u8),
+        }
+    }
+}
+
+/// The message's sentences as words, each with whether it ended in a question mark. A full
+/// stop between digits ("38.5") is not a sentence end.
+fn sentences(message: &str) -> Vec<(Vec<String>, bool)> {
+    let message: String = message.chars().take(text::MAX_QUESTION_CHARS).collect();
+    let chars: Vec<char> = message.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let digit = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(char::is_ascii_digit);
+        let end = match c {
+            '!' | '?' | ';' | '\n' => true,
+            '.' => !(digit(i.checked_sub(1)) && digit(Some(i + 1))),
+            _ => false,
+        };
+        if end {
+            push_sentence(&chars[start..=i], &mut out);
+            start = i + 1;
+        }
+    }
+    push_sentence(&chars[start..], &mut out);
+    out
+}
+
+fn push_sentence(chars: &[char], out: &mut Vec<(Vec<String>, bool)>) {
+    let s: String = chars.iter().collect();
+    let words = text::words(&s);
+    if !words.is_empty() {
+        out.push((words, s.trim_end().ends_with('?')));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_on_ends_but_not_inside_numbers() {
+        let s = sentences("Temp is 38.5 now. What do I do? ok");
+        assert_eq!(s.len(), 3);
+        assert!(s[0].0.contains(&"38".to_owned()) && s[0].0.contains(&"5".to_owned()));
+        assert!(s[1].1 && !s[0].1);
+    }
+}

@@ -1,0 +1,392 @@
+//! The grammar of safety routing: finding the phrases and patterns of `rules.toml` in a
+//! sentence, and reading what the sentence around them says — negated ("no fever"), over
+//! ("back in March"), asked about in general ("what is neutropenic fever?"), about an animal,
+//! or a condition ("if I get a fever"). The words of this grammar are English itself, not
+//! content, so they live here; everything a moderator may extend lives in the data.
+
+use std::collections::HashMap;
+
+use super::data::{Family, Guard, Pattern, Words};
+
+/// Words that turn the next few words around: "no fever", "not suicidal", "never wanted to die".
+const NEGATORS: &[&str] = &["not", "no", "never", "without", "nor", "none", "nothing", "hardly"];
+/// How far back a negator reaches: "i have not had a fever" puts it three words before.
+const NEGATION_REACH: usize = 3;
+/// Words after "no" that keep it from negating: "no longer want to live", "no one would miss me".
+const NOT_NEGATING_AFTER_NO: &[&str] = &["longer", "one", "more", "point", "reason", "way", "hope"];
+
+/// A sentence that opens with one of these asks something.
+const QUESTION_OPENERS: &[&str] = &[
+    "can", "could", "will", "would", "does", "do", "did", "is", "are", "should", "might", "may", "what",
+    "why", "how", "when", "which", "who", "whats", "any", "anyone", "has", "have",
+];
+/// A stretch of time that is over: "two years ago", "back in march", "last year".
+const PAST: &[&str] = &[
+    "years ago",
+    "year ago",
+    "yrs ago",
+    "months ago",
+    "month ago",
+    "decade ago",
+    "back in",
+    "last year",
+    "last month",
+    "last time",
+    "used to",
+    "years back",
+    "when i was",
+    "when he was",
+    "when she was",
+    "previously",
+    "in the past",
+    "all better",
+    "all fine",
+    "all healed",
+    "went away",
+    "cleared up",
+    "sorted now",
+    "fine now",
+    "better now",
+    "good now",
+    "ok now",
+    "okay now",
+    "home now",
+    "all good",
+    "all sorted",
+    "all clear",
+    "none since",
+    "nothing since",
+    "since then",
+    "turned out",
+    "got over",
+    "recovered",
+    "resolved",
+];
+/// Words that bring a sentence back to now, whatever else it says of the past.
+const PRESENT: &[&str] = &[
+    "now", "today", "tonight", "currently", "still", "again", "right now", "this morning", "this evening",
+    "keeps", "keep", "getting", "started",
+];
+/// A condition or a hypothetical: "if i get a fever", "in case he faints", "what if".
+const CONDITIONS: &[&str] = &["if", "in case", "what if", "should i get", "supposing", "unless", "whenever"];
+/// Who a sentence is about: the writer or a particular person, rather than people in general.
+const PERSONS: &[&str] = &[
+    "i", "me", "my", "im", "we", "us", "our", "he", "she", "him", "her", "his", "hers", "mum", "mom",
+    "mother", "dad", "father", "husband", "wife", "partner", "son", "daughter", "brother", "sister",
+    "boyfriend", "girlfriend", "friend", "grandma", "grandpa", "nan", "child", "kid", "baby",
+];
+const FIRST_PERSON: &[&str] = &["i", "me", "my", "im", "myself", "we", "us", "our"];
+
+/// Phrases indexed by first word: most are ruled out by the first word alone.
+pub(crate) struct PhraseIndex {
+    by_first: HashMap<String, Vec<Vec<String>>>,
+}
+
+impl PhraseIndex {
+    pub(crate) fn new(phrases: &[Vec<String>]) -> PhraseIndex {
+        let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for p in phrases {
+            if let Some(first) = p.first() {
+                by_first.entry(first.clone()).or_default().push(p.clone());
+            }
+        }
+        PhraseIndex { by_first }
+    }
+
+    /// Start positions of every phrase found in `words`.
+    fn find(&self, words: &[String]) -> impl Iterator<Item = usize> + '_ {
+        let words = words.to_vec();
+        (0..words.len()).filter(move |&i| {
+            self.by_first
+                .get(&words[i])
+                .is_some_and(|ps| ps.iter().any(|p| words[i..].starts_with(p)))
+        })
+    }
+}
+
+/// One outcome's compiled phrases and patterns.
+pub(crate) struct Rules {
+    phrases: PhraseIndex,
+    patterns: Vec<Pattern>,
+    cues: Words,
+}
+
+impl Rules {
+    pub(crate) fn new(family: &Family) -> Rules {
+        Rules {
+            phrases: PhraseIndex::new(&family.phrases),
+            patterns: family.patterns.clone(),
+            cues: family.cues.clone(),
+        }
+    }
+
+    /// Whether the sentence holds one of the words that make the model's view of it worth
+    /// hearing: without one, a sentence about lasagne is not weighed for risk at all.
+    pub(crate) fn cued(&self, words: &[String]) -> bool {
+        anywhere(&self.cues, words)
+    }
+
+    /// Whether the sentence holds a phrase or pattern that is not negated.
+    pub(crate) fn hit(&self, words: &[String]) -> bool {
+        if let Some(at) = self.phrases.find(words).find(|&at| !negated(words, at)) {
+            if std::env::var_os("SAFETY_DEBUG").is_some() { eprintln!("  phrase at {at}: {:?}", &words[at..(at+4).min(words.len())]); }
+            return true;
+        }
+        if let Some(p) = self.patterns.iter().find(|p| pattern_hit(p, words)) {
+            if std::env::var_os("SAFETY_DEBUG").is_some() { eprintln!("  pattern {}", p.name); }
+            return true;
+        }
+        false
+    }
+}
+
+/// The length of the longest alternative of `set` that starts at `at`.
+fn starts_at(set: &Words, words: &[String], at: usize) -> Option<usize> {
+    set.iter()
+        .filter(|alt| words[at..].starts_with(alt))
+        .map(Vec::len)
+        .max()
+}
+
+/// Whether any alternative of `set` stands anywhere in `words`.
+pub(crate) fn anywhere(set: &Words, words: &[String]) -> bool {
+    (0..words.len()).any(|i| starts_at(set, words, i).is_some())
+}
+
+fn pattern_hit(p: &Pattern, words: &[String]) -> bool {
+    if anywhere(&p.unless, words) {
+        return false;
+    }
+    match p.within {
+        // Each set in order, each starting within reach of where the last one ended.
+        Some(reach) => (0..words.len()).any(|start| {
+            let Some(len) = starts_at(&p.sets[0], words, start) else {
+                return false;
+            };
+            if negated(words, start) {
+                return false;
+            }
+            let mut end = start + len;
+            p.sets[1..].iter().all(|set| {
+                let last = words.len().min(end + reach);
+                match (end..last).find_map(|i| starts_at(set, words, i).map(|n| i + n)) {
+                    Some(next) => {
+                        end = next;
+                        true
+                    }
+                    None => false,
+                }
+            })
+        }),
+        // Every set somewhere in the sentence; the first set is the sign, and it must not
+        // be negated everywhere it stands.
+        None => {
+            p.sets[1..].iter().all(|set| anywhere(set, words))
+                && (0..words.len()).any(|i| starts_at(&p.sets[0], words, i).is_some() && !negated(words, i))
+        }
+    }
+}
+
+/// Whether a negator stands just before position `at` in the same clause.
+pub(crate) fn negated(words: &[String], at: usize) -> bool {
+    let from = at.saturating_sub(NEGATION_REACH);
+    let before = &words[from..at];
+    // A clause break ends the reach: "not great but i have a fever".
+    let start = before
+        .iter()
+        .rposition(|w| matches!(w.as_str(), "but" | "and" | "so" | "though" | "although"))
+        .map_or(0, |i| i + 1);
+    before[start..].iter().enumerate().any(|(i, w)| {
+        NEGATORS.contains(&w.as_str())
+            && !(w == "no"
+                && before[start..]
+                    .get(i + 1)
+                    .or(words.get(at))
+                    .is_some_and(|next| NOT_NEGATING_AFTER_NO.contains(&next.as_str())))
+    })
+}
+
+/// What the words around a sign say about it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Context {
+    pub(crate) question: bool,
+    /// Opens like a question ("can chemo…"), not only ends with a question mark.
+    pub(crate) opener: bool,
+    /// About a particular person: the writer, or someone they name.
+    pub(crate) personal: bool,
+    pub(crate) first_person: bool,
+    /// About people in general: "someone", "patients".
+    pub(crate) anyone: bool,
+    pub(crate) over: bool,
+    /// A story from the news, a show or someone's past, not a person here.
+    pub(crate) story: bool,
+    pub(crate) conditional: bool,
+    pub(crate) animal: bool,
+}
+
+impl Context {
+    pub(crate) fn of(words: &[String], question_mark: bool, guard: &Guard) -> Context {
+        let joined = format!(" {} ", words.join(" "));
+        let has = |p: &str| joined.contains(&format!(" {p} "));
+        let any = |list: &[&str]| list.iter().any(|p| has(p));
+        let over = any(PAST);
+        // "all fine now" says the thing is over; only a "now" outside such phrases is the present.
+        let mut rest = joined.clone();
+        for p in PAST {
+            rest = rest.replace(&format!(" {p} "), " ");
+        }
+        let present = PRESENT.iter().any(|p| rest.contains(&format!(" {p} ")));
+        // "husbands temp", "mums wound": a possessive without its apostrophe is still the person.
+        let word_in = |list: &[&str]| {
+            words
+                .iter()
+                .any(|w| list.contains(&w.as_str()) || (w.len() > 3 && list.contains(&w.trim_end_matches('s'))))
+        };
+        let mut lead = words
+            .iter()
+            .filter(|w| !w.is_empty() && !matches!(w.as_str(), "so" | "and" | "but" | "ok" | "okay" | "hi" | "hey" | "quick" | "q"));
+        let (first, second) = (lead.next(), lead.next());
+        // "can chemo…", and "at what point…", "in which case…".
+        let opener = first.is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
+            || (first.is_some_and(|w| matches!(w.as_str(), "at" | "in" | "on" | "by" | "for"))
+                && second.is_some_and(|w| matches!(w.as_str(), "what" | "which" | "how" | "when")));
+        // A question mark after a question word anywhere: "the seizure thing, how rare is it?"
+        let asks = question_mark && words.iter().any(|w| matches!(w.as_str(), "what" | "how" | "why" | "which" | "whats"));
+        // A thermometer reading is a report, however it is asked: "38.4, is that bad?"
+        let reading = words.iter().any(|w| {
+            w.parse::<u16>()
+                .is_ok_and(|t| (38..=42).contains(&t) || (100..=106).contains(&t))
+        });
+        // "can not breathe" opens with "can" but is no question.
+        let report = words.get(1).is_some_and(|w| w == "not") || has("i can not") || has("i am");
+        Context {
+            question: question_mark || (opener && !report),
+            opener: (opener || asks) && !report && !reading,
+            personal: word_in(PERSONS),
+            first_person: word_in(FIRST_PERSON),
+            anyone: anywhere(&guard.anyone, words),
+            story: anywhere(&guard.stories, words),
+            over: (over || words.iter().any(|w| is_a_past_year(w))) && !present,
+            conditional: any(CONDITIONS),
+            animal: anywhere(&guard.animals, words),
+        }
+    }
+
+    /// A general question, not a report: "can chemo cause a fever?".
+    pub(crate) fn general_question(&self) -> bool {
+        self.opener && !self.personal
+    }
+
+    /// About people in general, and asked: "how do i help someone who is suicidal?".
+    pub(crate) fn asks_about_anyone(&self) -> bool {
+        self.question && self.anyone
+    }
+
+    /// About a pet rather than a person: "my dog is bleeding".
+    pub(crate) fn about_an_animal(&self) -> bool {
+        self.animal
+    }
+
+    /// The context of several sentences read together: any guard in any of them holds, so
+    /// joining sentences can only find fewer alarms than… no more than the parts allow.
+    pub(crate) fn either(self, other: Context) -> Context {
+        Context {
+            question: self.question || other.question,
+            opener: self.opener || other.opener,
+            personal: self.personal || other.personal,
+            first_person: self.first_person || other.first_person,
+            anyone: self.anyone || other.anyone,
+            over: self.over || other.over,
+            story: self.story || other.story,
+            conditional: self.conditional || other.conditional,
+            animal: self.animal || other.animal,
+        }
+    }
+}
+
+/// A thermometer reading of a fever written as a number with a decimal point: "38.2", "100.8".
+/// Normalising splits the point out, so it is a whole number followed by one or two digits.
+pub(crate) fn fever_reading(words: &[String]) -> bool {
+    words.windows(2).any(|pair| {
+        let (Ok(whole), Ok(tenths)) = (pair[0].parse::<u16>(), pair[1].parse::<u16>()) else {
+            return false;
+        };
+        pair[1].len() <= 2
+            && ((38..=41).contains(&whole) || (101..=105).contains(&whole) || (whole == 100 && tenths >= 4))
+    })
+}
+
+fn is_a_past_year(w: &str) -> bool {
+    w.len() == 4 && (w.starts_with("19") || w.starts_with("20")) && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Blanks the words of every idiom ("dying to know"), keeping positions.
+pub(crate) fn blank_idioms(words: &mut [String], idioms: &PhraseIndex) {
+    let spans: Vec<(usize, usize)> = (0..words.len())
+        .filter_map(|at| {
+            let len = idioms
+                .by_first
+                .get(&words[at])?
+                .iter()
+                .filter(|p| words[at..].starts_with(p))
+                .map(Vec::len)
+                .max()?;
+            Some((at, len))
+        })
+        .collect();
+    for (at, len) in spans {
+        for w in &mut words[at..at + len] {
+            w.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Vec<String> {
+        crate::matcher::text::words(s)
+    }
+
+    #[test]
+    fn negation_reaches_a_few_words_back_within_a_clause() {
+        let s = w("i have not had a fever");
+        assert!(negated(&s, 5));
+        let s = w("not great but i have a fever");
+        assert!(!negated(&s, 6));
+        let s = w("i no longer want to live");
+        assert!(!negated(&s, 3));
+        let s = w("no one would miss me");
+        assert!(!negated(&s, 2));
+    }
+
+    #[test]
+    fn ordered_patterns_keep_their_reach() {
+        let p = Pattern {
+            name: "all pills".into(),
+            sets: vec![vec![w("took"), w("taken")], vec![w("all")], vec![w("pills")]],
+            within: Some(3),
+            unless: vec![],
+        };
+        assert!(pattern_hit(&p, &w("she took all her pills")));
+        assert!(!pattern_hit(&p, &w("she took her time and then all of the pills")));
+        assert!(!pattern_hit(&p, &w("she has not taken all her pills")));
+    }
+
+    #[test]
+    fn context_reads_time_questions_and_people() {
+        let g = Guard {
+            idioms: vec![],
+            animals: vec![w("dog")],
+            anyone: vec![w("someone")],
+            stories: vec![w("on the news")],
+        };
+        assert!(Context::of(&w("had a fever back in march"), false, &g).over);
+        assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
+        assert!(Context::of(&w("can chemo cause a fever"), true, &g).general_question());
+        assert!(!Context::of(&w("can not breathe"), false, &g).question);
+        assert!(Context::of(&w("how do i help someone who is suicidal"), true, &g).asks_about_anyone());
+        assert!(Context::of(&w("what do i do if i get a fever"), true, &g).conditional);
+    }
+}
