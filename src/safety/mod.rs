@@ -99,10 +99,20 @@ impl Screen {
         let mut found: Vec<Sign> = Vec::new();
         let mut asks_elsewhere = Vec::new();
         let mut whole: Option<Context> = None;
-        for (words, question_mark) in &sentences {
-            let mut words = words.clone();
-            rules::blank_idioms(&mut words, &self.idioms);
-            let cx = Context::of(&words, *question_mark, &self.guard);
+        let read: Vec<(Vec<String>, Context)> = sentences
+            .iter()
+            .map(|(words, question_mark)| {
+                let mut words = words.clone();
+                rules::blank_idioms(&mut words, &self.idioms);
+                let cx = Context::of(&words, *question_mark, &self.guard);
+                (words, cx)
+            })
+            .collect();
+        // A story told in one sentence ("saw a documentary…") goes on in the next ("she lost a
+        // lot of blood") until the writer speaks of themselves.
+        let story = read.iter().any(|(_, cx)| cx.story);
+        for (words, mut cx) in read {
+            cx.story |= story && !cx.first_person;
             whole = Some(whole.map_or(cx, |w| w.either(cx)));
             let sign = self.sentence(&words, &cx);
             asks_elsewhere.push(sign.is_none() && cx.question);
@@ -110,7 +120,8 @@ impl Screen {
         }
         // The whole message, for signs spread over sentences ("chemo on monday." "39.2 now."),
         // with every guard that any sentence raised.
-        if let (true, true, Some(cx)) = (found.is_empty(), sentences.len() > 1, whole) {
+        let by_rule = found.iter().any(|s| s.by_rule && s.level != Level::Distress);
+        if let (false, true, Some(cx)) = (by_rule, sentences.len() > 1, whole) {
             let mut all: Vec<String> = sentences.iter().flat_map(|(w, _)| w.iter().cloned()).collect();
             rules::blank_idioms(&mut all, &self.idioms);
             found.extend(self.sentence(&all, &cx));
@@ -169,8 +180,9 @@ impl Screen {
         {
             return sign(Level::Emergency, false, cx.question);
         }
-        // 5. Distress without a risk sign.
-        if self.distress.hit(words) || (self.distress.cued(words) && p.of(Level::Distress) >= MODEL_DISTRESS) {
+        // 5. Distress without a risk sign, in a person here.
+        let here = now && !cx.about_an_animal() && !cx.asks_about_anyone() && !cx.general_question();
+        if here && (self.distress.hit(words) || (self.distress.cued(words) && p.of(Level::Distress) >= MODEL_DISTRESS)) {
             return sign(Level::Distress, true, false);
         }
         None

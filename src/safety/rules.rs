@@ -68,7 +68,10 @@ const PRESENT: &[&str] = &[
     "keeps", "keep", "getting", "started",
 ];
 /// A condition or a hypothetical: "if i get a fever", "in case he faints", "what if".
-const CONDITIONS: &[&str] = &["if", "in case", "what if", "should i get", "supposing", "unless", "whenever"];
+const CONDITIONS: &[&str] = &[
+    "if", "in case", "what if", "should i get", "supposing", "unless", "whenever", "at what point", "when should",
+    "when do we", "when do i", "when to call", "when to go", "how do i know when", "how will i know",
+];
 /// Who a sentence is about: the writer or a particular person, rather than people in general.
 const PERSONS: &[&str] = &[
     "i", "me", "my", "im", "we", "us", "our", "he", "she", "him", "her", "his", "hers", "mum", "mom",
@@ -217,7 +220,11 @@ pub(crate) struct Context {
     pub(crate) first_person: bool,
     /// About people in general: "someone", "patients".
     pub(crate) anyone: bool,
+    /// A question about a topic rather than a report: opens like a question and names no one.
+    pub(crate) general: bool,
     pub(crate) over: bool,
+    /// Says it is happening now: "right now", "tonight", "still".
+    pub(crate) present: bool,
     /// A story from the news, a show or someone's past, not a person here.
     pub(crate) story: bool,
     pub(crate) conditional: bool,
@@ -262,11 +269,13 @@ impl Context {
         Context {
             question: question_mark || (opener && !report),
             opener: (opener || asks) && !report && !reading,
+            general: (opener || asks) && !report && !reading && !word_in(PERSONS),
             personal: word_in(PERSONS),
             first_person: word_in(FIRST_PERSON),
             anyone: anywhere(&guard.anyone, words),
             story: anywhere(&guard.stories, words),
             over: (over || words.iter().any(|w| is_a_past_year(w))) && !present,
+            present,
             conditional: any(CONDITIONS),
             animal: anywhere(&guard.animals, words),
         }
@@ -274,7 +283,7 @@ impl Context {
 
     /// A general question, not a report: "can chemo cause a fever?".
     pub(crate) fn general_question(&self) -> bool {
-        self.opener && !self.personal
+        self.general
     }
 
     /// About people in general, and asked: "how do i help someone who is suicidal?".
@@ -287,8 +296,8 @@ impl Context {
         self.animal
     }
 
-    /// The context of several sentences read together: any guard in any of them holds, so
-    /// joining sentences can only find fewer alarms than… no more than the parts allow.
+    /// The context of several sentences read together: a guard raised by any of them holds for
+    /// all, so reading the sentences together adds no alarm that a guard would have stopped.
     pub(crate) fn either(self, other: Context) -> Context {
         Context {
             question: self.question || other.question,
@@ -296,6 +305,10 @@ impl Context {
             personal: self.personal || other.personal,
             first_person: self.first_person || other.first_person,
             anyone: self.anyone || other.anyone,
+            // "is chest pain normal after doxo? my husband has it right now": a question
+            // followed by a report of now is a report.
+            general: (self.general || other.general) && !(self.present || other.present),
+            present: self.present || other.present,
             over: self.over || other.over,
             story: self.story || other.story,
             conditional: self.conditional || other.conditional,
