@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::knowledge::{Entry, EntryId, KnowledgeBase, Message, SafetyReply, Source};
+use crate::knowledge::{EMOTIONAL_SUPPORT, Entry, EntryId, KnowledgeBase, LoadError, Message, Problem, SafetyReply, Source};
+use crate::safety::Level;
 use crate::matcher::text::MAX_QUESTION_CHARS;
 use crate::matcher::{Intent, Match, Matcher, SafetyNote};
 
@@ -69,6 +70,50 @@ impl Answerer {
     pub fn new(kb: KnowledgeBase) -> Answerer {
         let matcher = Matcher::new(&kb);
         Answerer { kb, matcher }
+    }
+
+    /// An answerer for a knowledge version that still routes every line of the safety checks
+    /// (`knowledge/safety/checks.tsv`) the way it must. A version that changes any of those
+    /// outcomes is refused, naming each line, whatever part of the knowledge the edit touched.
+    pub fn checked(kb: KnowledgeBase) -> Result<Answerer, LoadError> {
+        let answerer = Answerer::new(kb);
+        let problems = answerer.safety_problems();
+        if problems.is_empty() {
+            Ok(answerer)
+        } else {
+            Err(LoadError { problems })
+        }
+    }
+
+    /// Each line of the safety checks whose outcome differs from the one it must keep.
+    pub fn safety_problems(&self) -> Vec<Problem> {
+        let safety = self.kb.safety();
+        safety
+            .checks()
+            .filter_map(|(line, text, expect)| {
+                let m = self.matcher.find(text);
+                let got = outcome(&m);
+                let kept = match expect {
+                    Some(Level::Crisis) => got == "crisis",
+                    Some(Level::Emergency) => got == "emergency",
+                    Some(Level::Distress) => got == EMOTIONAL_SUPPORT,
+                    None => got != "crisis" && got != "emergency",
+                };
+                (!kept).then(|| {
+                    let want = match expect {
+                        Some(Level::Crisis) => "crisis",
+                        Some(Level::Emergency) => "emergency",
+                        Some(Level::Distress) => EMOTIONAL_SUPPORT,
+                        None => "no crisis or emergency reply",
+                    };
+                    Problem::error(
+                        safety.checks_file(),
+                        Some(line),
+                        format!("safety outcome changed: must be {want}, is now {got}"),
+                    )
+                })
+            })
+            .collect()
     }
 
     pub fn knowledge(&self) -> &KnowledgeBase {
@@ -197,6 +242,16 @@ impl Reply<'_> {
             }
         }
         out
+    }
+}
+
+/// What a match means for safety: the safety reply or note it carries, else its entry.
+fn outcome(m: &Match) -> &str {
+    match (&m.intent, m.safety_note) {
+        (Some(Intent::Crisis), _) | (_, Some(SafetyNote::Crisis)) => "crisis",
+        (Some(Intent::Emergency), _) | (_, Some(SafetyNote::Emergency)) => "emergency",
+        (Some(intent), None) => intent.id(),
+        (None, None) => "no match",
     }
 }
 

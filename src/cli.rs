@@ -134,7 +134,7 @@ fn answerer(config: &Config) -> Result<Answerer> {
     for w in &warnings {
         eprintln!("{w}");
     }
-    Ok(Answerer::new(kb))
+    Answerer::checked(kb).map_err(report_load_error)
 }
 
 fn report_load_error(e: LoadError) -> anyhow::Error {
@@ -228,10 +228,14 @@ fn check(config: &Config, dir: Option<PathBuf>, strict: bool, grades: bool) -> R
         .or_else(|| config.knowledge_dir())
         .unwrap_or_else(|| PathBuf::from("knowledge"));
     let shown = dir.display().to_string();
-    let (problems, loaded) = match KnowledgeBase::from_dir(&dir) {
-        Ok(Loaded { kb, warnings }) => (warnings, Some(kb)),
+    let (mut problems, loaded) = match KnowledgeBase::from_dir(&dir) {
+        Ok(Loaded { kb, warnings }) => (warnings, Some(Answerer::new(kb))),
         Err(e) => (e.problems, None),
     };
+    if let Some(answerer) = &loaded {
+        problems.extend(answerer.safety_problems());
+    }
+    let loaded = loaded.as_ref().map(Answerer::knowledge);
     let mut out = io::stdout().lock();
     for p in &problems {
         writeln!(out, "{p}")?;

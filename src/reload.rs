@@ -120,7 +120,8 @@ impl Live {
         let _one_at_a_time = self.reloading.lock().await;
         let folder = dir.clone();
         let loaded = tokio::task::spawn_blocking(move || {
-            KnowledgeBase::from_dir(&folder).map(|Loaded { kb, warnings }| (Answerer::new(kb), warnings))
+            KnowledgeBase::from_dir(&folder)
+                .and_then(|Loaded { kb, warnings }| Answerer::checked(kb).map(|a| (a, warnings)))
         })
         .await
         .map_err(|e| ReloadError::Interrupted(e.to_string()))?;

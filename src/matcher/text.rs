@@ -3,7 +3,6 @@
 //! glued to letters ("stage4", "4th", "39c").
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -202,43 +201,11 @@ impl Joined {
         phrases.iter().any(|p| self.has(p))
     }
 
-    /// Like [`Joined::has_any`] for a long list: only phrases that start with one of the
-    /// message's words are searched.
-    pub(crate) fn has_any_of(&self, set: &PhraseSet) -> bool {
-        self.vocabulary.iter().any(|w| {
-            set.by_first
-                .get(w.as_str())
-                .is_some_and(|phrases| phrases.iter().any(|p| self.has(p)))
-        })
-    }
-
     /// The text before a byte offset.
     pub(crate) fn before(&self, at: usize) -> &str {
         &self.text[..at]
     }
 
-    /// The text after a byte offset.
-    pub(crate) fn after(&self, at: usize) -> &str {
-        &self.text[at.min(self.text.len())..]
-    }
-}
-
-/// A long list of phrases indexed by first word, built once.
-pub(crate) struct PhraseSet {
-    by_first: HashMap<&'static str, Vec<&'static str>>,
-}
-
-impl PhraseSet {
-    pub(crate) fn new(phrases: &[&'static str]) -> PhraseSet {
-        let mut by_first: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
-        for p in phrases {
-            by_first
-                .entry(p.split(' ').next().unwrap_or(p))
-                .or_default()
-                .push(p);
-        }
-        PhraseSet { by_first }
-    }
 }
 
 /// Plurals whose singular is another word: "mets" are metastases, "met" is a verb.

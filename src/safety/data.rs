@@ -82,6 +82,19 @@ pub(crate) struct Check {
     pub(crate) expect: Option<Level>,
 }
 
+impl SafetyData {
+    /// The lines every knowledge version must keep routing the same way: line number, text,
+    /// and the outcome (`None`: no crisis or emergency reply).
+    pub fn checks(&self) -> impl Iterator<Item = (usize, &str, Option<Level>)> {
+        self.checks.iter().map(|c| (c.line, c.text.as_str(), c.expect))
+    }
+
+    /// The file the checks came from, for the problems `check` reports.
+    pub fn checks_file(&self) -> &str {
+        &self.checks_file
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRules {
