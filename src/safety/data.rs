@@ -66,6 +66,10 @@ pub(crate) struct Guard {
     pub(crate) anyone: Words,
     /// A story told or read, not a thing happening here: "on the news", "a documentary".
     pub(crate) stories: Words,
+    /// Learning about a sign rather than having it: "reading up on sepsis".
+    pub(crate) learning: Words,
+    /// Helping someone else: a question on how to support a person at risk.
+    pub(crate) helping: Words,
 }
 
 #[derive(Clone, Debug)]
@@ -131,6 +135,8 @@ struct RawGuard {
     animals: Vec<String>,
     anyone: Vec<String>,
     stories: Vec<String>,
+    learning: Vec<String>,
+    helping: Vec<String>,
 }
 
 /// The words of a phrase as the matcher will see a message: "can't" becomes "can not".
@@ -225,6 +231,8 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         animals: alternatives(&raw.guard.animals),
         anyone: alternatives(&raw.guard.anyone),
         stories: alternatives(&raw.guard.stories),
+        learning: alternatives(&raw.guard.learning),
+        helping: alternatives(&raw.guard.helping),
     };
 }
 
@@ -308,6 +316,8 @@ idioms = ["dying to know"]
 animals = ["dog"]
 anyone = ["someone"]
 stories = ["on the news"]
+learning = ["reading up"]
+helping = ["support"]
 "#;
 
     #[test]

@@ -111,10 +111,12 @@ impl Screen {
         // A story told in one sentence ("saw a documentary…") goes on in the next ("she lost a
         // lot of blood") until the writer speaks of themselves.
         let story = read.iter().any(|(_, cx)| cx.story);
+        let animal = read.iter().any(|(_, cx)| cx.animal);
         for (words, mut cx) in read {
             cx.story |= story && !cx.first_person;
+            cx.animal |= animal && !cx.human;
             whole = Some(whole.map_or(cx, |w| w.either(cx)));
-            let sign = self.sentence(&words, &cx);
+            let sign = self.sentence(&words, &cx, true);
             asks_elsewhere.push(sign.is_none() && cx.question);
             found.extend(sign);
         }
@@ -124,7 +126,7 @@ impl Screen {
         if let (false, true, Some(cx)) = (by_rule, sentences.len() > 1, whole) {
             let mut all: Vec<String> = sentences.iter().flat_map(|(w, _)| w.iter().cloned()).collect();
             rules::blank_idioms(&mut all, &self.idioms);
-            found.extend(self.sentence(&all, &cx));
+            found.extend(self.sentence(&all, &cx, false));
         }
         let sign = found.into_iter().min_by_key(|s| (s.rank(), s.note))?;
         // A question elsewhere in the message is what it mainly asks.
@@ -135,13 +137,18 @@ impl Screen {
         })
     }
 
-    /// One sentence's sign, if it holds one.
-    fn sentence(&self, words: &[String], cx: &Context) -> Option<Sign> {
+    /// One sentence's sign, if it holds one. The model reads single sentences only: it learnt
+    /// from short messages, and over a long post it would find risk in the sum of small things.
+    fn sentence(&self, words: &[String], cx: &Context, use_model: bool) -> Option<Sign> {
         let content: Vec<String> = words.iter().filter(|w| !w.is_empty()).cloned().collect();
         if content.is_empty() {
             return None;
         }
-        let p = self.model.predict(&content);
+        let p = if use_model {
+            self.model.predict(&content)
+        } else {
+            model::Scores::NONE
+        };
         if std::env::var_os("SAFETY_DEBUG").is_some() {
             eprintln!("{:?} c={} e={} d={} {:?}", content.join(" "), p.of(Level::Crisis), p.of(Level::Emergency), p.of(Level::Distress), cx);
         }
@@ -150,11 +157,11 @@ impl Screen {
         let now = !cx.over && !cx.story;
         // 1. Suicide and self-harm in the rules' words, unless asked about people in general.
         let crisis_rule = self.crisis.hit(words);
-        if crisis_rule && now && !cx.asks_about_anyone() {
+        if crisis_rule && now && !cx.asks_how_to_help() {
             return sign(Level::Crisis, true, false);
         }
         // 2. An overdose already taken needs an ambulance, whatever the reason behind it.
-        let medical = now && !cx.conditional && !cx.about_an_animal() && !cx.asks_about_anyone();
+        let medical = now && !cx.learning && !cx.conditional && !cx.about_an_animal() && !cx.asks_about_anyone();
         if medical && !cx.general_question() && self.overdose.hit(words) {
             return sign(Level::Emergency, true, false);
         }
@@ -166,7 +173,7 @@ impl Screen {
         }
         // 4. What only the model sees, for the same outcomes and under the same guards.
         if now
-            && !cx.asks_about_anyone()
+            && !cx.asks_how_to_help()
             && !cx.general_question()
             && self.crisis.cued(words)
             && p.of(Level::Crisis) >= MODEL_CRISIS

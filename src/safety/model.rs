@@ -26,6 +26,9 @@ const L2: f32 = 1e-5;
 pub(crate) struct Scores(pub(crate) [f32; CLASSES]);
 
 impl Scores {
+    /// No opinion: what a stretch of text the model does not read gets.
+    pub(crate) const NONE: Scores = Scores([0.0; CLASSES]);
+
     pub(crate) fn of(&self, level: Level) -> f32 {
         self.0[level.index()]
     }

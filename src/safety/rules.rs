@@ -218,6 +218,8 @@ pub(crate) struct Context {
     /// About a particular person: the writer, or someone they name.
     pub(crate) personal: bool,
     pub(crate) first_person: bool,
+    /// Names a person as a person (not only "my"): "i", "she", "mum".
+    pub(crate) human: bool,
     /// About people in general: "someone", "patients".
     pub(crate) anyone: bool,
     /// A question about a topic rather than a report: opens like a question and names no one.
@@ -227,6 +229,8 @@ pub(crate) struct Context {
     pub(crate) present: bool,
     /// A story from the news, a show or someone's past, not a person here.
     pub(crate) story: bool,
+    pub(crate) learning: bool,
+    pub(crate) helping: bool,
     pub(crate) conditional: bool,
     pub(crate) animal: bool,
 }
@@ -272,8 +276,12 @@ impl Context {
             general: (opener || asks) && !report && !reading && !word_in(PERSONS),
             personal: word_in(PERSONS),
             first_person: word_in(FIRST_PERSON),
-            anyone: anywhere(&guard.anyone, words),
+            human: words.iter().any(|w| PERSONS.contains(&w.as_str()) && !matches!(w.as_str(), "my" | "our" | "his" | "her")),
+            // "anyone else feel like this?" is the writer's own feeling, asked of the group.
+            anyone: anywhere(&guard.anyone, words) && !has("anyone else") && !has("anybody else"),
             story: anywhere(&guard.stories, words),
+            learning: anywhere(&guard.learning, words),
+            helping: anywhere(&guard.helping, words),
             over: (over || words.iter().any(|w| is_a_past_year(w))) && !present,
             present,
             conditional: any(CONDITIONS),
@@ -286,9 +294,14 @@ impl Context {
         self.general
     }
 
-    /// About people in general, and asked: "how do i help someone who is suicidal?".
+    /// About people in general, and asked: "can chemo make someone confused?".
     pub(crate) fn asks_about_anyone(&self) -> bool {
         self.question && self.anyone
+    }
+
+    /// How to help people in general: "how do i support someone who is suicidal?".
+    pub(crate) fn asks_how_to_help(&self) -> bool {
+        self.asks_about_anyone() && self.helping
     }
 
     /// About a pet rather than a person: "my dog is bleeding".
@@ -304,6 +317,7 @@ impl Context {
             opener: self.opener || other.opener,
             personal: self.personal || other.personal,
             first_person: self.first_person || other.first_person,
+            human: self.human || other.human,
             anyone: self.anyone || other.anyone,
             // "is chest pain normal after doxo? my husband has it right now": a question
             // followed by a report of now is a report.
@@ -311,6 +325,8 @@ impl Context {
             present: self.present || other.present,
             over: self.over || other.over,
             story: self.story || other.story,
+            learning: self.learning || other.learning,
+            helping: self.helping || other.helping,
             conditional: self.conditional || other.conditional,
             animal: self.animal || other.animal,
         }
