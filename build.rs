@@ -26,7 +26,11 @@ fn main() {
     let mut out = String::from("&[\n");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         out.push_str(&format!(
             "    ({name:?}, include_str!({:?})),\n",
             path.display().to_string()

@@ -6,10 +6,12 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::knowledge::{EMOTIONAL_SUPPORT, Entry, EntryId, KnowledgeBase, LoadError, Message, Problem, SafetyReply, Source};
-use crate::safety::Level;
+use crate::knowledge::{
+    EMOTIONAL_SUPPORT, Entry, EntryId, KnowledgeBase, LoadError, Message, Problem, SafetyReply, Source,
+};
 use crate::matcher::text::MAX_QUESTION_CHARS;
 use crate::matcher::{Intent, Match, Matcher, SafetyNote};
+use crate::safety::Level;
 
 /// A knowledge base with its matcher: everything needed to answer, and nothing about how the
 /// answer travels.

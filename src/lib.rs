@@ -8,5 +8,5 @@ pub mod config;
 pub mod discord;
 pub mod knowledge;
 pub mod matcher;
-pub mod safety;
 pub(crate) mod reload;
+pub mod safety;

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use tracing::{info, warn};
 
 use crate::answer::Answerer;
-use crate::knowledge::{KnowledgeBase, Loaded, Problem};
+use crate::knowledge::{KnowledgeBase, Loaded, Problem, SAFETY_DIR};
 
 /// How often the knowledge folder is looked at for edits. Polling a handful of files costs
 /// nothing, needs no platform file-watching API, and works on network and container mounts.
@@ -166,15 +166,20 @@ fn lines(problems: &[Problem]) -> Vec<String> {
 }
 
 /// Name, size and modification time of every `*.toml` file: enough to notice an edit.
+/// Size and modification time of every file the knowledge loader reads: the entry files and
+/// everything in the safety folder, so an edit to either is picked up.
 fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return Vec::new();
+    let listed = |d: &Path| -> Vec<std::fs::DirEntry> {
+        std::fs::read_dir(d)
+            .map(|read| read.filter_map(Result::ok).collect())
+            .unwrap_or_default()
     };
-    let mut files: Vec<_> = read
-        .filter_map(Result::ok)
+    let mut files: Vec<_> = listed(dir)
+        .into_iter()
         .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+        .chain(listed(&dir.join(SAFETY_DIR)))
         .filter_map(|e| {
-            let meta = e.metadata().ok()?;
+            let meta = e.metadata().ok().filter(std::fs::Metadata::is_file)?;
             Some((e.path(), meta.len(), meta.modified().ok()))
         })
         .collect();
@@ -192,9 +197,14 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-        for file in std::fs::read_dir(shipped).unwrap() {
-            let file = file.unwrap();
-            std::fs::copy(file.path(), dir.join(file.file_name())).unwrap();
+        for sub in ["", "safety"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+            for file in std::fs::read_dir(shipped.join(sub)).unwrap() {
+                let file = file.unwrap();
+                if file.path().is_file() {
+                    std::fs::copy(file.path(), dir.join(sub).join(file.file_name())).unwrap();
+                }
+            }
         }
         dir
     }
@@ -258,9 +268,18 @@ mod tests {
     fn an_edit_changes_the_fingerprint() {
         let dir = copy_of_knowledge("fingerprint");
         let before = fingerprint(&dir);
-        assert_eq!(before.len(), std::fs::read_dir(&dir).unwrap().count());
+        let count = |d: &Path| {
+            std::fs::read_dir(d)
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().path().is_file())
+                .count()
+        };
+        assert_eq!(before.len(), count(&dir) + count(&dir.join(SAFETY_DIR)));
         std::fs::write(dir.join("glossary.toml"), "# emptied\n").unwrap();
-        assert_ne!(fingerprint(&dir), before);
+        let after_entry_edit = fingerprint(&dir);
+        assert_ne!(after_entry_edit, before);
+        std::fs::write(dir.join(SAFETY_DIR).join("checks.tsv"), "# emptied\n").unwrap();
+        assert_ne!(fingerprint(&dir), after_entry_edit);
     }
 
     /// Readers racing a stream of swaps each see one whole version: the title and the summary

@@ -236,11 +236,7 @@ impl Bot {
             .channel_message(&ctx.http, channel, nonce, notice)
             .await
         {
-            Ok(_) => info!(
-                intent = kind.id(),
-                outcome = "moderators alerted",
-                "safety"
-            ),
+            Ok(_) => info!(intent = kind.id(), outcome = "moderators alerted", "safety"),
             Err(e) => warn!(error = %e, outcome = "alert failed", "safety"),
         }
     }

@@ -10,8 +10,8 @@ use serenity::all::{
 };
 
 use crate::answer::{Answer, Link, Reply};
-use crate::matcher::SafetyNote;
 use crate::knowledge::{Entry, EntryId, Kind, KnowledgeBase, Source};
+use crate::matcher::SafetyNote;
 
 /// Discord's limits (discord-api-spec; serenity `src/constants.rs`).
 pub(crate) mod limits {

@@ -9,8 +9,8 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::validate::{self, Located};
-use crate::safety::{self, SafetyData};
 use super::{Date, Entry, EntryId, Kind, KnowledgeBase, Messages, SafetyReply, Section, Source};
+use crate::safety::{self, SafetyData};
 
 /// A knowledge file larger than this is refused unread: real files are a few kilobytes.
 const MAX_FILE_BYTES: usize = 1 << 20;
@@ -163,7 +163,12 @@ pub(super) fn from_dir(dir: &Path, today: Date) -> Result<Loaded, LoadError> {
     // reported rather than silently ignored.
     let safety = dir.join(SAFETY_DIR);
     if let Ok(listing) = std::fs::read_dir(&safety) {
-        paths.extend(listing.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()));
+        paths.extend(
+            listing
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file()),
+        );
     }
     paths.sort();
     if paths.is_empty() {
@@ -303,8 +308,16 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
         }
     };
     for (present, file, what) in [
-        (safety_files.0, safety::RULES_FILE, "the phrases and patterns of safety routing"),
-        (safety_files.1, safety::EXAMPLES_FILE, "the examples the safety model learns from"),
+        (
+            safety_files.0,
+            safety::RULES_FILE,
+            "the phrases and patterns of safety routing",
+        ),
+        (
+            safety_files.1,
+            safety::EXAMPLES_FILE,
+            "the examples the safety model learns from",
+        ),
     ] {
         if !present {
             problems.push(Problem::error(

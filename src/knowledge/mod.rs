@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::safety::SafetyData;
 
 pub use date::Date;
-pub(crate) use load::line_of;
 pub use load::{LoadError, Loaded, Problem, Severity};
+pub(crate) use load::{SAFETY_DIR, line_of};
 
 /// Ids the bot's commands and the outside evaluation rely on; a knowledge folder without
 /// one of them is rejected.

@@ -146,7 +146,10 @@ fn normalised(phrase: &str) -> Vec<String> {
 
 /// Each entry of a list as its own run of words; entries with no words are dropped.
 fn alternatives(list: &[String]) -> Words {
-    list.iter().map(|w| normalised(w)).filter(|w| !w.is_empty()).collect()
+    list.iter()
+        .map(|w| normalised(w))
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// Parses `rules.toml`, adding a problem for each thing wrong.
@@ -196,7 +199,10 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
                 problems.push(Problem::error(
                     file,
                     at,
-                    format!("[[{name}.pattern]] {:?}: `within` must be 1 or more words", p.name),
+                    format!(
+                        "[[{name}.pattern]] {:?}: `within` must be 1 or more words",
+                        p.name
+                    ),
                 ));
                 continue;
             }
@@ -259,7 +265,8 @@ fn labelled(file: &str, source: &str, problems: &mut Vec<Problem>) -> Vec<(usize
             problems.push(Problem::error(
                 file,
                 Some(n),
-                "want a message, a TAB, and a label (crisis, emergency, emotional-support or ordinary)".into(),
+                "want a message, a TAB, and a label (crisis, emergency, emotional-support or ordinary)"
+                    .into(),
             ));
             continue;
         };
@@ -333,11 +340,14 @@ helping = ["support"]
     fn a_bad_field_is_named_with_its_line() {
         let mut data = SafetyData::default();
         let mut problems = Vec::new();
-        let bad = MINIMAL.replace("phrases = [\"so scared\"]", "phrases = [\"so scared\"]\n[[distress.pattern]]\nname = \"x\"\nsets = [[\"a\"]]");
+        let bad = format!("{MINIMAL}[[distress.pattern]]\nname = \"x\"\nsets = [[\"a\"]]\n");
         rules("rules.toml", &bad, &mut data, &mut problems);
         assert_eq!(problems.len(), 1, "{problems:?}");
         let p = problems[0].to_string();
-        assert!(p.contains("rules.toml:") && p.contains("distress.pattern") && p.contains("sets"), "{p}");
+        assert!(
+            p.contains("rules.toml:") && p.contains("distress.pattern") && p.contains("sets"),
+            "{p}"
+        );
     }
 
     #[test]

@@ -150,7 +150,14 @@ impl Screen {
             model::Scores::NONE
         };
         if std::env::var_os("SAFETY_DEBUG").is_some() {
-            eprintln!("{:?} c={} e={} d={} {:?}", content.join(" "), p.of(Level::Crisis), p.of(Level::Emergency), p.of(Level::Distress), cx);
+            eprintln!(
+                "{:?} c={} e={} d={} {:?}",
+                content.join(" "),
+                p.of(Level::Crisis),
+                p.of(Level::Emergency),
+                p.of(Level::Distress),
+                cx
+            );
         }
         let sign = |level, by_rule, note| Some(Sign { level, by_rule, note });
         // Guards that hold for every kind of sign: a thing that is over, or a story.
@@ -161,7 +168,8 @@ impl Screen {
             return sign(Level::Crisis, true, false);
         }
         // 2. An overdose already taken needs an ambulance, whatever the reason behind it.
-        let medical = now && !cx.learning && !cx.conditional && !cx.about_an_animal() && !cx.asks_about_anyone();
+        let medical =
+            now && !cx.learning && !cx.conditional && !cx.about_an_animal() && !cx.asks_about_anyone();
         if medical && !cx.general_question() && self.overdose.hit(words) {
             return sign(Level::Emergency, true, false);
         }
@@ -189,7 +197,10 @@ impl Screen {
         }
         // 5. Distress without a risk sign, in a person here.
         let here = now && !cx.about_an_animal() && !cx.asks_about_anyone() && !cx.general_question();
-        if here && (self.distress.hit(words) || (self.distress.cued(words) && p.of(Level::Distress) >= MODEL_DISTRESS)) {
+        if here
+            && (self.distress.hit(words)
+                || (self.distress.cued(words) && p.of(Level::Distress) >= MODEL_DISTRESS))
+        {
             return sign(Level::Distress, true, false);
         }
         None

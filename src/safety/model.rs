@@ -60,12 +60,27 @@ impl Model {
         for (_, c) in &data {
             counts[*c] += 1;
         }
-        let hp: Vec<f32> = std::env::var("SAFETY_HP").unwrap_or_default().split(',').filter_map(|x| x.parse().ok()).collect();
-        let (epochs, lr, l2, ordw) = if hp.len() == 4 { (hp[0] as usize, hp[1], hp[2], hp[3]) } else { (EPOCHS, LEARNING_RATE, L2, 1.0) };
+        let hp: Vec<f32> = std::env::var("SAFETY_HP")
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let (epochs, lr, l2, ordw) = if hp.len() == 4 {
+            (hp[0] as usize, hp[1], hp[2], hp[3])
+        } else {
+            (EPOCHS, LEARNING_RATE, L2, 1.0)
+        };
         let class_weight: Vec<f32> = counts
             .iter()
             .enumerate()
-            .map(|(c, &n)| if n == 0 { 0.0 } else { data.len() as f32 / (CLASSES as f32 * n as f32) * if c == CLASSES - 1 { ordw } else { 1.0 } })
+            .map(|(c, &n)| {
+                if n == 0 {
+                    0.0
+                } else {
+                    data.len() as f32 / (CLASSES as f32 * n as f32)
+                        * if c == CLASSES - 1 { ordw } else { 1.0 }
+                }
+            })
             .collect();
         // AdaGrad: each weight's step shrinks with the gradients it has seen, so frequent
         // features settle and rare ones still learn.
@@ -133,7 +148,12 @@ pub(crate) fn features(words: &[String]) -> Vec<u32> {
     let mut prev: Option<&str> = None;
     for w in words {
         out.push(bucket(&[b"w", w.as_bytes()]));
-        out.push(bucket(&[b"b", prev.unwrap_or("^").as_bytes(), b" ", w.as_bytes()]));
+        out.push(bucket(&[
+            b"b",
+            prev.unwrap_or("^").as_bytes(),
+            b" ",
+            w.as_bytes(),
+        ]));
         prev = Some(w);
         if w.len() > 3 {
             let padded: Vec<u8> = [b"<", w.as_bytes(), b">"].concat();

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use super::data::{Family, Guard, Pattern, Words};
 
 /// Words that turn the next few words around: "no fever", "not suicidal", "never wanted to die".
-const NEGATORS: &[&str] = &["not", "no", "never", "without", "nor", "none", "nothing", "hardly"];
+const NEGATORS: &[&str] = &[
+    "not", "no", "never", "without", "nor", "none", "nothing", "hardly",
+];
 /// How far back a negator reaches: "i have not had a fever" puts it three words before.
 const NEGATION_REACH: usize = 3;
 /// Words after "no" that keep it from negating: "no longer want to live", "no one would miss me".
@@ -64,19 +66,74 @@ const PAST: &[&str] = &[
 ];
 /// Words that bring a sentence back to now, whatever else it says of the past.
 const PRESENT: &[&str] = &[
-    "now", "today", "tonight", "currently", "still", "again", "right now", "this morning", "this evening",
-    "keeps", "keep", "getting", "started",
+    "now",
+    "today",
+    "tonight",
+    "currently",
+    "still",
+    "again",
+    "right now",
+    "this morning",
+    "this evening",
+    "keeps",
+    "keep",
+    "getting",
+    "started",
 ];
 /// A condition or a hypothetical: "if i get a fever", "in case he faints", "what if".
 const CONDITIONS: &[&str] = &[
-    "if", "in case", "what if", "should i get", "supposing", "unless", "whenever", "at what point", "when should",
-    "when do we", "when do i", "when to call", "when to go", "how do i know when", "how will i know",
+    "if",
+    "in case",
+    "what if",
+    "should i get",
+    "supposing",
+    "unless",
+    "whenever",
+    "at what point",
+    "when should",
+    "when do we",
+    "when do i",
+    "when to call",
+    "when to go",
+    "how do i know when",
+    "how will i know",
 ];
 /// Who a sentence is about: the writer or a particular person, rather than people in general.
 const PERSONS: &[&str] = &[
-    "i", "me", "my", "im", "we", "us", "our", "he", "she", "him", "her", "his", "hers", "mum", "mom",
-    "mother", "dad", "father", "husband", "wife", "partner", "son", "daughter", "brother", "sister",
-    "boyfriend", "girlfriend", "friend", "grandma", "grandpa", "nan", "child", "kid", "baby",
+    "i",
+    "me",
+    "my",
+    "im",
+    "we",
+    "us",
+    "our",
+    "he",
+    "she",
+    "him",
+    "her",
+    "his",
+    "hers",
+    "mum",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "husband",
+    "wife",
+    "partner",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "boyfriend",
+    "girlfriend",
+    "friend",
+    "grandma",
+    "grandpa",
+    "nan",
+    "child",
+    "kid",
+    "baby",
 ];
 const FIRST_PERSON: &[&str] = &["i", "me", "my", "im", "myself", "we", "us", "our"];
 
@@ -132,11 +189,15 @@ impl Rules {
     /// Whether the sentence holds a phrase or pattern that is not negated.
     pub(crate) fn hit(&self, words: &[String]) -> bool {
         if let Some(at) = self.phrases.find(words).find(|&at| !negated(words, at)) {
-            if std::env::var_os("SAFETY_DEBUG").is_some() { eprintln!("  phrase at {at}: {:?}", &words[at..(at+4).min(words.len())]); }
+            if std::env::var_os("SAFETY_DEBUG").is_some() {
+                eprintln!("  phrase at {at}: {:?}", &words[at..(at + 4).min(words.len())]);
+            }
             return true;
         }
         if let Some(p) = self.patterns.iter().find(|p| pattern_hit(p, words)) {
-            if std::env::var_os("SAFETY_DEBUG").is_some() { eprintln!("  pattern {}", p.name); }
+            if std::env::var_os("SAFETY_DEBUG").is_some() {
+                eprintln!("  pattern {}", p.name);
+            }
             return true;
         }
         false
@@ -249,20 +310,27 @@ impl Context {
         let present = PRESENT.iter().any(|p| rest.contains(&format!(" {p} ")));
         // "husbands temp", "mums wound": a possessive without its apostrophe is still the person.
         let word_in = |list: &[&str]| {
-            words
-                .iter()
-                .any(|w| list.contains(&w.as_str()) || (w.len() > 3 && list.contains(&w.trim_end_matches('s'))))
+            words.iter().any(|w| {
+                list.contains(&w.as_str()) || (w.len() > 3 && list.contains(&w.trim_end_matches('s')))
+            })
         };
-        let mut lead = words
-            .iter()
-            .filter(|w| !w.is_empty() && !matches!(w.as_str(), "so" | "and" | "but" | "ok" | "okay" | "hi" | "hey" | "quick" | "q"));
+        let mut lead = words.iter().filter(|w| {
+            !w.is_empty()
+                && !matches!(
+                    w.as_str(),
+                    "so" | "and" | "but" | "ok" | "okay" | "hi" | "hey" | "quick" | "q"
+                )
+        });
         let (first, second) = (lead.next(), lead.next());
         // "can chemo…", and "at what point…", "in which case…".
         let opener = first.is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
             || (first.is_some_and(|w| matches!(w.as_str(), "at" | "in" | "on" | "by" | "for"))
                 && second.is_some_and(|w| matches!(w.as_str(), "what" | "which" | "how" | "when")));
         // A question mark after a question word anywhere: "the seizure thing, how rare is it?"
-        let asks = question_mark && words.iter().any(|w| matches!(w.as_str(), "what" | "how" | "why" | "which" | "whats"));
+        let asks = question_mark
+            && words
+                .iter()
+                .any(|w| matches!(w.as_str(), "what" | "how" | "why" | "which" | "whats"));
         // A thermometer reading is a report, however it is asked: "38.4, is that bad?"
         let reading = words.iter().any(|w| {
             w.parse::<u16>()
@@ -276,7 +344,9 @@ impl Context {
             general: (opener || asks) && !report && !reading && !word_in(PERSONS),
             personal: word_in(PERSONS),
             first_person: word_in(FIRST_PERSON),
-            human: words.iter().any(|w| PERSONS.contains(&w.as_str()) && !matches!(w.as_str(), "my" | "our" | "his" | "her")),
+            human: words.iter().any(|w| {
+                PERSONS.contains(&w.as_str()) && !matches!(w.as_str(), "my" | "our" | "his" | "her")
+            }),
             // "anyone else feel like this?" is the writer's own feeling, asked of the group.
             anyone: anywhere(&guard.anyone, words) && !has("anyone else") && !has("anybody else"),
             story: anywhere(&guard.stories, words),
@@ -399,7 +469,10 @@ mod tests {
             unless: vec![],
         };
         assert!(pattern_hit(&p, &w("she took all her pills")));
-        assert!(!pattern_hit(&p, &w("she took her time and then all of the pills")));
+        assert!(!pattern_hit(
+            &p,
+            &w("she took her time and then all of the pills")
+        ));
         assert!(!pattern_hit(&p, &w("she has not taken all her pills")));
     }
 
@@ -410,6 +483,8 @@ mod tests {
             animals: vec![w("dog")],
             anyone: vec![w("someone")],
             stories: vec![w("on the news")],
+            learning: vec![w("reading up")],
+            helping: vec![w("support")],
         };
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
         assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
