@@ -323,3 +323,37 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn match_reads_long_lines_of_any_script_and_keeps_the_first_4000_characters() {
+    // The case: 9,015 bytes of valid text, once cut mid-character at 8,192 bytes.
+    let cjk = format!("what is chemo? {}", "あ".repeat(3000));
+    let cyrillic = format!("what is chemo? {}", "ж".repeat(5000));
+    let combining = format!("what is chemo? {}", "e\u{301}".repeat(3000));
+    let input = format!("{cjk}\n{cyrillic}\n{combining}\nstage iv\n");
+    let o = run_with_stdin(&["match"], input.as_bytes());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    for (line, sent) in lines.iter().zip([&cjk, &cyrillic, &combining]) {
+        assert!(line.get("error").is_none(), "{line:.200}");
+        assert_eq!(line["id"], "chemotherapy", "{:.80}", line["query"]);
+        let query = line["query"].as_str().unwrap();
+        assert_eq!(query.chars().count(), sent.chars().count().min(4000));
+        assert!(sent.starts_with(query));
+    }
+    assert_eq!(lines[3]["id"], "stage-4");
+}
+
+#[test]
+fn ask_takes_a_long_question_in_any_script_and_says_it_read_only_the_start() {
+    let question = format!("what is chemo? {}", "あ".repeat(5000));
+    let o = run(&["ask", "--json", &question]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["id"], "chemotherapy");
+    assert!(v["note"].as_str().is_some_and(|n| n.contains("4000")));
+}
