@@ -3,21 +3,23 @@
 //! retries what can be retried and never sends a reply twice.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serenity::all::{
     ChannelId, Command, CommandInteraction, ComponentInteraction, ConnectionStage, Context,
     CreateAllowedMentions, CreateAutocompleteResponse, CreateInteractionResponse, CreateMessage,
-    EventHandler, GuildId, Interaction, Message, Ready, ShardStageUpdateEvent, UserId,
+    EventHandler, GuildId, Http, Interaction, Message, MessageId, MessageReference, Ready,
+    ShardStageUpdateEvent, UserId,
 };
+use tokio::sync::mpsc;
 use tracing::{info, warn};
 
 use super::cooldown::{self, Cooldown};
-use super::lifecycle::{InFlight, Status};
+use super::lifecycle::{InFlight, Status, Working};
 use super::render;
-use super::send::Outbox;
+use super::send::{Outbox, Slot};
 use super::{commands, describe};
 use crate::config::Config;
 use crate::knowledge::EntryId;
@@ -34,10 +36,74 @@ pub(crate) struct Bot {
     ephemeral: bool,
     alert_channel: Option<ChannelId>,
     cooldown: Cooldown,
-    me: OnceLock<UserId>,
+    /// The bot's own user, asked of Discord before the gateway opens: a mention that arrives
+    /// right after READY is recognised.
+    me: UserId,
     /// Set once the slash commands are registered, so a reconnect does not register them again.
     registered: AtomicBool,
+    /// Questions admitted and not yet answered (queued, being matched, or being sent).
+    waiting: AtomicUsize,
+    max_waiting: usize,
+    /// Set while questions are being dropped; the shed count when it began.
+    shedding: Mutex<Option<u64>>,
 }
+
+/// The event handler serenity calls; the bot itself is shared with the task that answers
+/// the questions it queues.
+pub(crate) struct Handler {
+    bot: Arc<Bot>,
+    questions: mpsc::UnboundedSender<Question>,
+}
+
+/// What answering a message needs, and nothing more: the event itself (author, member,
+/// embeds, mentions, ...) is dropped as soon as the question is queued, so a flood holds a
+/// few hundred bytes a question rather than the events.
+struct Question {
+    http: Arc<Http>,
+    shard: u32,
+    channel: ChannelId,
+    message: MessageId,
+    guild: Option<GuildId>,
+    author: UserId,
+    source: Source,
+    /// Without markup, and at most the characters the matcher reads.
+    text: String,
+    started: Instant,
+    _ticket: Ticket,
+}
+
+/// One admitted question until its reply is done: counts towards the cap and towards the
+/// replies a shutdown waits for.
+struct Ticket {
+    bot: Arc<Bot>,
+    _working: Working,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let left = self.bot.waiting.fetch_sub(1, Ordering::SeqCst) - 1;
+        if left <= self.bot.max_waiting / 2 {
+            let began = self
+                .bot
+                .shedding
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            if let Some(began) = began {
+                let total = self.bot.status.snapshot().shed;
+                warn!(
+                    dropped = total - began,
+                    shed_total = total,
+                    "questions are queued again after a flood"
+                );
+            }
+        }
+    }
+}
+
+/// The characters of a message the matcher reads (Discord's limit with Nitro); the rest is
+/// not kept.
+const MAX_QUESTION_CHARS: usize = 4000;
 
 /// Where a message reached the bot, for logs and for whether a no-match deserves a reply.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -95,15 +161,17 @@ fn intent_id(intent: &Option<Intent>) -> &str {
 }
 
 impl Bot {
-    pub(crate) fn new(
+    /// The handler for serenity, and the task that answers the questions it queues.
+    pub(crate) fn start(
         config: &Config,
+        me: UserId,
         live: Arc<Live>,
         outbox: Outbox,
         status: Arc<Status>,
         in_flight: Arc<InFlight>,
-    ) -> Bot {
+    ) -> Handler {
         let d = &config.discord;
-        Bot {
+        let bot = Arc::new(Bot {
             live,
             outbox,
             status,
@@ -113,8 +181,60 @@ impl Bot {
             ephemeral: d.ephemeral,
             alert_channel: config.safety.alert_channel.map(|c| ChannelId::new(c.0)),
             cooldown: Cooldown::new(Duration::from_secs(d.cooldown_seconds)),
-            me: OnceLock::new(),
+            me,
             registered: AtomicBool::new(false),
+            waiting: AtomicUsize::new(0),
+            max_waiting: d.max_waiting_questions.max(1),
+            shedding: Mutex::new(None),
+        });
+        let (questions, queued) = mpsc::unbounded_channel();
+        tokio::spawn(Arc::clone(&bot).answer_questions(queued));
+        Handler { bot, questions }
+    }
+
+    /// A place among the questions waiting, or `None` (counted and logged) when the cap is
+    /// reached. The queue itself is unbounded; this count is its bound.
+    fn admit(self: &Arc<Self>) -> Option<Ticket> {
+        let admitted = self
+            .waiting
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < self.max_waiting).then_some(n + 1)
+            })
+            .is_ok();
+        if admitted {
+            return Some(Ticket {
+                bot: Arc::clone(self),
+                _working: self.in_flight.start(),
+            });
+        }
+        let total = self.status.count_shed();
+        let mut shedding = self
+            .shedding
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if shedding.is_none() {
+            *shedding = Some(total - 1);
+            warn!(
+                max_waiting = self.max_waiting,
+                shed_total = total,
+                "too many questions waiting (max_waiting_questions); dropping new ones until the queue drains"
+            );
+        }
+        None
+    }
+
+    /// Answers queued questions in order: the matching here (well under a millisecond each),
+    /// the sending in tasks of their own, at most [`super::send::CONCURRENT_SENDS`] at once. A
+    /// question waits for a sending slot before it is matched, so replies ready to go never
+    /// pile up; questions do, up to the cap.
+    async fn answer_questions(self: Arc<Self>, mut queued: mpsc::UnboundedReceiver<Question>) {
+        while let Some(question) = queued.recv().await {
+            let Some(slot) = self.outbox.slot().await else {
+                return;
+            };
+            if let Some(reply) = self.prepare(&question) {
+                tokio::spawn(Arc::clone(&self).deliver(question, reply, slot));
+            }
         }
     }
 
@@ -147,70 +267,84 @@ impl Bot {
         self.registered.store(all_ok, Ordering::SeqCst);
     }
 
-    async fn on_message(&self, ctx: &Context, msg: &Message) {
+    /// Whether a message is for the bot, and how it reached it.
+    fn source(&self, msg: &Message) -> Option<Source> {
         if msg.author.bot {
-            return;
+            return None;
         }
-        let Some(me) = self.me.get() else { return };
-        let source = if msg.guild_id.is_none() {
-            Source::Direct
-        } else if msg.mentions.iter().any(|u| u.id == *me)
+        let me = self.me;
+        if msg.guild_id.is_none() {
+            Some(Source::Direct)
+        } else if msg.mentions.iter().any(|u| u.id == me)
             || msg.content.contains(&format!("<@{me}>"))
             || msg.content.contains(&format!("<@!{me}>"))
         {
-            Source::Mention
+            Some(Source::Mention)
         } else if self.listen.contains(&msg.channel_id) {
-            Source::Listened
+            Some(Source::Listened)
         } else {
-            return;
-        };
-        let started = Instant::now();
+            None
+        }
+    }
+
+    /// Matches a question and lays out its reply; `None` when it gets none.
+    fn prepare(&self, q: &Question) -> Option<Prepared> {
         let answerer = self.live.current();
-        let answer = answerer.ask(&strip_markup(&msg.content));
+        let answer = answerer.ask(&q.text);
         let intent = answer.matched.intent.clone();
         let score = answer.matched.score;
         let safety = is_safety(&intent);
-        if source == Source::Listened && intent.is_none() {
+        if q.source == Source::Listened && intent.is_none() {
             // In a listened channel, only a confident answer is worth interrupting for.
-            info!(source = source.name(), outcome = "not answered", score = %format_args!("{score:.2}"), "message");
-            return;
+            info!(source = q.source.name(), outcome = "not answered", score = %format_args!("{score:.2}"), "message");
+            return None;
         }
-        let public = source != Source::Direct;
-        let card = match (safety || !public, self.cooldown.check_if(public, msg.author.id)) {
+        let public = q.source != Source::Direct;
+        let card = match (safety || !public, self.cooldown.check_if(public, q.author)) {
             (false, Err(wait)) => {
-                info!(source = source.name(), outcome = "cooldown", "message");
+                info!(source = q.source.name(), outcome = "cooldown", "message");
                 cooldown::note(wait)
             }
             _ => render::card(&answer.reply),
         };
-        drop(answer);
-        let reply = card.message().reference_message(msg);
+        let mut reference = MessageReference::from((q.channel, q.message));
+        reference.guild_id = q.guild;
+        Some(Prepared {
+            message: card.message().reference_message(reference),
+            intent,
+            score,
+        })
+    }
+
+    /// Sends a prepared reply, and for a safety reply tells the moderators.
+    async fn deliver(self: Arc<Self>, q: Question, reply: Prepared, slot: Slot) {
         let sent = self
             .outbox
-            .channel_message(&ctx.http, msg.channel_id, msg.id.to_string(), reply)
+            .channel_message_in(slot, &q.http, q.channel, q.message.to_string(), reply.message)
             .await;
-        let micros = started.elapsed().as_micros() as u64;
-        let shard = ctx.shard_id.0;
+        let micros = q.started.elapsed().as_micros() as u64;
+        let (source, shard, intent, score) = (q.source.name(), q.shard, &reply.intent, reply.score);
         match sent {
             Ok(d) => {
-                info!(source = source.name(), shard, intent = intent_id(&intent), score = %format_args!("{score:.2}"), micros, attempts = d.attempts, outcome = "answered", "message")
+                info!(source, shard, intent = intent_id(intent), score = %format_args!("{score:.2}"), micros, attempts = d.attempts, outcome = "answered", "message")
             }
             Err(e) => {
-                warn!(source = source.name(), shard, intent = intent_id(&intent), error = %e, outcome = "send failed", "message")
+                warn!(source, shard, intent = intent_id(intent), error = %e, outcome = "send failed", "message")
             }
         }
-        if safety {
-            let place = match msg.guild_id {
-                Some(_) => format!("Message: {}", msg.link()),
-                None => format!("In a direct message with the bot, from <@{}>.", msg.author.id),
+        if is_safety(intent) {
+            let place = match q.guild {
+                Some(guild) => format!("Message: {}", q.message.link(q.channel, Some(guild))),
+                None => format!("In a direct message with the bot, from <@{}>.", q.author),
             };
-            self.alert(ctx, &intent, &place, format!("a{}", msg.id)).await;
+            self.alert(&q.http, intent, &place, format!("a{}", q.message))
+                .await;
         }
     }
 
     /// A short notice to the moderators' channel: what kind, where, no quote. `nonce` names
     /// the message it is about, so a retry cannot post the notice twice.
-    async fn alert(&self, ctx: &Context, intent: &Option<Intent>, place: &str, nonce: String) {
+    async fn alert(&self, http: &Http, intent: &Option<Intent>, place: &str, nonce: String) {
         let Some(channel) = self.alert_channel else { return };
         let kind = match intent {
             Some(Intent::Crisis) => "thoughts of suicide or self-harm",
@@ -222,11 +356,7 @@ impl Bot {
         let notice = CreateMessage::new()
             .content(render::clip(&text, render::limits::CONTENT))
             .allowed_mentions(CreateAllowedMentions::new());
-        match self
-            .outbox
-            .channel_message(&ctx.http, channel, nonce, notice)
-            .await
-        {
+        match self.outbox.channel_message(http, channel, nonce, notice).await {
             Ok(_) => info!(
                 intent = intent_id(intent),
                 outcome = "moderators alerted",
@@ -284,7 +414,8 @@ impl Bot {
                 "Via /{} in <#{}>, from <@{}>.",
                 command.data.name, command.channel_id, command.user.id
             );
-            self.alert(ctx, &intent, &place, format!("a{}", command.id)).await;
+            self.alert(&ctx.http, &intent, &place, format!("a{}", command.id))
+                .await;
         }
     }
 
@@ -359,32 +490,64 @@ impl Bot {
     }
 }
 
+/// A reply ready to send.
+struct Prepared {
+    message: CreateMessage,
+    intent: Option<Intent>,
+    score: f32,
+}
+
 #[serenity::async_trait]
-impl EventHandler for Bot {
+impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
-        let _ = self.me.set(ready.user.id);
-        self.status.set_connected(ctx.shard_id.0, true);
+        self.bot.status.set_connected(ctx.shard_id.0, true);
         info!(user = %ready.user.id, shard = ctx.shard_id.0, guilds = ready.guilds.len(), "connected to Discord");
-        self.register_commands(&ctx).await;
+        self.bot.register_commands(&ctx).await;
     }
 
     async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
         let connected = event.new == ConnectionStage::Connected;
-        self.status.set_connected(event.shard_id.0, connected);
+        self.bot.status.set_connected(event.shard_id.0, connected);
         info!(shard = event.shard_id.0, stage = %event.new, "gateway connection");
     }
 
+    /// Only queues the question: serenity runs each event in a task of its own, and a task
+    /// that returns at once cannot pile up holding its event.
     async fn message(&self, ctx: Context, msg: Message) {
-        let _working = self.in_flight.start();
-        self.on_message(&ctx, &msg).await;
+        let Some(source) = self.bot.source(&msg) else {
+            return;
+        };
+        let Some(ticket) = self.bot.admit() else { return };
+        let stripped = strip_markup(&msg.content);
+        let text = match stripped.char_indices().nth(MAX_QUESTION_CHARS) {
+            Some((cut, _)) => stripped[..cut].to_owned(),
+            None => stripped,
+        };
+        let question = Question {
+            http: Arc::clone(&ctx.http),
+            shard: ctx.shard_id.0,
+            channel: msg.channel_id,
+            message: msg.id,
+            guild: msg.guild_id,
+            author: msg.author.id,
+            source,
+            text,
+            started: Instant::now(),
+            _ticket: ticket,
+        };
+        // The receiver lives as long as the bot; a question sent after it is gone is moot.
+        let _ = self.questions.send(question);
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        let _working = self.in_flight.start();
+        // Interactions are answered in their own task (Discord drops them after 3 s), but
+        // count towards the same cap as questions.
+        let Some(_ticket) = self.bot.admit() else { return };
+        let bot = &self.bot;
         match &interaction {
-            Interaction::Command(command) => self.on_command(&ctx, command).await,
-            Interaction::Autocomplete(command) => self.on_autocomplete(&ctx, command).await,
-            Interaction::Component(component) => self.on_button(&ctx, component).await,
+            Interaction::Command(command) => bot.on_command(&ctx, command).await,
+            Interaction::Autocomplete(command) => bot.on_autocomplete(&ctx, command).await,
+            Interaction::Component(component) => bot.on_button(&ctx, component).await,
             other => warn!(kind = ?other.kind(), "interaction of a kind the bot does not use"),
         }
     }
