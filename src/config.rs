@@ -102,6 +102,14 @@ impl<'de> Deserialize<'de> for Snowflake {
                     Err(_) => Err(E::custom(format!("{n} is not a Discord id (ids are above 0)"))),
                 }
             }
+            fn visit_i128<E: serde::de::Error>(self, n: i128) -> Result<Snowflake, E> {
+                Err(E::custom(format!(
+                    "{n} is not a Discord id (ids have at most 20 digits)"
+                )))
+            }
+            fn visit_u128<E: serde::de::Error>(self, n: u128) -> Result<Snowflake, E> {
+                self.visit_i128(i128::try_from(n).unwrap_or(i128::MAX))
+            }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Snowflake, E> {
                 match s.trim().parse::<u64>() {
                     Ok(n) => self.visit_u64(n),
@@ -256,8 +264,15 @@ impl DiscordConfig {
         }
     }
 
-    /// Settings that each parse but do not fit together.
+    /// Settings that each parse but do not fit together, or are out of range.
     fn conflict(&self) -> Option<String> {
+        if self.max_waiting_questions == 0 {
+            return Some(
+                "[discord] max_waiting_questions = 0 would drop every question; use 1 or more \
+                 (default 2000)"
+                    .into(),
+            );
+        }
         let range = self.shard_range?;
         match self.shard_total.filter(|&t| t > 0) {
             None => Some(match self.shard_total {
@@ -329,6 +344,54 @@ pub enum ConfigError {
     Invalid { file: String, message: String },
 }
 
+/// The key whose value starts at byte `at` of a TOML text, with its table: `[discord]
+/// guild_ids`, or `log_level` at the top. `None` when `at` is not on a `key = value` line.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    let bare = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    };
+    if !bare(key) {
+        return None;
+    }
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|header| header.split('#').next().unwrap_or(header).trim());
+    Some(match table {
+        Some(table) => format!("{table} {key}"),
+        None => key.to_owned(),
+    })
+}
+
+/// serde's words for Rust types, in words an operator knows.
+fn plain(message: &str) -> String {
+    let mut message = message.replace(" as i128", "").replace(" as u128", "");
+    for (rust, words) in [
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected a boolean", "expected true or false"),
+        (
+            "expected socket address",
+            "expected an address and port such as \"127.0.0.1:8080\"",
+        ),
+        ("expected a string", "expected text in quotes"),
+    ] {
+        if let Some(head) = message.strip_suffix(rust) {
+            message = format!("{head}{words}");
+        }
+    }
+    message
+}
+
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
@@ -340,10 +403,17 @@ impl Config {
             file: file.clone(),
             message: "not UTF-8 text".into(),
         })?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
-            line: e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1),
-            message: e.message().trim().to_owned(),
-            file: file.clone(),
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start.min(text.len()));
+            let message = plain(e.message().trim());
+            ConfigError::Parse {
+                line: text[..at].matches('\n').count() + 1,
+                message: match key_at(&text, at) {
+                    Some(key) if !message.starts_with("unknown field") => format!("{key}: {message}"),
+                    _ => message,
+                },
+                file: file.clone(),
+            }
         })?;
         if let Some(message) = config.discord.conflict() {
             return Err(ConfigError::Invalid { file, message });
@@ -475,6 +545,10 @@ mod tests {
         for (text, wanted) in [
             ("[discord]\nshard_range = [0, 1]\n", "needs shard_total"),
             (
+                "[discord]\nshard_total = 0\nshard_range = [0, 1]\n",
+                "shard_total = 0 means automatic",
+            ),
+            (
                 "[discord]\nshard_total = 2\nshard_range = [1, 2]\n",
                 "ends at shard 2",
             ),
@@ -504,6 +578,64 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains(":2:"), "{err}");
+    }
+
+    #[test]
+    fn each_bad_value_gets_one_sentence_naming_the_key_and_what_is_allowed() {
+        for (text, wanted) in [
+            (
+                "log_level = \"verbose\"\n",
+                "log_level: \"verbose\" is not a log level; use \"error\"",
+            ),
+            ("log_level = 3\n", "3 is not a log level"),
+            ("discord = 5\n", "expected a table: [discord]"),
+            (
+                "[discord]\nguild_ids = [\"general\"]\n",
+                ":2: [discord] guild_ids: \"general\" is not a Discord id",
+            ),
+            ("[discord]\nguild_ids = [-5]\n", "-5 is not a Discord id"),
+            (
+                "[safety]\nalert_channel = 18446744073709551616\n",
+                "[safety] alert_channel: 18446744073709551616 is not a Discord id",
+            ),
+            (
+                "[discord]\ncooldown_seconds = -1\n",
+                "[discord] cooldown_seconds: invalid value: integer `-1`, expected a whole number, 0 or more",
+            ),
+            (
+                "[discord]\nephemeral = \"yes\"\n",
+                "[discord] ephemeral: invalid type: string \"yes\", expected true or false",
+            ),
+            (
+                "[health]\nlisten = 5\n",
+                "[health] listen: invalid type: integer `5`, expected an address and port",
+            ),
+            (
+                "[discord]\nshard_total = 2\nshard_range = [0, \"x\"]\n",
+                "[discord] shard_range: [0, \"x\"] is not a shard range",
+            ),
+            ("[discord]\nmax_waiting_questions = 0\n", "use 1 or more"),
+        ] {
+            let err = Config::load(&write("sentences", text)).unwrap_err().to_string();
+            assert!(err.contains(wanted), "{text}: {err}");
+            assert!(err.contains("config.toml"), "{err}");
+            for internal in ["untagged", "enum", "struct", "i128", "u64", "u32", "Raw"] {
+                assert!(!err.contains(internal), "{text}: {err}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_file_names_the_os_error_once() {
+        let err = Config::load(Path::new("/nonexistent/sarcoma-bot.toml")).unwrap_err();
+        let shown = format!("{:#}", anyhow::Error::from(err));
+        assert_eq!(shown.matches("os error").count(), 1, "{shown}");
+    }
+
+    #[test]
+    fn log_levels_are_read_in_any_case_and_become_the_filter() {
+        let config = Config::load(&write("level", "log_level = \"DEBUG\"\n")).unwrap();
+        assert_eq!(config.log_level, Some(LogLevel::Debug));
     }
 
     #[test]
