@@ -206,11 +206,8 @@ async fn reach_once(http: &Http, base: &str, auto: bool) -> Result<Reached, Atte
                 });
             }
             // The base answered, but does not offer /gateway/bot (some proxies): one shard
-            // serves up to 2,500 guilds.
-            Err(e @ serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(_))) => {
-                if let f @ Attempt::Fatal(_) = failed("/gateway/bot", &e) {
-                    return Err(f);
-                }
+            // serves up to 2,500 guilds. A refused token or a server error is not that.
+            Err(e) if not_offered(&e) => {
                 warn!(error = %describe(&e), "no recommended shard count; running one shard");
             }
             Err(e) => return Err(failed("/gateway/bot", &e)),
@@ -222,6 +219,16 @@ async fn reach_once(http: &Http, base: &str, auto: bool) -> Result<Reached, Atte
         url: gateway.url,
         recommended: None,
     })
+}
+
+/// Whether the base answered a request with "no such route" rather than a failure.
+fn not_offered(e: &serenity::Error) -> bool {
+    match e {
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
+            r.status_code.is_client_error() && ![401, 429].contains(&r.status_code.as_u16())
+        }
+        _ => false,
+    }
 }
 
 /// [`reach_once`] until it works, backing off between attempts; gives up after `budget`.
