@@ -34,7 +34,10 @@ pub(crate) async fn serve(listener: TcpListener, status: Arc<Status>, live: Arc<
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
-                [(header::CONTENT_TYPE, "application/json")],
+                [
+                    (header::CONTENT_TYPE, "application/json"),
+                    (header::CONNECTION, "close"),
+                ],
                 "{\"error\":\"not found; try GET /healthz\"}",
             )
         })
@@ -51,6 +54,9 @@ async fn probe(State((status, live)): State<(Arc<Status>, Arc<Live>)>) -> impl I
         [
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "no-store"),
+            // One answer a connection, as probes expect: a script that reads to the end of
+            // the stream gets its end.
+            (header::CONNECTION, "close"),
         ],
         body,
     )
@@ -95,7 +101,7 @@ mod tests {
     async fn get(addr: SocketAddr, path: &str) -> String {
         let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
         stream
-            .write_all(format!("GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").as_bytes())
+            .write_all(format!("GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").as_bytes())
             .await
             .unwrap();
         let mut response = String::new();
