@@ -225,3 +225,86 @@ async fn a_mention_that_arrives_right_after_ready_is_answered() {
         assert_eq!(reply.path, format!("/channels/{channel}/messages"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_past_the_cap_is_dropped_counted_and_the_bot_answers_again_after() {
+    let health_addr = closed_port();
+    let channel = 740000000000000002;
+    let emu = Emulator::start().await;
+    let config = write_config(
+        &emu,
+        "config.toml",
+        &format!(
+            "log_level = \"debug\"\n[discord]\nguild_ids = [{GUILD_ID}]\ncooldown_seconds = 0\n\
+             max_waiting_questions = 5\n[health]\nlisten = \"{health_addr}\"\n"
+        ),
+    );
+    let bot = Bot::spawn(&emu, &config, scratch_dir(&emu).join("bot.log")).await;
+    // The first five replies take 2 s to be answered, so their questions keep their places.
+    let messages = format!("/channels/{channel}/messages");
+    for _ in 0..5 {
+        emu.delay_next(&messages, Duration::from_secs(2));
+    }
+    for i in 0..20 {
+        let question = message(
+            6001 + i,
+            channel,
+            Some(GUILD_ID),
+            650000000000000001 + i,
+            false,
+            &mention("what is chemo?"),
+            true,
+        );
+        emu.dispatch("MESSAGE_CREATE", question).await;
+    }
+    assert!(
+        bot.wait_log("dropping new ones until the queue drains", WAIT)
+            .await,
+        "{}",
+        bot.log()
+    );
+    assert!(
+        bot.wait_log("questions are queued again after a flood", WAIT)
+            .await,
+        "{}",
+        bot.log()
+    );
+    let log = bot.log();
+    let summary = log
+        .lines()
+        .find(|l| l.contains("queued again"))
+        .expect("a summary line");
+    assert!(
+        summary.contains("dropped=15") && summary.contains("shed_total=15"),
+        "{summary}"
+    );
+    let (code, body) = health(health_addr).await.expect("the health check answers");
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("\"shed\":15"), "{body}");
+    let answered: Vec<u64> = (0..20)
+        .filter(|i| emu.requests().iter().any(is_reply_to(6001 + i)))
+        .collect();
+    // serenity runs each event in a task of its own, so which five got places varies.
+    assert_eq!(answered.len(), 5, "{answered:?}");
+
+    // The flood is over: the next question is answered at once.
+    let next = message(
+        6100,
+        channel,
+        Some(GUILD_ID),
+        650000000000000100,
+        false,
+        &mention("stage 4"),
+        true,
+    );
+    emu.dispatch("MESSAGE_CREATE", next).await;
+    emu.wait_for(WAIT, is_reply_to(6100))
+        .await
+        .expect("answered after the flood");
+    let replies = emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == messages)
+        .count();
+    assert_eq!(replies, 6, "no question answered twice");
+}
