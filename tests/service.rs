@@ -224,6 +224,10 @@ async fn a_mention_that_arrives_right_after_ready_is_answered() {
             .unwrap_or_else(|| panic!("mention {i} after READY was not answered: {}", bot.log()));
         assert_eq!(reply.path, format!("/channels/{channel}/messages"));
     }
+    // The race itself is rare (the READY handler had only to store the id); what closes it is
+    // that the id comes from `GET /users/@me`, asked before the gateway is looked up.
+    let paths: Vec<String> = emu.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths.first().map(String::as_str), Some("/users/@me"), "{paths:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
