@@ -1,7 +1,8 @@
 //! Load bench: the real `sarcoma-bot serve` binary (release) answering members' questions in
 //! 100 listened channels of the loopback Discord emulator.
 //!
-//! Run with `cargo bench --bench load`. It is a bench, not a timed test: the figures depend on
+//! Run with `cargo bench --bench load` (`LOAD_MAX_WAITING` sets the bot's
+//! `max_waiting_questions`, 2,000 by default as in the bot). It is a bench, not a timed test: the figures depend on
 //! the machine, so it fails (exit code 1) only when a question goes unanswered, is answered
 //! twice, or is answered in the wrong channel, and prints the figures for the README.
 //!
@@ -326,7 +327,9 @@ fn print_table(
         .collect();
     let rows: [(&str, &Cell); 15] = [
         ("questions sent", &|p| p.sent.to_string()),
-        ("dropped by the bot (max_waiting_questions)", &|p| p.shed.to_string()),
+        ("dropped by the bot (max_waiting_questions)", &|p| {
+            p.shed.to_string()
+        }),
         ("answered", &|p| p.answered.to_string()),
         ("answered twice (extra replies)", &|p| p.duplicates.to_string()),
         ("missing", &|p| p.missing.to_string()),
@@ -368,6 +371,8 @@ fn print_table(
 #[tokio::main]
 async fn main() -> ExitCode {
     let count = env_number("LOAD_MESSAGES", 10_000) as usize;
+    // The bot's default unless LOAD_MAX_WAITING says otherwise.
+    let max_waiting = env_number("LOAD_MAX_WAITING", 2000);
     let rate = env_number("LOAD_RATE", 1000);
     let load_before = load_average();
     let questions = answered_questions();
@@ -402,7 +407,7 @@ async fn main() -> ExitCode {
         "load.toml",
         &format!(
             "log_level = \"warn\"\n[discord]\nguild_ids = [{GUILD_ID}]\nlisten_channels = [{}]\n\
-             cooldown_seconds = 0\n[health]\nlisten = \"{health}\"\n",
+             cooldown_seconds = 0\nmax_waiting_questions = {max_waiting}\n[health]\nlisten = \"{health}\"\n",
             channels.join(", ")
         ),
     );
@@ -438,9 +443,7 @@ async fn main() -> ExitCode {
     }
     let _ = std::fs::remove_dir_all(scratch_dir(&emu));
     if phases.iter().any(Phase::failed) {
-        eprintln!(
-            "FAILED: some question the bot accepted was not answered exactly once in its own channel"
-        );
+        eprintln!("FAILED: some question the bot accepted was not answered exactly once in its own channel");
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

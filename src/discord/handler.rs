@@ -3,7 +3,7 @@
 //! retries what can be retried and never sends a reply twice.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -41,8 +41,9 @@ pub(crate) struct Bot {
     me: UserId,
     /// Set once the slash commands are registered, so a reconnect does not register them again.
     registered: AtomicBool,
-    /// Questions admitted and not yet answered (queued, being matched, or being sent).
-    waiting: AtomicUsize,
+    /// Questions admitted and not yet answered (queued, being matched, or being sent), and
+    /// the bytes of their text.
+    waiting: Mutex<Waiting>,
     max_waiting: usize,
     /// Set while questions are being dropped; the shed count when it began.
     shedding: Mutex<Option<u64>>,
@@ -72,16 +73,33 @@ struct Question {
     _ticket: Ticket,
 }
 
+/// What the questions waiting hold.
+#[derive(Default)]
+struct Waiting {
+    questions: usize,
+    text_bytes: usize,
+}
+
+/// The text the questions waiting may hold in all: a flood of messages at Discord's
+/// 4,000-character limit (up to 16 KB each) is bounded by this before the count.
+const MAX_WAITING_TEXT_BYTES: usize = 4 << 20;
+
 /// One admitted question until its reply is done: counts towards the cap and towards the
 /// replies a shutdown waits for.
 struct Ticket {
     bot: Arc<Bot>,
+    text_bytes: usize,
     _working: Working,
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        let left = self.bot.waiting.fetch_sub(1, Ordering::SeqCst) - 1;
+        let left = {
+            let mut waiting = self.bot.waiting();
+            waiting.questions -= 1;
+            waiting.text_bytes -= self.text_bytes;
+            waiting.questions
+        };
         if left <= self.bot.max_waiting / 2 {
             let began = self
                 .bot
@@ -183,7 +201,7 @@ impl Bot {
             cooldown: Cooldown::new(Duration::from_secs(d.cooldown_seconds)),
             me,
             registered: AtomicBool::new(false),
-            waiting: AtomicUsize::new(0),
+            waiting: Mutex::new(Waiting::default()),
             max_waiting: d.max_waiting_questions.max(1),
             shedding: Mutex::new(None),
         });
@@ -192,18 +210,30 @@ impl Bot {
         Handler { bot, questions }
     }
 
-    /// A place among the questions waiting, or `None` (counted and logged) when the cap is
-    /// reached. The queue itself is unbounded; this count is its bound.
-    fn admit(self: &Arc<Self>) -> Option<Ticket> {
-        let admitted = self
-            .waiting
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n < self.max_waiting).then_some(n + 1)
-            })
-            .is_ok();
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Waiting> {
+        self.waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A place among the questions waiting for a question of `text_bytes`, or `None`
+    /// (counted and logged) when the cap on questions or on their text is reached. The queue
+    /// itself is unbounded; this count is its bound.
+    fn admit(self: &Arc<Self>, text_bytes: usize) -> Option<Ticket> {
+        let admitted = {
+            let mut waiting = self.waiting();
+            let fits = waiting.questions < self.max_waiting
+                && (waiting.questions == 0 || waiting.text_bytes + text_bytes <= MAX_WAITING_TEXT_BYTES);
+            if fits {
+                waiting.questions += 1;
+                waiting.text_bytes += text_bytes;
+            }
+            fits
+        };
         if admitted {
             return Some(Ticket {
                 bot: Arc::clone(self),
+                text_bytes,
                 _working: self.in_flight.start(),
             });
         }
@@ -517,11 +547,13 @@ impl EventHandler for Handler {
         let Some(source) = self.bot.source(&msg) else {
             return;
         };
-        let Some(ticket) = self.bot.admit() else { return };
         let stripped = strip_markup(&msg.content);
         let text = match stripped.char_indices().nth(MAX_QUESTION_CHARS) {
             Some((cut, _)) => stripped[..cut].to_owned(),
             None => stripped,
+        };
+        let Some(ticket) = self.bot.admit(text.len()) else {
+            return;
         };
         let question = Question {
             http: Arc::clone(&ctx.http),
@@ -542,7 +574,9 @@ impl EventHandler for Handler {
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         // Interactions are answered in their own task (Discord drops them after 3 s), but
         // count towards the same cap as questions.
-        let Some(_ticket) = self.bot.admit() else { return };
+        let Some(_ticket) = self.bot.admit(0) else {
+            return;
+        };
         let bot = &self.bot;
         match &interaction {
             Interaction::Command(command) => bot.on_command(&ctx, command).await,
@@ -556,6 +590,50 @@ impl EventHandler for Handler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::answer::Answerer;
+    use crate::knowledge::KnowledgeBase;
+
+    #[tokio::test]
+    async fn questions_past_the_cap_or_the_text_budget_are_refused_and_counted() {
+        let mut config = Config::default();
+        config.discord.max_waiting_questions = 3;
+        let live = Arc::new(Live::new(
+            Answerer::new(KnowledgeBase::embedded().unwrap().kb),
+            None,
+        ));
+        let status = Arc::new(Status::new(1));
+        let in_flight = Arc::new(InFlight::default());
+        let handler = Bot::start(
+            &config,
+            UserId::new(1),
+            live,
+            Outbox::new().unwrap(),
+            Arc::clone(&status),
+            Arc::clone(&in_flight),
+        );
+        let bot = &handler.bot;
+        let held: Vec<Ticket> = (0..3).map(|_| bot.admit(10).expect("room")).collect();
+        assert_eq!(in_flight.len(), 3);
+        assert!(bot.admit(10).is_none());
+        assert!(bot.admit(0).is_none());
+        assert_eq!(status.snapshot().shed, 2);
+        drop(held);
+        assert_eq!(in_flight.len(), 0);
+        assert_eq!(bot.waiting().questions, 0);
+        assert_eq!(bot.waiting().text_bytes, 0);
+
+        // One question of any size fits an empty queue; the text budget bounds the rest.
+        let big = bot.admit(MAX_WAITING_TEXT_BYTES + 1).expect("alone, it fits");
+        assert!(bot.admit(1).is_none());
+        drop(big);
+        let halves = [
+            bot.admit(MAX_WAITING_TEXT_BYTES / 2).expect("room"),
+            bot.admit(MAX_WAITING_TEXT_BYTES / 2).expect("room"),
+        ];
+        assert!(bot.admit(1).is_none());
+        drop(halves);
+        assert_eq!(status.snapshot().shed, 4);
+    }
 
     #[test]
     fn markup_is_removed_but_plain_angle_brackets_stay() {
