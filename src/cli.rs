@@ -4,6 +4,7 @@
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -55,14 +56,18 @@ enum Command {
     /// Print the link that adds the bot to a server, with the scopes and permissions it needs
     Invite {
         /// The application id from the Developer Portal [default: asked of Discord with the token]
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", value_parser = application_id)]
         client_id: Option<u64>,
     },
 }
 
-/// Longest `match` input line kept; the matcher reads 4000 characters, and a bounded
-/// line keeps a runaway input from filling memory.
-const MAX_LINE_BYTES: usize = 8 * 1024;
+/// The characters of a question that are read: Discord's message limit with Nitro, and what
+/// the matcher reads. A longer line is cut on a character boundary, never mid-character.
+const MAX_QUESTION_CHARS: usize = 4000;
+
+/// The most bytes those characters can take in UTF-8 (4 bytes each at most): a line of any
+/// length costs at most this much memory.
+const MAX_LINE_BYTES: usize = MAX_QUESTION_CHARS * 4;
 
 pub(crate) fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
@@ -105,16 +110,39 @@ pub(crate) fn run() -> Result<ExitCode> {
 }
 
 fn serve(config: &Config) -> Result<ExitCode> {
+    let filter = config.log_filter();
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .with_context(|| format!("RUST_LOG = {filter:?} is not a log filter; try RUST_LOG=info"))?;
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(config.log_filter()))
+        .with_env_filter(filter)
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal())
         .init();
     let answerer = answerer(config)?;
     tracing::info!(entries = answerer.knowledge().entries().len(), "knowledge loaded");
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(sarcoma_bot::discord::serve(config, answerer))?;
-    Ok(ExitCode::SUCCESS)
+    let served = runtime.block_on(sarcoma_bot::discord::serve(config, answerer));
+    // Tasks still running (a shard still reconnecting, the health check) end with the
+    // runtime; none of them holds a reply, which `serve` has already waited for.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    match served {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("sarcoma-bot: {e}");
+            Ok(ExitCode::from(e.exit_code()))
+        }
+    }
+}
+
+/// An application id as the Developer Portal shows it: a positive whole number.
+fn application_id(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(format!(
+            "{text:?} is not an application id: copy the Application ID (a number above 0) from \
+             the General Information page of your application in the Discord Developer Portal"
+        )),
+    }
 }
 
 fn invite(config: &Config, client_id: Option<u64>) -> Result<ExitCode> {
@@ -150,23 +178,18 @@ struct LineError {
     error: String,
 }
 
-/// One JSON object per input line, in order; a line that is not UTF-8 gets an error object
-/// and the rest go on.
+/// One JSON object per input line, in order; a line with bytes that are not UTF-8 gets an
+/// error object and the rest go on.
 fn match_lines(answerer: &Answerer, mut input: impl BufRead, out: &mut impl Write) -> Result<()> {
     let mut number = 0;
-    let mut line = Vec::new();
+    let mut line = Line::default();
     loop {
-        line.clear();
-        let read = read_bounded_line(&mut input, &mut line).context("reading stdin")?;
-        if read == 0 {
+        if !line.read(&mut input).context("reading stdin")? {
             break;
         }
         number += 1;
-        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            line.pop();
-        }
-        match std::str::from_utf8(&line) {
-            Ok(q) => {
+        match line.text() {
+            Some(q) => {
                 let m = answerer.matcher().find(q);
                 let query = Query {
                     query: q,
@@ -174,10 +197,10 @@ fn match_lines(answerer: &Answerer, mut input: impl BufRead, out: &mut impl Writ
                 };
                 serde_json::to_writer(&mut *out, &query).map_err(io::Error::from)?;
             }
-            Err(_) => serde_json::to_writer(
+            None => serde_json::to_writer(
                 &mut *out,
                 &LineError {
-                    query: String::from_utf8_lossy(&line).into_owned(),
+                    query: String::from_utf8_lossy(&line.kept).into_owned(),
                     id: None,
                     score: 0.0,
                     alternatives: [],
@@ -199,26 +222,102 @@ struct Query<'a> {
     matched: &'a sarcoma_bot::matcher::Match,
 }
 
-/// Reads up to and including the next newline, keeping at most `MAX_LINE_BYTES` of it.
-/// Returns the number of bytes consumed (0 at end of input).
-fn read_bounded_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<usize> {
-    let mut consumed = 0;
-    loop {
-        let buf = input.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(consumed);
+/// One input line of any length: its first [`MAX_LINE_BYTES`] bytes, and whether every byte
+/// of it, kept or not, is UTF-8.
+#[derive(Default)]
+struct Line {
+    kept: Vec<u8>,
+    /// Some byte of the line is not UTF-8.
+    invalid: bool,
+    /// The first bytes of a character whose other bytes come in the next read.
+    pending: Vec<u8>,
+}
+
+impl Line {
+    /// Reads the next line and drops its line ending (`\n` or `\r\n`). False at the end of
+    /// the input.
+    fn read(&mut self, input: &mut impl BufRead) -> io::Result<bool> {
+        self.kept.clear();
+        self.pending.clear();
+        self.invalid = false;
+        let mut any = false;
+        loop {
+            let buf = input.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            any = true;
+            let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[..i], true),
+                None => (buf, false),
+            };
+            let room = MAX_LINE_BYTES.saturating_sub(self.kept.len());
+            self.kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            self.invalid |= !validate(&mut self.pending, chunk);
+            let n = chunk.len() + usize::from(done);
+            input.consume(n);
+            if done {
+                break;
+            }
         }
-        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (&buf[..=i], true),
-            None => (buf, false),
+        // A line that ends inside a character.
+        self.invalid |= !self.pending.is_empty();
+        if self.kept.len() < MAX_LINE_BYTES && self.kept.last() == Some(&b'\r') {
+            self.kept.pop();
+        }
+        Ok(any)
+    }
+
+    /// The line as text, cut to [`MAX_QUESTION_CHARS`] characters; `None` if some byte of it
+    /// is not UTF-8.
+    fn text(&self) -> Option<&str> {
+        if self.invalid {
+            return None;
+        }
+        let text = match std::str::from_utf8(&self.kept) {
+            Ok(text) => text,
+            // The byte limit cut a character in two: the whole line is valid, so keep what
+            // comes before that character.
+            Err(e) => std::str::from_utf8(&self.kept[..e.valid_up_to()]).ok()?,
         };
-        let room = MAX_LINE_BYTES.saturating_sub(line.len());
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let n = chunk.len();
-        input.consume(n);
-        consumed += n;
-        if done {
-            return Ok(consumed);
+        Some(match text.char_indices().nth(MAX_QUESTION_CHARS) {
+            Some((cut, _)) => &text[..cut],
+            None => text,
+        })
+    }
+}
+
+/// Checks `bytes` as the continuation of a UTF-8 stream whose unfinished last character is in
+/// `pending` (left there again for the next call). False if some byte is not UTF-8.
+fn validate(pending: &mut Vec<u8>, mut bytes: &[u8]) -> bool {
+    let mut valid = true;
+    // Finish the character the previous read left open, a byte at a time (it needs 3 at most).
+    while !pending.is_empty() && !bytes.is_empty() {
+        pending.push(bytes[0]);
+        bytes = &bytes[1..];
+        match std::str::from_utf8(pending) {
+            Ok(_) => pending.clear(),
+            Err(e) if e.error_len().is_some() => {
+                valid = false;
+                pending.clear();
+            }
+            Err(_) => {}
+        }
+    }
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(_) => return valid,
+            Err(e) => match e.error_len() {
+                Some(bad) => {
+                    valid = false;
+                    rest = &rest[e.valid_up_to() + bad..];
+                }
+                None => {
+                    pending.extend_from_slice(&rest[e.valid_up_to()..]);
+                    return valid;
+                }
+            },
         }
     }
 }
@@ -274,20 +373,70 @@ fn check(config: &Config, dir: Option<PathBuf>, strict: bool, grades: bool) -> R
 mod tests {
     use super::*;
 
+    /// Reads every line of `input` through a small buffer, so lines span many reads.
+    fn lines(input: &[u8]) -> Vec<Result<String, String>> {
+        let mut reader = io::BufReader::with_capacity(7, input);
+        let mut line = Line::default();
+        let mut out = Vec::new();
+        while line.read(&mut reader).unwrap() {
+            out.push(match line.text() {
+                Some(text) => Ok(text.to_owned()),
+                None => Err(String::from_utf8_lossy(&line.kept).into_owned()),
+            });
+        }
+        out
+    }
+
     #[test]
-    fn long_lines_are_cut_and_the_next_line_survives() {
-        let mut input = Vec::new();
-        input.extend(std::iter::repeat_n(b'a', MAX_LINE_BYTES * 3));
-        input.extend_from_slice(b"\nnext\n");
-        let mut reader = io::BufReader::with_capacity(1024, input.as_slice());
-        let mut line = Vec::new();
-        assert_eq!(
-            read_bounded_line(&mut reader, &mut line).unwrap(),
-            MAX_LINE_BYTES * 3 + 1
-        );
-        assert_eq!(line.len(), MAX_LINE_BYTES);
-        line.clear();
-        read_bounded_line(&mut reader, &mut line).unwrap();
-        assert_eq!(line, b"next\n");
+    fn long_lines_keep_their_first_characters_and_the_next_line_survives() {
+        for (name, unit) in [
+            ("ascii", "a"),
+            ("cjk", "あ"),
+            ("cyrillic", "ж"),
+            ("combining", "e\u{301}"),
+            ("emoji", "🦴"),
+        ] {
+            let long = unit.repeat(MAX_QUESTION_CHARS * 3);
+            let input = format!("what is chemo? {long}\nnext\r\n");
+            let got = lines(input.as_bytes());
+            assert_eq!(got.len(), 2, "{name}");
+            let first = got[0]
+                .as_ref()
+                .unwrap_or_else(|e| panic!("{name}: reported invalid: {e:.40}"));
+            assert_eq!(first.chars().count(), MAX_QUESTION_CHARS, "{name}");
+            assert!(input.starts_with(first.as_str()), "{name}");
+            assert_eq!(got[1], Ok("next".to_owned()), "{name}");
+        }
+    }
+
+    #[test]
+    fn only_lines_with_bytes_that_are_not_utf8_are_invalid() {
+        let mut input = b"ok\n\xff bad\n".to_vec();
+        // An invalid byte far past the kept part still makes the line invalid...
+        input.extend("あ".repeat(MAX_QUESTION_CHARS * 2).as_bytes());
+        input.extend(b"\xc3(\n");
+        // ...and a character cut at the end of the input is not finished.
+        input.extend("stage 4 ".as_bytes());
+        input.extend(&"あ".as_bytes()[..2]);
+        let got = lines(&input);
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[0], Ok("ok".to_owned()));
+        assert!(got[1].is_err());
+        assert!(got[2].is_err());
+        assert!(got[3].is_err());
+    }
+
+    #[test]
+    fn the_validator_finds_characters_split_across_reads() {
+        let text = "ж🦴あ".as_bytes();
+        for cut in 0..=text.len() {
+            let mut pending = Vec::new();
+            assert!(validate(&mut pending, &text[..cut]), "cut at {cut}");
+            assert!(validate(&mut pending, &text[cut..]), "cut at {cut}");
+            assert!(pending.is_empty(), "cut at {cut}");
+        }
+        let mut pending = Vec::new();
+        assert!(validate(&mut pending, &[0xE3]));
+        assert!(!validate(&mut pending, b"a"));
     }
 }

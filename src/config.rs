@@ -16,7 +16,7 @@ pub struct Config {
     knowledge_dir: Option<PathBuf>,
     /// `error`, `warn`, `info`, `debug` or `trace`; `RUST_LOG` overrides it.
     #[serde(default)]
-    log_level: Option<String>,
+    log_level: Option<LogLevel>,
     #[serde(default)]
     pub discord: DiscordConfig,
     #[serde(default)]
@@ -28,6 +28,51 @@ pub struct Config {
     base: PathBuf,
 }
 
+/// How much the bot logs. A closed set, so that a misspelt level is a config error rather than
+/// a filter that silences the bot's own logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    const NAMES: [(&str, LogLevel); 5] = [
+        ("error", LogLevel::Error),
+        ("warn", LogLevel::Warn),
+        ("info", LogLevel::Info),
+        ("debug", LogLevel::Debug),
+        ("trace", LogLevel::Trace),
+    ];
+
+    fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, l)| *l == self)
+            .map_or("info", |(n, _)| n)
+    }
+}
+
+impl<'de> Deserialize<'de> for LogLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = toml::Value::deserialize(d)?;
+        let found = text.as_str().and_then(|t| {
+            LogLevel::NAMES
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(t.trim()))
+        });
+        match found {
+            Some((_, level)) => Ok(*level),
+            None => Err(serde::de::Error::custom(format!(
+                "{text} is not a log level; use \"error\", \"warn\", \"info\", \"debug\" or \"trace\""
+            ))),
+        }
+    }
+}
+
 /// A Discord id (guild, channel, user). Accepted as a TOML integer or a string of digits,
 /// since Discord's own tools copy ids as text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -35,29 +80,53 @@ pub struct Snowflake(pub u64);
 
 impl<'de> Deserialize<'de> for Snowflake {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Int(u64),
-            Text(String),
+        /// A visitor rather than an untagged enum, so that a wrong value gets a sentence about
+        /// Discord ids, not serde's internal type names.
+        struct Id;
+        impl serde::de::Visitor<'_> for Id {
+            type Value = Snowflake;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Discord id: a whole number above 0, or the same digits in quotes")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Snowflake, E> {
+                match n {
+                    0 => Err(E::custom(
+                        "0 is not a Discord id; copy the id with Developer Mode on",
+                    )),
+                    n => Ok(Snowflake(n)),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Snowflake, E> {
+                match u64::try_from(n) {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::custom(format!("{n} is not a Discord id (ids are above 0)"))),
+                }
+            }
+            fn visit_i128<E: serde::de::Error>(self, n: i128) -> Result<Snowflake, E> {
+                Err(E::custom(format!(
+                    "{n} is not a Discord id (ids have at most 20 digits)"
+                )))
+            }
+            fn visit_u128<E: serde::de::Error>(self, n: u128) -> Result<Snowflake, E> {
+                self.visit_i128(i128::try_from(n).unwrap_or(i128::MAX))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Snowflake, E> {
+                match s.trim().parse::<u64>() {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::custom(format!(
+                        "{s:?} is not a Discord id (digits only, as Developer Mode copies them)"
+                    ))),
+                }
+            }
         }
-        let n = match Raw::deserialize(d)? {
-            Raw::Int(n) => n,
-            Raw::Text(s) => s
-                .trim()
-                .parse()
-                .map_err(|_| serde::de::Error::custom(format!("{s:?} is not a Discord id (digits only)")))?,
-        };
-        if n == 0 {
-            return Err(serde::de::Error::custom("0 is not a Discord id"));
-        }
-        Ok(Snowflake(n))
+        d.deserialize_any(Id)
     }
 }
 
 /// `[discord]`: connection and behaviour on Discord.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[serde(expecting = "a table: [discord] with keys such as guild_ids, listen_channels and cooldown_seconds")]
 pub struct DiscordConfig {
     /// Another Discord API base, e.g. a rate-limit proxy; empty means https://discord.com.
     pub api_base: String,
@@ -76,6 +145,12 @@ pub struct DiscordConfig {
     pub shard_total: Option<u32>,
     /// The shards this process runs, when several processes share `shard_total`.
     pub shard_range: Option<ShardRange>,
+    /// How long start-up keeps retrying an API base that cannot be reached before the bot
+    /// exits (code 3), so that a supervisor sees the failure instead of a silent loop.
+    pub connect_timeout_seconds: u64,
+    /// Questions waiting for their reply at most; past it new ones are dropped with a counted
+    /// warning, so a flood cannot grow memory without bound.
+    pub max_waiting_questions: usize,
 }
 
 /// The shards one process runs, first and last included: `[0, 1]`, or `0` for one shard,
@@ -88,32 +163,63 @@ pub struct ShardRange {
 
 impl<'de> Deserialize<'de> for ShardRange {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(u32),
-            Pair(Vec<u32>),
-            Text(String),
+        /// A visitor rather than an untagged enum, so that a wrong value gets a sentence about
+        /// shard ranges, not serde's internal type names.
+        struct Range;
+        const ALLOWED: &str = "write [first, last], a single shard id, or \"first-last\"";
+        fn checked<E: serde::de::Error>(first: u64, last: u64) -> Result<ShardRange, E> {
+            let (Ok(first), Ok(last)) = (u32::try_from(first), u32::try_from(last)) else {
+                return Err(E::custom(format!(
+                    "shard ids run from 0 to {}; {ALLOWED}",
+                    u32::MAX
+                )));
+            };
+            if first > last {
+                return Err(E::custom(format!(
+                    "the shard range starts at {first} but ends at {last}"
+                )));
+            }
+            Ok(ShardRange { first, last })
         }
-        let bad = |what: &str| {
-            serde::de::Error::custom(format!(
-                "{what} is not a shard range: write [first, last], a single shard id, or \"first-last\""
-            ))
-        };
-        let (first, last) = match Raw::deserialize(d)? {
-            Raw::One(n) => (n, n),
-            Raw::Pair(pair) => match pair.as_slice() {
-                [first, last] => (*first, *last),
-                _ => return Err(bad(&format!("{pair:?}"))),
-            },
-            Raw::Text(text) => parse_range(&text).ok_or_else(|| bad(&format!("{text:?}")))?,
-        };
-        if first > last {
-            return Err(serde::de::Error::custom(format!(
-                "the shard range starts at {first} but ends at {last}"
-            )));
+        impl<'de> serde::de::Visitor<'de> for Range {
+            type Value = ShardRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "a shard range: {ALLOWED}")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<ShardRange, E> {
+                checked(n, n)
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<ShardRange, E> {
+                match u64::try_from(n) {
+                    Ok(n) => checked(n, n),
+                    Err(_) => Err(E::custom(format!("{n} is not a shard range: {ALLOWED}"))),
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<ShardRange, E> {
+                match parse_range(text) {
+                    Some((first, last)) => checked(first.into(), last.into()),
+                    None => Err(E::custom(format!("{text:?} is not a shard range: {ALLOWED}"))),
+                }
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ShardRange, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<toml::Value>()? {
+                    items.push(item);
+                }
+                let id = |v: &toml::Value| v.as_integer().and_then(|n| u64::try_from(n).ok());
+                if let [first, last] = &items[..]
+                    && let (Some(first), Some(last)) = (id(first), id(last))
+                {
+                    return checked(first, last);
+                }
+                let shown: Vec<String> = items.iter().map(toml::Value::to_string).collect();
+                Err(serde::de::Error::custom(format!(
+                    "[{}] is not a shard range: {ALLOWED}",
+                    shown.join(", ")
+                )))
+            }
         }
-        Ok(ShardRange { first, last })
+        d.deserialize_any(Range)
     }
 }
 
@@ -158,13 +264,26 @@ impl DiscordConfig {
         }
     }
 
-    /// Settings that each parse but do not fit together.
+    /// Settings that each parse but do not fit together, or are out of range.
     fn conflict(&self) -> Option<String> {
+        if self.max_waiting_questions == 0 {
+            return Some(
+                "[discord] max_waiting_questions = 0 would drop every question; use 1 or more \
+                 (default 2000)"
+                    .into(),
+            );
+        }
         let range = self.shard_range?;
         match self.shard_total.filter(|&t| t > 0) {
-            None => Some(
-                "[discord] shard_range needs shard_total, the number of shards across all processes".into(),
-            ),
+            None => Some(match self.shard_total {
+                Some(0) => "[discord] shard_range needs shard_total set to the number of shards across \
+                            all processes; shard_total = 0 means automatic, which runs every shard in \
+                            this process: set both, or remove shard_range"
+                    .into(),
+                _ => "[discord] shard_range needs shard_total, the number of shards across all \
+                      processes: set both, or remove shard_range for automatic sharding"
+                    .into(),
+            }),
             Some(total) if range.last >= total => Some(format!(
                 "[discord] shard_range ends at shard {} but shard_total = {total} numbers shards 0 to {}",
                 range.last,
@@ -186,6 +305,8 @@ impl Default for DiscordConfig {
             cooldown_seconds: 5,
             shard_total: None,
             shard_range: None,
+            connect_timeout_seconds: 120,
+            max_waiting_questions: 2000,
         }
     }
 }
@@ -193,6 +314,7 @@ impl Default for DiscordConfig {
 /// `[safety]`: what happens around a crisis or emergency message.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[serde(expecting = "a table: [safety] with alert_channel")]
 pub struct SafetyConfig {
     /// A moderators' channel that gets a short notice, with a link and no quote.
     pub alert_channel: Option<Snowflake>,
@@ -201,6 +323,7 @@ pub struct SafetyConfig {
 /// `[health]`: a plain HTTP readiness check for supervisors and orchestrators.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[serde(expecting = "a table: [health] with listen")]
 pub struct HealthConfig {
     /// Address to serve `GET /healthz` on, e.g. `127.0.0.1:8080`; absent: no endpoint.
     pub listen: Option<std::net::SocketAddr>,
@@ -208,8 +331,9 @@ pub struct HealthConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{file}: cannot read: {source}")]
-    Read { file: String, source: std::io::Error },
+    /// The I/O error is in the message and not a `source`, so that it is printed once.
+    #[error("{file}: cannot read: {error}")]
+    Read { file: String, error: std::io::Error },
     #[error("{file}:{line}: {message}")]
     Parse {
         file: String,
@@ -220,21 +344,76 @@ pub enum ConfigError {
     Invalid { file: String, message: String },
 }
 
+/// The key whose value starts at byte `at` of a TOML text, with its table: `[discord]
+/// guild_ids`, or `log_level` at the top. `None` when `at` is not on a `key = value` line.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    let bare = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    };
+    if !bare(key) {
+        return None;
+    }
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|header| header.split('#').next().unwrap_or(header).trim());
+    Some(match table {
+        Some(table) => format!("{table} {key}"),
+        None => key.to_owned(),
+    })
+}
+
+/// serde's words for Rust types, in words an operator knows.
+fn plain(message: &str) -> String {
+    let mut message = message.replace(" as i128", "").replace(" as u128", "");
+    for (rust, words) in [
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected a boolean", "expected true or false"),
+        (
+            "expected socket address",
+            "expected an address and port such as \"127.0.0.1:8080\"",
+        ),
+        ("expected a string", "expected text in quotes"),
+    ] {
+        if let Some(head) = message.strip_suffix(rust) {
+            message = format!("{head}{words}");
+        }
+    }
+    message
+}
+
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
+        let bytes = std::fs::read(path).map_err(|error| ConfigError::Read {
             file: file.clone(),
-            source,
+            error,
         })?;
         let text = String::from_utf8(bytes).map_err(|_| ConfigError::Invalid {
             file: file.clone(),
             message: "not UTF-8 text".into(),
         })?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
-            line: e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1),
-            message: e.message().trim().to_owned(),
-            file: file.clone(),
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start.min(text.len()));
+            let message = plain(e.message().trim());
+            ConfigError::Parse {
+                line: text[..at].matches('\n').count() + 1,
+                message: match key_at(&text, at) {
+                    Some(key) if !message.starts_with("unknown field") => format!("{key}: {message}"),
+                    _ => message,
+                },
+                file: file.clone(),
+            }
         })?;
         if let Some(message) = config.discord.conflict() {
             return Err(ConfigError::Invalid { file, message });
@@ -265,7 +444,10 @@ impl Config {
     pub fn log_filter(&self) -> String {
         match std::env::var("RUST_LOG") {
             Ok(filter) if !filter.trim().is_empty() => filter,
-            _ => format!("warn,sarcoma_bot={}", self.log_level.as_deref().unwrap_or("info")),
+            _ => format!(
+                "warn,sarcoma_bot={}",
+                self.log_level.map_or("info", LogLevel::name)
+            ),
         }
     }
 
@@ -363,6 +545,10 @@ mod tests {
         for (text, wanted) in [
             ("[discord]\nshard_range = [0, 1]\n", "needs shard_total"),
             (
+                "[discord]\nshard_total = 0\nshard_range = [0, 1]\n",
+                "shard_total = 0 means automatic",
+            ),
+            (
                 "[discord]\nshard_total = 2\nshard_range = [1, 2]\n",
                 "ends at shard 2",
             ),
@@ -392,6 +578,64 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains(":2:"), "{err}");
+    }
+
+    #[test]
+    fn each_bad_value_gets_one_sentence_naming_the_key_and_what_is_allowed() {
+        for (text, wanted) in [
+            (
+                "log_level = \"verbose\"\n",
+                "log_level: \"verbose\" is not a log level; use \"error\"",
+            ),
+            ("log_level = 3\n", "3 is not a log level"),
+            ("discord = 5\n", "expected a table: [discord]"),
+            (
+                "[discord]\nguild_ids = [\"general\"]\n",
+                ":2: [discord] guild_ids: \"general\" is not a Discord id",
+            ),
+            ("[discord]\nguild_ids = [-5]\n", "-5 is not a Discord id"),
+            (
+                "[safety]\nalert_channel = 18446744073709551616\n",
+                "[safety] alert_channel: 18446744073709551616 is not a Discord id",
+            ),
+            (
+                "[discord]\ncooldown_seconds = -1\n",
+                "[discord] cooldown_seconds: invalid value: integer `-1`, expected a whole number, 0 or more",
+            ),
+            (
+                "[discord]\nephemeral = \"yes\"\n",
+                "[discord] ephemeral: invalid type: string \"yes\", expected true or false",
+            ),
+            (
+                "[health]\nlisten = 5\n",
+                "[health] listen: invalid type: integer `5`, expected an address and port",
+            ),
+            (
+                "[discord]\nshard_total = 2\nshard_range = [0, \"x\"]\n",
+                "[discord] shard_range: [0, \"x\"] is not a shard range",
+            ),
+            ("[discord]\nmax_waiting_questions = 0\n", "use 1 or more"),
+        ] {
+            let err = Config::load(&write("sentences", text)).unwrap_err().to_string();
+            assert!(err.contains(wanted), "{text}: {err}");
+            assert!(err.contains("config.toml"), "{err}");
+            for internal in ["untagged", "enum", "struct", "i128", "u64", "u32", "Raw"] {
+                assert!(!err.contains(internal), "{text}: {err}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_file_names_the_os_error_once() {
+        let err = Config::load(Path::new("/nonexistent/sarcoma-bot.toml")).unwrap_err();
+        let shown = format!("{:#}", anyhow::Error::from(err));
+        assert_eq!(shown.matches("os error").count(), 1, "{shown}");
+    }
+
+    #[test]
+    fn log_levels_are_read_in_any_case_and_become_the_filter() {
+        let config = Config::load(&write("level", "log_level = \"DEBUG\"\n")).unwrap();
+        assert_eq!(config.log_level, Some(LogLevel::Debug));
     }
 
     #[test]

@@ -138,6 +138,20 @@ fn check_passes_on_the_shipped_knowledge() {
 }
 
 #[test]
+fn one_unclosed_entry_header_is_one_error_not_one_per_reference() {
+    let dir = knowledge_copy("unclosed");
+    edit(&dir, "treatments.toml", |t| {
+        t.replacen("[[entry]]", "[[entry]", 1)
+    });
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{out}");
+    assert!(errors[0].contains("treatments.toml:"), "{out}");
+    assert!(out.contains("1 error(s)"), "{out}");
+}
+
+#[test]
 fn check_reports_a_syntax_error_with_file_and_line() {
     let dir = knowledge_copy("syntax");
     edit(&dir, "stages.toml", |t| format!("{t}\n[[entry]\nid = \"x\"\n"));
@@ -322,4 +336,76 @@ fn a_reader_that_stops_early_is_not_an_error() {
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn match_reads_long_lines_of_any_script_and_keeps_the_first_4000_characters() {
+    // The case: 9,015 bytes of valid text, once cut mid-character at 8,192 bytes.
+    let cjk = format!("what is chemo? {}", "あ".repeat(3000));
+    let cyrillic = format!("what is chemo? {}", "ж".repeat(5000));
+    let combining = format!("what is chemo? {}", "e\u{301}".repeat(3000));
+    let input = format!("{cjk}\n{cyrillic}\n{combining}\nstage iv\n");
+    let o = run_with_stdin(&["match"], input.as_bytes());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    for (line, sent) in lines.iter().zip([&cjk, &cyrillic, &combining]) {
+        assert!(line.get("error").is_none(), "{line:.200}");
+        assert_eq!(line["id"], "chemotherapy", "{:.80}", line["query"]);
+        let query = line["query"].as_str().unwrap();
+        assert_eq!(query.chars().count(), sent.chars().count().min(4000));
+        assert!(sent.starts_with(query));
+    }
+    assert_eq!(lines[3]["id"], "stage-4");
+}
+
+#[test]
+fn ask_takes_a_long_question_in_any_script_and_says_it_read_only_the_start() {
+    let question = format!("what is chemo? {}", "あ".repeat(5000));
+    let o = run(&["ask", "--json", &question]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["id"], "chemotherapy");
+    assert!(v["note"].as_str().is_some_and(|n| n.contains("4000")));
+}
+
+#[test]
+fn invite_refuses_an_application_id_of_zero() {
+    let o = run(&["invite", "--client-id", "0"]);
+    assert!(!o.status.success());
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not an application id"), "{err}");
+    let o = run(&["invite", "--client-id", "42"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("client_id=42&"), "{}", stdout(&o));
+}
+
+#[test]
+fn config_errors_are_one_sentence_and_an_os_error_is_said_once() {
+    let o = run(&["--config", "/nonexistent/sarcoma-bot.toml", "ask", "hi"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    let dir = std::env::temp_dir().join(format!("sarcoma-bot-cli-{}-level", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "log_level = \"verbose\"\n").unwrap();
+    let o = bin()
+        .args(["--config", config.to_str().unwrap(), "serve"])
+        .env("DISCORD_TOKEN", "not-a-secret")
+        .env("DISCORD_API_BASE", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("config.toml:1: log_level: \"verbose\" is not a log level"),
+        "{err}"
+    );
 }

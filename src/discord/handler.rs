@@ -4,20 +4,22 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serenity::all::{
     ChannelId, Command, CommandInteraction, ComponentInteraction, ConnectionStage, Context,
     CreateAllowedMentions, CreateAutocompleteResponse, CreateInteractionResponse, CreateMessage,
-    EventHandler, GuildId, Interaction, Message, Ready, ShardStageUpdateEvent, UserId,
+    EventHandler, GuildId, Http, Interaction, Message, MessageId, MessageReference, Ready,
+    ShardStageUpdateEvent, UserId,
 };
+use tokio::sync::mpsc;
 use tracing::{info, warn};
 
 use super::cooldown::{self, Cooldown};
-use super::lifecycle::{InFlight, Status};
+use super::lifecycle::{InFlight, Status, Working};
 use super::render;
-use super::send::Outbox;
+use super::send::{Outbox, Slot};
 use super::{commands, describe};
 use crate::config::Config;
 use crate::knowledge::EntryId;
@@ -34,10 +36,92 @@ pub(crate) struct Bot {
     ephemeral: bool,
     alert_channel: Option<ChannelId>,
     cooldown: Cooldown,
-    me: OnceLock<UserId>,
+    /// The bot's own user, asked of Discord before the gateway opens: a mention that arrives
+    /// right after READY is recognised.
+    me: UserId,
     /// Set once the slash commands are registered, so a reconnect does not register them again.
     registered: AtomicBool,
+    /// Questions admitted and not yet answered (queued, being matched, or being sent), and
+    /// the bytes of their text.
+    waiting: Mutex<Waiting>,
+    max_waiting: usize,
+    /// Set while questions are being dropped; the shed count when it began.
+    shedding: Mutex<Option<u64>>,
 }
+
+/// The event handler serenity calls; the bot itself is shared with the task that answers
+/// the questions it queues.
+pub(crate) struct Handler {
+    bot: Arc<Bot>,
+    questions: mpsc::UnboundedSender<Question>,
+}
+
+/// What answering a message needs, and nothing more: the event itself (author, member,
+/// embeds, mentions, ...) is dropped as soon as the question is queued, so a flood holds a
+/// few hundred bytes a question rather than the events.
+struct Question {
+    http: Arc<Http>,
+    shard: u32,
+    channel: ChannelId,
+    message: MessageId,
+    guild: Option<GuildId>,
+    author: UserId,
+    source: Source,
+    /// Without markup, and at most the characters the matcher reads.
+    text: String,
+    started: Instant,
+    _ticket: Ticket,
+}
+
+/// What the questions waiting hold.
+#[derive(Default)]
+struct Waiting {
+    questions: usize,
+    text_bytes: usize,
+}
+
+/// The text the questions waiting may hold in all: a flood of messages at Discord's
+/// 4,000-character limit (up to 16 KB each) is bounded by this before the count.
+const MAX_WAITING_TEXT_BYTES: usize = 4 << 20;
+
+/// One admitted question until its reply is done: counts towards the cap and towards the
+/// replies a shutdown waits for.
+struct Ticket {
+    bot: Arc<Bot>,
+    text_bytes: usize,
+    _working: Working,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let left = {
+            let mut waiting = self.bot.waiting();
+            waiting.questions -= 1;
+            waiting.text_bytes -= self.text_bytes;
+            waiting.questions
+        };
+        if left <= self.bot.max_waiting / 2 {
+            let began = self
+                .bot
+                .shedding
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            if let Some(began) = began {
+                let total = self.bot.status.snapshot().shed;
+                warn!(
+                    dropped = total - began,
+                    shed_total = total,
+                    "questions are queued again after a flood"
+                );
+            }
+        }
+    }
+}
+
+/// The characters of a message the matcher reads (Discord's limit with Nitro); the rest is
+/// not kept.
+const MAX_QUESTION_CHARS: usize = 4000;
 
 /// Where a message reached the bot, for logs and for whether a no-match deserves a reply.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -104,15 +188,17 @@ fn intent_id(intent: &Option<Intent>) -> &str {
 }
 
 impl Bot {
-    pub(crate) fn new(
+    /// The handler for serenity, and the task that answers the questions it queues.
+    pub(crate) fn start(
         config: &Config,
+        me: UserId,
         live: Arc<Live>,
         outbox: Outbox,
         status: Arc<Status>,
         in_flight: Arc<InFlight>,
-    ) -> Bot {
+    ) -> Handler {
         let d = &config.discord;
-        Bot {
+        let bot = Arc::new(Bot {
             live,
             outbox,
             status,
@@ -122,8 +208,72 @@ impl Bot {
             ephemeral: d.ephemeral,
             alert_channel: config.safety.alert_channel.map(|c| ChannelId::new(c.0)),
             cooldown: Cooldown::new(Duration::from_secs(d.cooldown_seconds)),
-            me: OnceLock::new(),
+            me,
             registered: AtomicBool::new(false),
+            waiting: Mutex::new(Waiting::default()),
+            max_waiting: d.max_waiting_questions.max(1),
+            shedding: Mutex::new(None),
+        });
+        let (questions, queued) = mpsc::unbounded_channel();
+        tokio::spawn(Arc::clone(&bot).answer_questions(queued));
+        Handler { bot, questions }
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Waiting> {
+        self.waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A place among the questions waiting for a question of `text_bytes`, or `None`
+    /// (counted and logged) when the cap on questions or on their text is reached. The queue
+    /// itself is unbounded; this count is its bound.
+    fn admit(self: &Arc<Self>, text_bytes: usize) -> Option<Ticket> {
+        let admitted = {
+            let mut waiting = self.waiting();
+            let fits = waiting.questions < self.max_waiting
+                && (waiting.questions == 0 || waiting.text_bytes + text_bytes <= MAX_WAITING_TEXT_BYTES);
+            if fits {
+                waiting.questions += 1;
+                waiting.text_bytes += text_bytes;
+            }
+            fits
+        };
+        if admitted {
+            return Some(Ticket {
+                bot: Arc::clone(self),
+                text_bytes,
+                _working: self.in_flight.start(),
+            });
+        }
+        let total = self.status.count_shed();
+        let mut shedding = self
+            .shedding
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if shedding.is_none() {
+            *shedding = Some(total - 1);
+            warn!(
+                max_waiting = self.max_waiting,
+                shed_total = total,
+                "too many questions waiting (max_waiting_questions); dropping new ones until the queue drains"
+            );
+        }
+        None
+    }
+
+    /// Answers queued questions in order: the matching here (well under a millisecond each),
+    /// the sending in tasks of their own, at most [`super::send::CONCURRENT_SENDS`] at once. A
+    /// question waits for a sending slot before it is matched, so replies ready to go never
+    /// pile up; questions do, up to the cap.
+    async fn answer_questions(self: Arc<Self>, mut queued: mpsc::UnboundedReceiver<Question>) {
+        while let Some(question) = queued.recv().await {
+            let Some(slot) = self.outbox.slot().await else {
+                return;
+            };
+            if let Some(reply) = self.prepare(&question) {
+                tokio::spawn(Arc::clone(&self).deliver(question, reply, slot));
+            }
         }
     }
 
@@ -156,70 +306,84 @@ impl Bot {
         self.registered.store(all_ok, Ordering::SeqCst);
     }
 
-    async fn on_message(&self, ctx: &Context, msg: &Message) {
+    /// Whether a message is for the bot, and how it reached it.
+    fn source(&self, msg: &Message) -> Option<Source> {
         if msg.author.bot {
-            return;
+            return None;
         }
-        let Some(me) = self.me.get() else { return };
-        let source = if msg.guild_id.is_none() {
-            Source::Direct
-        } else if msg.mentions.iter().any(|u| u.id == *me)
+        let me = self.me;
+        if msg.guild_id.is_none() {
+            Some(Source::Direct)
+        } else if msg.mentions.iter().any(|u| u.id == me)
             || msg.content.contains(&format!("<@{me}>"))
             || msg.content.contains(&format!("<@!{me}>"))
         {
-            Source::Mention
+            Some(Source::Mention)
         } else if self.listen.contains(&msg.channel_id) {
-            Source::Listened
+            Some(Source::Listened)
         } else {
-            return;
-        };
-        let started = Instant::now();
+            None
+        }
+    }
+
+    /// Matches a question and lays out its reply; `None` when it gets none.
+    fn prepare(&self, q: &Question) -> Option<Prepared> {
         let answerer = self.live.current();
-        let answer = answerer.ask(&strip_markup(&msg.content));
+        let answer = answerer.ask(&q.text);
         let intent = answer.matched.intent.clone();
         let score = answer.matched.score;
         let safety = is_safety(&intent);
-        if source == Source::Listened && intent.is_none() {
+        if q.source == Source::Listened && intent.is_none() {
             // In a listened channel, only a confident answer is worth interrupting for.
-            info!(source = source.name(), outcome = "not answered", score = %format_args!("{score:.2}"), "message");
-            return;
+            info!(source = q.source.name(), outcome = "not answered", score = %format_args!("{score:.2}"), "message");
+            return None;
         }
-        let public = source != Source::Direct;
-        let card = match (safety || !public, self.cooldown.check_if(public, msg.author.id)) {
+        let public = q.source != Source::Direct;
+        let card = match (safety || !public, self.cooldown.check_if(public, q.author)) {
             (false, Err(wait)) => {
-                info!(source = source.name(), outcome = "cooldown", "message");
+                info!(source = q.source.name(), outcome = "cooldown", "message");
                 cooldown::note(wait)
             }
             _ => render::answer_card(&answer),
         };
-        drop(answer);
-        let reply = card.message().reference_message(msg);
+        let mut reference = MessageReference::from((q.channel, q.message));
+        reference.guild_id = q.guild;
+        Some(Prepared {
+            message: card.message().reference_message(reference),
+            alert: alert_kind(&intent, &card),
+            intent,
+            score,
+        })
+    }
+
+    /// Sends a prepared reply, and for a safety reply tells the moderators.
+    async fn deliver(self: Arc<Self>, q: Question, reply: Prepared, slot: Slot) {
         let sent = self
             .outbox
-            .channel_message(&ctx.http, msg.channel_id, msg.id.to_string(), reply)
+            .channel_message_in(slot, &q.http, q.channel, q.message.to_string(), reply.message)
             .await;
-        let micros = started.elapsed().as_micros() as u64;
-        let shard = ctx.shard_id.0;
+        let micros = q.started.elapsed().as_micros() as u64;
+        let (source, shard, intent, score) = (q.source.name(), q.shard, &reply.intent, reply.score);
         match sent {
             Ok(d) => {
-                info!(source = source.name(), shard, intent = intent_id(&intent), score = %format_args!("{score:.2}"), micros, attempts = d.attempts, outcome = "answered", "message")
+                info!(source, shard, intent = intent_id(intent), score = %format_args!("{score:.2}"), micros, attempts = d.attempts, outcome = "answered", "message")
             }
             Err(e) => {
-                warn!(source = source.name(), shard, intent = intent_id(&intent), error = %e, outcome = "send failed", "message")
+                warn!(source, shard, intent = intent_id(intent), error = %e, outcome = "send failed", "message")
             }
         }
-        if let Some(kind) = alert_kind(&intent, &card) {
-            let place = match msg.guild_id {
-                Some(_) => format!("Message: {}", msg.link()),
-                None => format!("In a direct message with the bot, from <@{}>.", msg.author.id),
+        if let Some(kind) = reply.alert {
+            let place = match q.guild {
+                Some(guild) => format!("Message: {}", q.message.link(q.channel, Some(guild))),
+                None => format!("In a direct message with the bot, from <@{}>.", q.author),
             };
-            self.alert(ctx, kind, &place, format!("a{}", msg.id)).await;
+            self.alert(&q.http, kind, &place, format!("a{}", q.message)).await;
         }
     }
 
     /// A short notice to the moderators' channel: what kind, where, no quote. `nonce` names
     /// the message it is about, so a retry cannot post the notice twice.
-    async fn alert(&self, ctx: &Context, kind: SafetyNote, place: &str, nonce: String) {
+    async fn alert(&self, http: &Http, kind: SafetyNote, place: &str, nonce: String) {
         let Some(channel) = self.alert_channel else { return };
         let what = match kind {
             SafetyNote::Crisis => "thoughts of suicide or self-harm",
@@ -231,11 +395,7 @@ impl Bot {
         let notice = CreateMessage::new()
             .content(render::clip(&text, render::limits::CONTENT))
             .allowed_mentions(CreateAllowedMentions::new());
-        match self
-            .outbox
-            .channel_message(&ctx.http, channel, nonce, notice)
-            .await
-        {
+        match self.outbox.channel_message(http, channel, nonce, notice).await {
             Ok(_) => info!(intent = kind.id(), outcome = "moderators alerted", "safety"),
             Err(e) => warn!(error = %e, outcome = "alert failed", "safety"),
         }
@@ -289,7 +449,7 @@ impl Bot {
                 "Via /{} in <#{}>, from <@{}>.",
                 command.data.name, command.channel_id, command.user.id
             );
-            self.alert(ctx, kind, &place, format!("a{}", command.id)).await;
+            self.alert(&ctx.http, kind, &place, format!("a{}", command.id)).await;
         }
     }
 
@@ -364,32 +524,70 @@ impl Bot {
     }
 }
 
+/// A reply ready to send.
+struct Prepared {
+    message: CreateMessage,
+    intent: Option<Intent>,
+    score: f32,
+    /// What the moderators are told of, if anything.
+    alert: Option<SafetyNote>,
+}
+
 #[serenity::async_trait]
-impl EventHandler for Bot {
+impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
-        let _ = self.me.set(ready.user.id);
-        self.status.set_connected(ctx.shard_id.0, true);
+        self.bot.status.set_connected(ctx.shard_id.0, true);
         info!(user = %ready.user.id, shard = ctx.shard_id.0, guilds = ready.guilds.len(), "connected to Discord");
-        self.register_commands(&ctx).await;
+        self.bot.register_commands(&ctx).await;
     }
 
     async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
         let connected = event.new == ConnectionStage::Connected;
-        self.status.set_connected(event.shard_id.0, connected);
+        self.bot.status.set_connected(event.shard_id.0, connected);
         info!(shard = event.shard_id.0, stage = %event.new, "gateway connection");
     }
 
+    /// Only queues the question: serenity runs each event in a task of its own, and a task
+    /// that returns at once cannot pile up holding its event.
     async fn message(&self, ctx: Context, msg: Message) {
-        let _working = self.in_flight.start();
-        self.on_message(&ctx, &msg).await;
+        let Some(source) = self.bot.source(&msg) else {
+            return;
+        };
+        let stripped = strip_markup(&msg.content);
+        let text = match stripped.char_indices().nth(MAX_QUESTION_CHARS) {
+            Some((cut, _)) => stripped[..cut].to_owned(),
+            None => stripped,
+        };
+        let Some(ticket) = self.bot.admit(text.len()) else {
+            return;
+        };
+        let question = Question {
+            http: Arc::clone(&ctx.http),
+            shard: ctx.shard_id.0,
+            channel: msg.channel_id,
+            message: msg.id,
+            guild: msg.guild_id,
+            author: msg.author.id,
+            source,
+            text,
+            started: Instant::now(),
+            _ticket: ticket,
+        };
+        // The receiver lives as long as the bot; a question sent after it is gone is moot.
+        let _ = self.questions.send(question);
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        let _working = self.in_flight.start();
+        // Interactions are answered in their own task (Discord drops them after 3 s), but
+        // count towards the same cap as questions.
+        let Some(_ticket) = self.bot.admit(0) else {
+            return;
+        };
+        let bot = &self.bot;
         match &interaction {
-            Interaction::Command(command) => self.on_command(&ctx, command).await,
-            Interaction::Autocomplete(command) => self.on_autocomplete(&ctx, command).await,
-            Interaction::Component(component) => self.on_button(&ctx, component).await,
+            Interaction::Command(command) => bot.on_command(&ctx, command).await,
+            Interaction::Autocomplete(command) => bot.on_autocomplete(&ctx, command).await,
+            Interaction::Component(component) => bot.on_button(&ctx, component).await,
             other => warn!(kind = ?other.kind(), "interaction of a kind the bot does not use"),
         }
     }
@@ -398,6 +596,50 @@ impl EventHandler for Bot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::answer::Answerer;
+    use crate::knowledge::KnowledgeBase;
+
+    #[tokio::test]
+    async fn questions_past_the_cap_or_the_text_budget_are_refused_and_counted() {
+        let mut config = Config::default();
+        config.discord.max_waiting_questions = 3;
+        let live = Arc::new(Live::new(
+            Answerer::new(KnowledgeBase::embedded().unwrap().kb),
+            None,
+        ));
+        let status = Arc::new(Status::new(1));
+        let in_flight = Arc::new(InFlight::default());
+        let handler = Bot::start(
+            &config,
+            UserId::new(1),
+            live,
+            Outbox::new().unwrap(),
+            Arc::clone(&status),
+            Arc::clone(&in_flight),
+        );
+        let bot = &handler.bot;
+        let held: Vec<Ticket> = (0..3).map(|_| bot.admit(10).expect("room")).collect();
+        assert_eq!(in_flight.len(), 3);
+        assert!(bot.admit(10).is_none());
+        assert!(bot.admit(0).is_none());
+        assert_eq!(status.snapshot().shed, 2);
+        drop(held);
+        assert_eq!(in_flight.len(), 0);
+        assert_eq!(bot.waiting().questions, 0);
+        assert_eq!(bot.waiting().text_bytes, 0);
+
+        // One question of any size fits an empty queue; the text budget bounds the rest.
+        let big = bot.admit(MAX_WAITING_TEXT_BYTES + 1).expect("alone, it fits");
+        assert!(bot.admit(1).is_none());
+        drop(big);
+        let halves = [
+            bot.admit(MAX_WAITING_TEXT_BYTES / 2).expect("room"),
+            bot.admit(MAX_WAITING_TEXT_BYTES / 2).expect("room"),
+        ];
+        assert!(bot.admit(1).is_none());
+        drop(halves);
+        assert_eq!(status.snapshot().shed, 4);
+    }
 
     #[test]
     fn markup_is_removed_but_plain_angle_brackets_stay() {

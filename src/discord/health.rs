@@ -1,24 +1,24 @@
 //! `GET /healthz`: a readiness check for systemd, Docker and Kubernetes probes.
 //!
 //! 200 when every shard this process runs is connected to the gateway and the bot is not
-//! stopping, else 503; the body says which. It answers on the address `[health] listen`
-//! names, which should stay on loopback or a private network: it tells nothing secret, but
-//! it has no reason to be public. Plain HTTP/1.1 by hand: one route does not need a web
-//! framework.
+//! stopping, else 503; the body says which, and while the API base cannot be reached it says
+//! so and why. It answers on the address `[health] listen` names, which should stay on
+//! loopback or a private network: it tells nothing secret, but it has no reason to be public.
+//! axum (on hyper) parses the HTTP, so this file only decides what to answer.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use super::lifecycle::Status;
 use crate::reload::Live;
-
-/// A request line and headers longer than this are not a health probe.
-const MAX_REQUEST: usize = 4096;
 
 pub(crate) async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     let listener = TcpListener::bind(addr).await?;
@@ -26,73 +26,69 @@ pub(crate) async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     Ok(listener)
 }
 
+/// Serves the health check until the process ends.
 pub(crate) async fn serve(listener: TcpListener, status: Arc<Status>, live: Arc<Live>) {
-    loop {
-        match listener.accept().await {
-            Ok((stream, _)) => {
-                let status = Arc::clone(&status);
-                let live = Arc::clone(&live);
-                tokio::spawn(async move {
-                    let _ =
-                        tokio::time::timeout(Duration::from_secs(5), answer(stream, &status, &live)).await;
-                });
-            }
-            Err(e) => {
-                warn!(error = %e, "health check: accept failed");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
+    let app = Router::new()
+        .route("/healthz", get(probe))
+        .route("/readyz", get(probe))
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                [
+                    (header::CONTENT_TYPE, "application/json"),
+                    (header::CONNECTION, "close"),
+                ],
+                "{\"error\":\"not found; try GET /healthz\"}",
+            )
+        })
+        .with_state((status, live));
+    if let Err(e) = axum::serve(listener, app).await {
+        warn!(error = %e, "the health check stopped");
     }
 }
 
-async fn answer(mut stream: TcpStream, status: &Status, live: &Live) -> std::io::Result<()> {
-    let mut request = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < MAX_REQUEST {
-        let n = stream.read(&mut buf).await?;
-        if n == 0 {
-            break;
-        }
-        request.extend_from_slice(&buf[..n]);
-    }
-    let line = String::from_utf8_lossy(&request);
-    let mut words = line.split_whitespace();
-    let (code, body) = match (words.next(), words.next()) {
-        (Some("GET" | "HEAD"), Some("/healthz" | "/readyz")) => report(status, live),
-        (Some("GET" | "HEAD"), Some(_)) => (404, "{\"error\":\"not found; try /healthz\"}".to_owned()),
-        _ => (405, "{\"error\":\"only GET /healthz\"}".to_owned()),
-    };
-    let reason = match code {
-        200 => "OK",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Service Unavailable",
-    };
-    let response = format!(
-        "HTTP/1.1 {code} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-         cache-control: no-store\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(response.as_bytes()).await?;
-    stream.shutdown().await
+async fn probe(State((status, live)): State<(Arc<Status>, Arc<Live>)>) -> impl IntoResponse {
+    let (code, body) = report(&status, &live);
+    (
+        code,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+            // One answer a connection, as probes expect: a script that reads to the end of
+            // the stream gets its end.
+            (header::CONNECTION, "close"),
+        ],
+        body,
+    )
 }
 
 /// The status code and JSON body for a probe.
-fn report(status: &Status, live: &Live) -> (u16, String) {
-    let (connected, expected, stopping) = status.snapshot();
-    let state = if stopping {
+fn report(status: &Status, live: &Live) -> (StatusCode, String) {
+    let now = status.snapshot();
+    let state = if now.stopping {
         "stopping"
-    } else if expected > 0 && connected >= expected {
+    } else if now.expected > 0 && now.connected >= now.expected {
         "ready"
+    } else if now.unreachable.is_some() {
+        "unreachable"
     } else {
         "connecting"
     };
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "status": state,
-        "shards": {"connected": connected, "expected": expected},
+        "shards": {"connected": now.connected, "expected": now.expected},
         "knowledge_version": live.version(),
+        "shed": now.shed,
     });
-    (if state == "ready" { 200 } else { 503 }, body.to_string())
+    if let Some(why) = now.unreachable.filter(|_| state == "unreachable") {
+        body["error"] = serde_json::Value::String(why);
+    }
+    let code = if state == "ready" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, body.to_string())
 }
 
 #[cfg(test)]
@@ -100,9 +96,10 @@ mod tests {
     use super::*;
     use crate::answer::Answerer;
     use crate::knowledge::KnowledgeBase;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     async fn get(addr: SocketAddr, path: &str) -> String {
-        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
         stream
             .write_all(format!("GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").as_bytes())
             .await
@@ -126,6 +123,14 @@ mod tests {
         let starting = get(addr, "/healthz").await;
         assert!(starting.starts_with("HTTP/1.1 503"), "{starting}");
         assert!(starting.contains("\"connecting\""), "{starting}");
+        status.set_unreachable(Some("GET http://127.0.0.1:9/api/v10/users/@me: refused".into()));
+        let down = get(addr, "/healthz").await;
+        assert!(down.starts_with("HTTP/1.1 503"), "{down}");
+        assert!(
+            down.contains("\"unreachable\"") && down.contains("127.0.0.1:9"),
+            "{down}"
+        );
+        status.set_unreachable(None);
         status.set_connected(0, true);
         status.set_connected(1, true);
         let ready = get(addr, "/healthz").await;
@@ -134,5 +139,9 @@ mod tests {
         status.set_stopping();
         assert!(get(addr, "/healthz").await.contains("\"stopping\""));
         assert!(get(addr, "/other").await.starts_with("HTTP/1.1 404"));
+        assert!(
+            get(addr, "/healthz?probe=1").await.starts_with("HTTP/1.1 503"),
+            "a query string is still the health check"
+        );
     }
 }

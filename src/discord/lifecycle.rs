@@ -3,8 +3,8 @@
 //! an operator or a supervisor sends.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -18,10 +18,10 @@ pub(crate) struct InFlight {
     idle: Notify,
 }
 
-/// Counts one event being handled until dropped.
-pub(crate) struct Working<'a>(&'a InFlight);
+/// Counts one event being handled, or one question waiting for its reply, until dropped.
+pub(crate) struct Working(Arc<InFlight>);
 
-impl Drop for Working<'_> {
+impl Drop for Working {
     fn drop(&mut self) {
         if self.0.count.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.0.idle.notify_waiters();
@@ -30,9 +30,9 @@ impl Drop for Working<'_> {
 }
 
 impl InFlight {
-    pub(crate) fn start(&self) -> Working<'_> {
+    pub(crate) fn start(self: &Arc<Self>) -> Working {
         self.count.fetch_add(1, Ordering::SeqCst);
-        Working(self)
+        Working(Arc::clone(self))
     }
 
     /// Waits until nothing is in flight, or `limit` passes; false if some work was cut off.
@@ -54,21 +54,43 @@ impl InFlight {
     }
 }
 
-/// Which of this process's shards are connected, from the gateway events serenity reports.
+/// Which of this process's shards are connected, from the gateway events serenity reports,
+/// and what stands in the way meanwhile.
 pub(crate) struct Status {
     /// Shard id -> connected now.
     shards: Mutex<BTreeMap<u32, bool>>,
-    expected: usize,
+    expected: AtomicUsize,
     stopping: AtomicBool,
+    /// Why the API base cannot be reached at start-up, while it cannot.
+    unreachable: Mutex<Option<String>>,
+    /// Questions dropped because too many were waiting.
+    shed: AtomicU64,
+}
+
+/// What the health check reports.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Snapshot {
+    pub(crate) connected: usize,
+    pub(crate) expected: usize,
+    pub(crate) stopping: bool,
+    pub(crate) unreachable: Option<String>,
+    pub(crate) shed: u64,
 }
 
 impl Status {
+    /// `expected` is 0 until the bot knows how many shards it runs.
     pub(crate) fn new(expected: usize) -> Status {
         Status {
             shards: Mutex::new(BTreeMap::new()),
-            expected,
+            expected: AtomicUsize::new(expected),
             stopping: AtomicBool::new(false),
+            unreachable: Mutex::new(None),
+            shed: AtomicU64::new(0),
         }
+    }
+
+    pub(crate) fn set_expected(&self, expected: usize) {
+        self.expected.store(expected, Ordering::SeqCst);
     }
 
     pub(crate) fn set_connected(&self, shard: u32, connected: bool) {
@@ -82,14 +104,62 @@ impl Status {
         self.stopping.store(true, Ordering::SeqCst);
     }
 
-    /// (connected shards, shards this process runs, stopping).
-    pub(crate) fn snapshot(&self) -> (usize, usize, bool) {
-        let shards = self
+    pub(crate) fn set_unreachable(&self, why: Option<String>) {
+        *self
+            .unreachable
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = why;
+    }
+
+    /// Counts one question dropped under a flood; returns how many so far.
+    pub(crate) fn count_shed(&self) -> u64 {
+        self.shed.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        let connected = self
             .shards
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let connected = shards.values().filter(|c| **c).count();
-        (connected, self.expected, self.stopping.load(Ordering::SeqCst))
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .values()
+            .filter(|c| **c)
+            .count();
+        Snapshot {
+            connected,
+            expected: self.expected.load(Ordering::SeqCst),
+            stopping: self.stopping.load(Ordering::SeqCst),
+            unreachable: self
+                .unreachable
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone(),
+            shed: self.shed.load(Ordering::SeqCst),
+        }
+    }
+}
+
+/// Set once SIGINT or SIGTERM arrives; every stage of the bot's life waits on it beside its
+/// own work, so a stop is prompt whether the bot is connecting, retrying or running.
+#[derive(Clone)]
+pub(crate) struct Stop(tokio::sync::watch::Receiver<bool>);
+
+impl Stop {
+    /// Listens for the signals from now on.
+    pub(crate) fn on_signals() -> Stop {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            stop_requested().await;
+            let _ = tx.send(true);
+            // Keep the sender, so that waiters see `true` rather than a closed channel.
+            std::future::pending::<()>().await;
+        });
+        Stop(rx)
+    }
+
+    /// Resolves once a stop is requested.
+    pub(crate) async fn requested(&self) {
+        let mut rx = self.0.clone();
+        let _ = rx.wait_for(|stop| *stop).await;
     }
 }
 
@@ -136,7 +206,6 @@ pub(crate) async fn on_hangup<F: std::future::Future<Output = ()>>(reload: impl 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     #[tokio::test]
     async fn draining_waits_for_work_in_flight_and_gives_up_at_the_limit() {
@@ -163,12 +232,17 @@ mod tests {
 
     #[test]
     fn status_counts_connected_shards() {
-        let status = Status::new(2);
+        let status = Status::new(0);
+        status.set_expected(2);
         status.set_connected(0, true);
         status.set_connected(1, true);
         status.set_connected(1, false);
-        assert_eq!(status.snapshot(), (1, 2, false));
+        let now = status.snapshot();
+        assert_eq!((now.connected, now.expected, now.stopping), (1, 2, false));
         status.set_stopping();
-        assert_eq!(status.snapshot(), (1, 2, true));
+        assert!(status.snapshot().stopping);
+        assert_eq!(status.count_shed(), 1);
+        assert_eq!(status.count_shed(), 2);
+        assert_eq!(status.snapshot().shed, 2);
     }
 }

@@ -17,10 +17,12 @@
 //! posting a second; an interaction can be answered only once, and Discord's "already
 //! acknowledged" to a retry means the first attempt got through.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serenity::all::{ChannelId, CreateInteractionResponse, CreateMessage, Http, InteractionId, Nonce};
 use serenity::http::{LightMethod, Request, Route};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Discord's JSON error code for a second response to one interaction.
 const ALREADY_ACKNOWLEDGED: i64 = 40060;
@@ -99,13 +101,18 @@ fn next_step(attempt: u32, outcome: Attempt, waited: Duration, policy: Policy) -
 /// Replies on the wire at once. Discord takes about 50 requests a second from a bot, so more
 /// in flight only opens connections and holds their buffers; a burst of questions waits here
 /// as small futures instead.
-const CONCURRENT_SENDS: usize = 32;
+pub(crate) const CONCURRENT_SENDS: usize = 32;
 
 /// Sends replies with the retry rules above.
 pub(crate) struct Outbox {
     /// For requests when serenity's rate limiter is off (a proxy or an emulator base).
     client: reqwest::Client,
-    sending: tokio::sync::Semaphore,
+    sending: Arc<Semaphore>,
+}
+
+/// The right to put one reply on the wire, of [`CONCURRENT_SENDS`].
+pub(crate) struct Slot {
+    _permit: OwnedSemaphorePermit,
 }
 
 /// A delivered reply: how many attempts it took.
@@ -122,8 +129,17 @@ impl Outbox {
             .build()?;
         Ok(Outbox {
             client,
-            sending: tokio::sync::Semaphore::new(CONCURRENT_SENDS),
+            sending: Arc::new(Semaphore::new(CONCURRENT_SENDS)),
         })
+    }
+
+    /// Waits for a free slot; `None` only if the outbox is gone.
+    pub(crate) async fn slot(&self) -> Option<Slot> {
+        Arc::clone(&self.sending)
+            .acquire_owned()
+            .await
+            .ok()
+            .map(|permit| Slot { _permit: permit })
     }
 
     /// Posts a message in a channel; `nonce` must be unique to what it answers (Discord keeps
@@ -135,13 +151,28 @@ impl Outbox {
         nonce: String,
         message: CreateMessage,
     ) -> Result<Delivered, SendError> {
+        let slot = self.slot().await;
+        self.channel_message_in(slot, http, channel, nonce, message).await
+    }
+
+    /// [`Outbox::channel_message`] in a slot already taken.
+    pub(crate) async fn channel_message_in(
+        &self,
+        slot: impl Into<Option<Slot>>,
+        http: &Http,
+        channel: ChannelId,
+        nonce: String,
+        message: CreateMessage,
+    ) -> Result<Delivered, SendError> {
         let body = message.nonce(Nonce::String(nonce)).enforce_nonce(true);
-        self.deliver(
+        let body = serde_json::to_vec(&body).map_err(|e| SendError::Refused(e.to_string()))?;
+        let _slot = slot.into();
+        Box::pin(self.attempts(
             http,
             || Route::ChannelMessages { channel_id: channel },
-            &body,
+            body,
             Policy::MESSAGE,
-        )
+        ))
         .await
     }
 
@@ -175,7 +206,7 @@ impl Outbox {
         let body = serde_json::to_vec(body).map_err(|e| SendError::Refused(e.to_string()))?;
         // The permit is taken before the (large) request future exists, and that future is
         // boxed: a question waiting its turn then costs a few hundred bytes, not kilobytes.
-        let _permit = self.sending.acquire().await;
+        let _slot = self.slot().await;
         Box::pin(self.attempts(http, route, body, policy)).await
     }
 
@@ -246,8 +277,10 @@ async fn classify(response: reqwest::Response) -> Attempt {
     }
 }
 
-/// A request error without its URL: interaction URLs carry tokens.
-fn without_url(e: &reqwest::Error) -> String {
+/// A request error without its URL (interaction URLs carry tokens): what went wrong and the
+/// causes under it, each said once ("could not connect: tcp connect error: Connection
+/// refused (os error 111)").
+pub(crate) fn without_url(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -255,7 +288,17 @@ fn without_url(e: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    kind.to_owned()
+    let mut said = vec![kind.to_owned()];
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        // Wrappers often repeat their cause's text; the URL never appears below the top.
+        if !said.iter().any(|s| s.contains(&text)) {
+            said.push(text);
+        }
+        cause = c.source();
+    }
+    said.join(": ")
 }
 
 #[cfg(test)]

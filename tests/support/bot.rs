@@ -50,10 +50,15 @@ impl Bot {
 
     /// Runs `serve` without waiting for anything; for bots expected to fail or to shard.
     pub fn launch(emu: &Emulator, config: &Path, log: PathBuf) -> Bot {
+        Bot::launch_at(&emu.base_url(), config, log)
+    }
+
+    /// Runs `serve` against any API base, such as one where nothing listens.
+    pub fn launch_at(base: &str, config: &Path, log: PathBuf) -> Bot {
         let child = Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"))
             .args(["serve", "--config", config.to_str().expect("a UTF-8 path")])
             .env("DISCORD_TOKEN", TOKEN)
-            .env("DISCORD_API_BASE", emu.base_url())
+            .env("DISCORD_API_BASE", base)
             .env_remove("RUST_LOG")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("create the bot's log"))

@@ -24,6 +24,10 @@
 //! serenity 0.12.5 resumes after most close codes (e.g. 4000) and identifies anew after 4009 or
 //! missing ACKs, about 5 s later (its shard queue waits between boots).
 //!
+//! For start-up tests, [`Emulator::refuse_gateway`] answers the WebSocket upgrade with 503 (a
+//! gateway that is down while REST works), and [`Emulator::dispatch_after_ready`] sends a
+//! dispatch in the same breath as READY.
+//!
 //! It is not a Discord simulator: it keeps no guilds, channels or message history, and answers
 //! from the request alone. Every REST request is recorded, whatever the route.
 //!
@@ -154,6 +158,8 @@ struct Inner {
     acks_stopped: AtomicBool,
     /// Close code that answers IDENTIFY instead of READY; 0 for none.
     identify_close_code: AtomicU16,
+    /// Gateway connections are refused (HTTP 503 to the upgrade), as by a gateway that is down.
+    gateway_refused: AtomicBool,
     next_connection_id: AtomicU64,
     state: Mutex<Record>,
     /// Bumped on every recorded change, so waiters wake without polling.
@@ -179,6 +185,9 @@ struct Record {
     created: Vec<(u64, Value)>,
     /// Nonces sent with `enforce_nonce`, and the message each created.
     nonces: HashMap<String, Value>,
+    /// Dispatches to send in the same breath as the next READY (see
+    /// [`Emulator::dispatch_after_ready`]).
+    after_ready: Vec<(String, Value)>,
 }
 
 /// An open gateway connection, as the rest of the emulator sees it.
@@ -260,6 +269,7 @@ impl Emulator {
                 recommended_shards: options.recommended_shards,
                 acks_stopped: AtomicBool::new(false),
                 identify_close_code: AtomicU16::new(0),
+                gateway_refused: AtomicBool::new(false),
                 next_connection_id: AtomicU64::new(1),
                 state: Mutex::new(Record::default()),
                 changes: watch::Sender::new(0),
@@ -461,6 +471,23 @@ impl Emulator {
         self.inner.identify_close_code.store(code, Ordering::SeqCst);
     }
 
+    /// Refuses (or again accepts) new gateway connections: the WebSocket upgrade gets 503,
+    /// while REST goes on answering. Open connections are left alone.
+    pub fn refuse_gateway(&self, refuse: bool) {
+        self.inner.gateway_refused.store(refuse, Ordering::SeqCst);
+    }
+
+    /// Queues a dispatch to go out right after the next READY, on the same connection and
+    /// before anything else: a member who writes the moment the bot connects.
+    pub fn dispatch_after_ready(&self, event: &str, data: Value) {
+        if MODEL_CHECKS.load(Ordering::Relaxed)
+            && let Err(problem) = check_dispatch(event, &data)
+        {
+            log(format!("{event} will not reach serenity's handlers: {problem}"));
+        }
+        self.state().after_ready.push((event.to_owned(), data));
+    }
+
     fn end_all(&self, how: impl Fn() -> Outbound) {
         // Removed at once so that no dispatch goes to a closing socket.
         let closing: Vec<_> = self.state().connections.drain().map(|(_, c)| c.outbox).collect();
@@ -629,6 +656,9 @@ async fn handle_root(
     request: Request,
 ) -> Response {
     match upgrade {
+        Some(_) if emulator.inner.gateway_refused.load(Ordering::SeqCst) => {
+            (StatusCode::SERVICE_UNAVAILABLE, "gateway refused by the test").into_response()
+        }
         Some(upgrade) => upgrade.on_upgrade(move |socket| run_gateway_connection(emulator, socket)),
         None => handle_rest(State(emulator), request).await,
     }
@@ -1282,13 +1312,21 @@ impl Session {
             frames: Vec::new(),
         };
         let ready = session.push("READY", ready_payload(emulator, &session_id, shard));
-        {
+        let after_ready: Vec<Value> = {
             let mut state = emulator.state();
             state.identifies.push(identify);
+            let queued = std::mem::take(&mut state.after_ready);
+            let frames = queued
+                .into_iter()
+                .map(|(event, data)| session.push(&event, data))
+                .collect();
             state.sessions.insert(session_id, session);
-        }
-        if !send_frame(socket, &ready).await {
-            return false;
+            frames
+        };
+        for frame in std::iter::once(&ready).chain(&after_ready) {
+            if !send_frame(socket, frame).await {
+                return false;
+            }
         }
         let first_identify = !std::mem::replace(&mut self.identified, true);
         self.mark_ready(emulator, |state| {
@@ -1723,26 +1761,8 @@ fn now_unix_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-/// The current time as Discord writes timestamps: `2026-11-05T12:34:56.789000+00:00`.
+/// The current time as an RFC 3339 timestamp, like Discord's: serenity's own type writes it,
+/// so it is sure to parse back.
 fn now_timestamp() -> String {
-    let ms = now_unix_ms();
-    let seconds = ms / 1000;
-    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
-    let (hour, minute, second) = (seconds % 86_400 / 3600, seconds % 3600 / 60, seconds % 60);
-    let millis = ms % 1000;
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}000+00:00")
-}
-
-/// Days since 1970-01-01 to (year, month, day), Howard Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    serenity::model::Timestamp::now().to_string()
 }
