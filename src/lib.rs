@@ -9,3 +9,4 @@ pub mod discord;
 pub mod knowledge;
 pub mod matcher;
 pub(crate) mod reload;
+pub mod routes;

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use tracing::{info, warn};
 
 use crate::answer::Answerer;
-use crate::knowledge::{KnowledgeBase, Loaded, Problem};
+use crate::knowledge::Problem;
 
 /// How often the knowledge folder is looked at for edits. Polling a handful of files costs
 /// nothing, needs no platform file-watching API, and works on network and container mounts.
@@ -119,11 +119,9 @@ impl Live {
         let dir = self.dir.clone().ok_or(ReloadError::NoFolder)?;
         let _one_at_a_time = self.reloading.lock().await;
         let folder = dir.clone();
-        let loaded = tokio::task::spawn_blocking(move || {
-            KnowledgeBase::from_dir(&folder).map(|Loaded { kb, warnings }| (Answerer::new(kb), warnings))
-        })
-        .await
-        .map_err(|e| ReloadError::Interrupted(e.to_string()))?;
+        let loaded = tokio::task::spawn_blocking(move || Answerer::load(&folder))
+            .await
+            .map_err(|e| ReloadError::Interrupted(e.to_string()))?;
         let (answerer, warnings) = loaded.map_err(|e| ReloadError::Invalid {
             dir,
             problems: lines(&e.problems),
@@ -185,6 +183,7 @@ fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
 mod tests {
     use super::*;
     use crate::answer::Reply;
+    use crate::knowledge::KnowledgeBase;
 
     fn copy_of_knowledge(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("sarcoma-bot-reload-{}-{name}", std::process::id()));

@@ -9,13 +9,16 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::validate::{self, Located};
-use super::{Date, Entry, EntryId, Kind, KnowledgeBase, Messages, SafetyReply, Section, Source};
+use super::{
+    Date, Entry, EntryId, Kind, KnowledgeBase, Lexicon, Messages, Origin, SafetyReply, Section, Source,
+};
 
 /// A knowledge file larger than this is refused unread: real files are a few kilobytes.
 const MAX_FILE_BYTES: usize = 1 << 20;
 
 const SAFETY_FILE: &str = "safety.toml";
 const MESSAGES_FILE: &str = "messages.toml";
+const LEXICON_FILE: &str = "lexicon.toml";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -110,6 +113,8 @@ struct RawEntry {
     #[serde(default)]
     related: Vec<String>,
     #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
     sections: Vec<RawSection>,
     #[serde(default)]
     sources: Vec<Source>,
@@ -120,8 +125,11 @@ struct RawEntry {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSection {
+    id: String,
     heading: String,
     text: String,
+    #[serde(default)]
+    examples: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -190,12 +198,13 @@ pub(super) fn from_dir(dir: &Path, today: Date) -> Result<Loaded, LoadError> {
 }
 
 /// Parses and validates a set of named files. File roles come from their names:
-/// `safety.toml`, `messages.toml`, and entries in every other file.
+/// `safety.toml`, `messages.toml`, `lexicon.toml`, and entries in every other file.
 pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<Loaded, LoadError> {
     let mut problems = Vec::new();
     let mut entries: Vec<Located> = Vec::new();
     let mut safety = None;
     let mut messages = None;
+    let mut lexicon = None;
 
     for (name, bytes) in &files {
         if bytes.len() > MAX_FILE_BYTES {
@@ -218,6 +227,12 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                 }
             }
             MESSAGES_FILE => messages = parse::<Messages>(name, text, &mut problems),
+            LEXICON_FILE => {
+                lexicon = parse::<Lexicon>(name, text, &mut problems);
+                if let Some(l) = &lexicon {
+                    l.validate(name, &mut problems);
+                }
+            }
             _ => {
                 if let Some(raw) = parse::<RawEntryFile>(name, text, &mut problems) {
                     for r in raw.entry {
@@ -250,6 +265,14 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
         ));
     }
 
+    if lexicon.is_none() && !problems.iter().any(|p| p.file.ends_with(LEXICON_FILE)) {
+        problems.push(Problem::error(
+            LEXICON_FILE,
+            None,
+            "missing: the matcher's word lists must be in a file named lexicon.toml".into(),
+        ));
+    }
+
     validate::entries(&entries, today, &mut problems);
     if let Some(m) = &messages {
         validate::messages(m, &mut problems);
@@ -259,13 +282,14 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     }
 
     let has_errors = problems.iter().any(|p| p.severity == Severity::Error);
-    match (crisis, emergency, messages) {
-        (Some(crisis), Some(emergency), Some(messages)) if !has_errors => Ok(Loaded {
+    match (crisis, emergency, messages, lexicon) {
+        (Some(crisis), Some(emergency), Some(messages), Some(lexicon)) if !has_errors => Ok(Loaded {
             kb: KnowledgeBase {
                 entries: entries.into_iter().map(|l| l.entry).collect(),
                 crisis: crisis.reply,
                 emergency: emergency.reply,
                 messages,
+                lexicon,
             },
             warnings: problems,
         }),
@@ -360,8 +384,10 @@ fn convert_entry(file: &str, text: &str, raw: RawEntry, problems: &mut Vec<Probl
                 .sections
                 .into_iter()
                 .map(|s| Section {
+                    id: s.id,
                     heading: s.heading,
                     text: s.text,
+                    examples: s.examples,
                 })
                 .collect(),
             related,
@@ -370,6 +396,11 @@ fn convert_entry(file: &str, text: &str, raw: RawEntry, problems: &mut Vec<Probl
             next_review,
             aliases: raw.aliases,
             keywords: raw.keywords,
+            examples: raw.examples,
+            origin: Origin {
+                file: file.to_owned(),
+                line,
+            },
         },
     })
 }

@@ -198,8 +198,8 @@ impl Joined {
         self.find_all(phrase).next().is_some()
     }
 
-    pub(crate) fn has_any(&self, phrases: &[&str]) -> bool {
-        phrases.iter().any(|p| self.has(p))
+    pub(crate) fn has_any<S: AsRef<str>>(&self, phrases: &[S]) -> bool {
+        phrases.iter().any(|p| self.has(p.as_ref()))
     }
 
     /// Like [`Joined::has_any`] for a long list: only phrases that start with one of the

@@ -1,0 +1,224 @@
+//! Which part of an entry a question asks for. Once the entry is chosen, the question is
+//! compared with the example questions written for the whole entry and for each of its
+//! sections (and, more weakly, with each section's heading and text); the closest wins. A
+//! question that names the entry and nothing more ("tell me about chemo"), or that is closer
+//! to the whole-entry examples, gets the whole entry.
+//!
+//! Kept apart from entry scoring on purpose: choosing the part never changes which entry
+//! answers, so the held-out accuracy of entry routing is untouched by section data.
+
+use std::collections::{HashMap, HashSet};
+
+use super::text;
+use crate::knowledge::{Entry, KnowledgeBase};
+
+/// Words that say nothing about which part is meant. Question words ("what", "how",
+/// "when") are kept: "what does it mean" and "how is it treated" differ by them.
+const NEUTRAL: &[&str] = &[
+    "a", "an", "the", "of", "to", "for", "in", "on", "at", "with", "and", "or", "is", "are", "be", "i", "me",
+    "my", "it", "its", "this", "that", "so", "just", "please", "hi", "hey", "hello", "thanks", "um", "s",
+    "t", "m", "re", "ve", "ll", "d", "sarcoma", "soft", "tissue", "cancer", "tumor", "tumour",
+];
+/// A section's heading counts for this much of an example question.
+const HEADING: f32 = 0.8;
+/// A section's text counts for this much: it names what the section covers, but in the
+/// writer's words, not the members'.
+const TEXT: f32 = 0.45;
+/// Below this, no part is close enough and the whole entry answers.
+const FLOOR: f32 = 0.2;
+/// Weight of a word the examples never use: rare, so it counts against every part alike.
+const UNSEEN_IDF: f32 = 2.0;
+
+type Word = u32;
+
+/// A bag of distinct words, sorted, with its length under the word weights.
+struct Bag {
+    words: Vec<Word>,
+    norm: f32,
+}
+
+struct Part {
+    examples: Vec<Bag>,
+    heading: Bag,
+    text: HashSet<Word>,
+}
+
+struct EntryParts {
+    /// Words of the entry's own names: they say which entry, not which part.
+    naming: HashSet<String>,
+    whole: Vec<Bag>,
+    parts: Vec<Part>,
+}
+
+/// The section index of a knowledge base.
+pub(crate) struct Sections {
+    vocabulary: HashMap<String, Word>,
+    idf: Vec<f32>,
+    entries: Vec<EntryParts>,
+}
+
+fn stems(text_in: &str) -> Vec<String> {
+    text::words(text_in)
+        .iter()
+        .map(|w| text::stem(w).into_owned())
+        .collect()
+}
+
+impl Sections {
+    pub(crate) fn new(kb: &KnowledgeBase) -> Sections {
+        let mut s = Sections {
+            vocabulary: HashMap::new(),
+            idf: Vec::new(),
+            entries: Vec::new(),
+        };
+        // Document frequencies over every example question and heading.
+        let mut df: Vec<u32> = Vec::new();
+        let mut documents = 0u32;
+        let mut count = |s: &mut Sections, words: &[String]| {
+            documents += 1;
+            let mut seen = HashSet::new();
+            for w in words {
+                let id = s.intern(w);
+                if seen.insert(id) {
+                    if df.len() <= id as usize {
+                        df.resize(id as usize + 1, 0);
+                    }
+                    df[id as usize] += 1;
+                }
+            }
+        };
+        for e in kb.entries() {
+            for q in &e.examples {
+                count(&mut s, &stems(q));
+            }
+            for sec in &e.sections {
+                count(&mut s, &stems(&sec.heading));
+                for q in &sec.examples {
+                    count(&mut s, &stems(q));
+                }
+            }
+        }
+        df.resize(s.vocabulary.len(), 0);
+        s.idf = df
+            .iter()
+            .map(|&d| (1.0 + documents as f32 / d.max(1) as f32).ln())
+            .collect();
+        s.entries = kb.entries().iter().map(|e| s.entry_parts(e)).collect();
+        s
+    }
+
+    fn intern(&mut self, stem: &str) -> Word {
+        let next = self.vocabulary.len() as Word;
+        *self.vocabulary.entry(stem.to_owned()).or_insert(next)
+    }
+
+    fn entry_parts(&self, e: &Entry) -> EntryParts {
+        let naming: HashSet<String> = std::iter::once(&e.title)
+            .chain(&e.aliases)
+            .flat_map(|n| stems(n))
+            .collect();
+        let bag = |text_in: &str| self.bag(stems(text_in).iter().map(String::as_str), &naming);
+        EntryParts {
+            whole: e.examples.iter().map(|q| bag(q)).collect(),
+            parts: e
+                .sections
+                .iter()
+                .map(|sec| Part {
+                    examples: sec.examples.iter().map(|q| bag(q)).collect(),
+                    heading: bag(&sec.heading),
+                    text: stems(&sec.text)
+                        .iter()
+                        .filter_map(|w| self.vocabulary.get(w).copied())
+                        .collect(),
+                })
+                .collect(),
+            naming,
+        }
+    }
+
+    /// The distinct known words of `stems` that may tell parts apart, and the bag's length
+    /// (unknown words count toward the length only).
+    fn bag<'a>(&self, stems: impl Iterator<Item = &'a str>, naming: &HashSet<String>) -> Bag {
+        let mut words = Vec::new();
+        let mut norm = 0.0;
+        let mut seen = HashSet::new();
+        for w in stems {
+            if w.is_empty() || NEUTRAL.contains(&w) || naming.contains(w) || !seen.insert(w) {
+                continue;
+            }
+            match self.vocabulary.get(w) {
+                Some(&id) => {
+                    let idf = self.idf[id as usize];
+                    norm += idf * idf;
+                    words.push(id);
+                }
+                None => norm += UNSEEN_IDF * UNSEEN_IDF,
+            }
+        }
+        words.sort_unstable();
+        Bag {
+            words,
+            norm: norm.sqrt(),
+        }
+    }
+
+    /// Cosine similarity of two bags under the word weights.
+    fn similarity(&self, a: &Bag, b: &Bag) -> f32 {
+        if a.norm == 0.0 || b.norm == 0.0 {
+            return 0.0;
+        }
+        let (mut i, mut j, mut dot) = (0, 0, 0.0);
+        while i < a.words.len() && j < b.words.len() {
+            match a.words[i].cmp(&b.words[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let idf = self.idf[a.words[i] as usize];
+                    dot += idf * idf;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        dot / (a.norm * b.norm)
+    }
+
+    /// The share of the question's weight that a section's text holds.
+    fn coverage(&self, q: &Bag, text_words: &HashSet<Word>) -> f32 {
+        if q.norm == 0.0 {
+            return 0.0;
+        }
+        let held: f32 = q
+            .words
+            .iter()
+            .filter(|w| text_words.contains(w))
+            .map(|&w| self.idf[w as usize].powi(2))
+            .sum();
+        held / (q.norm * q.norm)
+    }
+
+    /// The index of the section of entry `entry` that `words` (a normalised, corrected
+    /// message) asks for, or `None` when the whole entry is the better answer.
+    pub(crate) fn pick(&self, entry: usize, words: &[String]) -> Option<usize> {
+        let e = self.entries.get(entry)?;
+        let stems: Vec<String> = words.iter().map(|w| text::stem(w).into_owned()).collect();
+        let q = self.bag(stems.iter().map(String::as_str), &e.naming);
+        if q.words.is_empty() {
+            return None;
+        }
+        let best_of = |bags: &[Bag]| bags.iter().map(|b| self.similarity(&q, b)).fold(0.0f32, f32::max);
+        let whole = best_of(&e.whole);
+        let (index, score) = e
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let score = best_of(&p.examples)
+                    .max(HEADING * self.similarity(&q, &p.heading))
+                    .max(TEXT * self.coverage(&q, &p.text));
+                (i, score)
+            })
+            .fold((0, 0.0f32), |best, x| if x.1 > best.1 { x } else { best });
+        (score >= FLOOR && score > whole).then_some(index)
+    }
+}
