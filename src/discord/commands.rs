@@ -392,7 +392,13 @@ mod tests {
             "term-neoadjuvant"
         );
         let all = choices(&a, Catalogue::Treatments, "");
-        assert_eq!(all.len(), 8);
+        let treatments = a
+            .knowledge()
+            .entries()
+            .iter()
+            .filter(|e| Catalogue::Treatments.holds(e.kind))
+            .count();
+        assert_eq!(all.len(), treatments.min(MAX_CHOICES));
         assert!(
             names(&all)
                 .iter()
@@ -416,6 +422,28 @@ mod tests {
             id(Catalogue::Glossary, "surgery"),
             None,
             "surgery is not a glossary term"
+        );
+    }
+
+    #[test]
+    fn part_choices_come_from_the_chosen_topic_and_a_missing_part_is_named() {
+        let a = answerer();
+        let parts = part_choices(&a, "radiation", "");
+        let radiation = a.knowledge().get(&EntryId::parse("radiation").unwrap()).unwrap();
+        assert_eq!(parts.len(), radiation.sections.len());
+        assert_eq!(names(&part_choices(&a, "rads", "side"))[0], "side-effects");
+        assert!(part_choices(&a, "no such topic at all", "").is_empty());
+        let request = Request::Treatment("chemo".into(), Some("how-given".into()));
+        let (card, intent) = respond(&a, &request);
+        assert_eq!(intent.unwrap().id(), "chemotherapy");
+        assert!(card.description.contains("How it is given"), "{card:?}");
+        let request = Request::Treatment("chemo".into(), Some("astrology".into()));
+        let (card, intent) = respond(&a, &request);
+        assert!(intent.is_none());
+        assert!(
+            card.description.contains("has no part called \"astrology\"")
+                && card.description.contains("Side effects"),
+            "{card:?}"
         );
     }
 

@@ -365,7 +365,8 @@ mod tests {
             "{what}: total {}",
             card.total_chars()
         );
-        assert!(card.buttons.len() <= MAX_BUTTONS, "{what}: buttons");
+        // A section reply adds "Whole entry" to its parts.
+        assert!(card.buttons.len() <= MAX_BUTTONS + 1, "{what}: buttons");
         for (id, label) in &card.buttons {
             assert!(
                 n(id) <= limits::CUSTOM_ID && n(label) <= limits::BUTTON_LABEL,
@@ -379,6 +380,17 @@ mod tests {
         let a = answerer();
         let kb = a.knowledge();
         for e in kb.entries() {
+            for s in &e.sections {
+                let card = card(&a.part(&e.id, &s.id).unwrap());
+                assert_within_limits(&card, &format!("{}#{}", e.id, s.id));
+                assert!(card.footer.contains("not medical advice"), "{}: disclaimer", e.id);
+                assert_eq!(card.buttons[0], (entry_button_id(&e.id), WHOLE_ENTRY.to_owned()));
+                assert!(card.buttons.len() <= MAX_BUTTONS + 1);
+                for (custom_id, _) in &card.buttons[1..] {
+                    let (id, part) = parse_button(custom_id).unwrap();
+                    assert!(id == e.id && part.is_some_and(|p| p != s.id && e.section(&p).is_some()));
+                }
+            }
             let card = card(&a.entry(&e.id).unwrap());
             assert_within_limits(&card, e.id.as_str());
             assert!(card.footer.contains("not medical advice"), "{}: disclaimer", e.id);
@@ -443,6 +455,29 @@ mod tests {
                 .and_then(EntryId::parse)
                 .unwrap();
             assert!(a.knowledge().get(&target).is_some());
+        }
+    }
+
+    #[test]
+    fn a_question_about_one_part_gets_that_part_under_the_entry_title() {
+        let a = answerer();
+        let card = card(&a.ask("chemo side effects").reply);
+        assert_eq!(card.title, "Chemotherapy");
+        assert!(card.description.starts_with("**Side effects**"), "{card:?}");
+        assert!(card.fields.iter().any(|(n, _)| n == "Sources"));
+        assert_eq!(card.buttons[0].1, WHOLE_ENTRY);
+    }
+
+    #[test]
+    fn button_ids_name_an_entry_or_one_of_its_parts() {
+        let id = EntryId::parse("stage-2").unwrap();
+        assert_eq!(parse_button(&entry_button_id(&id)), Some((id.clone(), None)));
+        assert_eq!(
+            parse_button(&part_button_id(&id, "treatment")),
+            Some((id, Some("treatment".to_owned())))
+        );
+        for bad in ["", "entry:", "part:stage-2", "part:Stage 2#x", "other:stage-2"] {
+            assert_eq!(parse_button(bad), None, "{bad:?}");
         }
     }
 
