@@ -242,6 +242,25 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_example_question_that_lands_elsewhere_is_refused_and_the_last_good_version_kept() {
+        let dir = copy_of_knowledge("misroute");
+        let live = live(&dir);
+        let before = stage_4_title(&live);
+        retitle(&dir, "\"how is stage 4 treated\"", "\"how is chemo given\"");
+        let Err(ReloadError::Invalid { problems, .. }) = live.reload(Trigger::FolderChanged).await else {
+            panic!("a misrouted example question was accepted");
+        };
+        assert!(
+            problems.iter().any(|p| p.contains("stages.toml")
+                && p.contains("entry `stage-4`")
+                && p.contains("lands on chemotherapy#how-given, not stage-4#treatment")),
+            "{problems:?}"
+        );
+        assert_eq!(stage_4_title(&live), before);
+        assert_eq!(live.version(), 1);
+    }
+
+    #[tokio::test]
     async fn the_built_in_knowledge_cannot_be_reloaded() {
         let kb = KnowledgeBase::embedded().unwrap().kb;
         let live = Live::new(Answerer::new(kb), None);
