@@ -56,6 +56,7 @@ fn names_that_used_to_lead_to_the_wrong_entry_no_longer_do() {
     let a = answerer();
     assert!(!place(&a, "should i get a second opinion").starts_with("stage-4"));
     assert!(!place(&a, "i feel so scared").starts_with("surgery"));
+    assert!(!place(&a, "so scared since the diagnosis, i lie awake").starts_with("surgery"));
     assert!(!place(&a, "when can i return to work").starts_with("recurrence"));
     assert!(place(&a, "does chemo weaken your immune system").starts_with("chemotherapy"));
     assert!(place(&a, "could my own immune system fight the sarcoma").starts_with("immunotherapy"));

@@ -23,7 +23,7 @@ const NEUTRAL: &[&str] = &[
 const HEADING: f32 = 0.8;
 /// A section's text counts for this much: it names what the section covers, but in the
 /// writer's words, not the members'.
-const TEXT: f32 = 0.45;
+const TEXT: f32 = 0.3;
 /// Below this, no part is close enough and the whole entry answers.
 const FLOOR: f32 = 0.2;
 /// Weight of a word the examples never use: rare, so it counts against every part alike.

@@ -244,10 +244,20 @@ impl PhraseSet {
 /// Plurals whose singular is another word: "mets" are metastases, "met" is a verb.
 const UNFOLDED: &[&str] = &["mets", "rads"];
 
+/// Words whose ending only looks like a plural or verb ending of a knowledge word: "scared"
+/// is not "scar" + "ed". Each folds to the stem given.
+#[rustfmt::skip]
+const OWN_STEM: &[(&str, &str)] = &[
+    ("scare", "scare"), ("scared", "scare"), ("scares", "scare"), ("scaring", "scare"),
+];
+
 /// Folds plurals and the commonest verb endings, so "nodes" meets "node", "therapies" meets
 /// "therapy" and "treated" meets "treat". Deliberately shallow: a deeper stemmer merges
 /// words that mean different things here.
 pub(crate) fn stem(word: &str) -> Cow<'_, str> {
+    if let Some(&(_, own)) = OWN_STEM.iter().find(|(w, _)| *w == word) {
+        return Cow::Borrowed(own);
+    }
     let n = word.len();
     let plural = if n > 4 && word.ends_with("ies") {
         return Cow::Owned(format!("{}y", &word[..n - 3]));
@@ -359,5 +369,13 @@ mod tests {
         assert_eq!(stem("spread"), "spread");
         assert_eq!(stem("bring"), "bring");
         assert_eq!(stem("asking"), stem("ask"));
+    }
+
+    #[test]
+    fn scared_is_not_a_scar() {
+        for w in ["scare", "scared", "scares", "scaring"] {
+            assert_ne!(stem(w), stem("scar"), "{w}");
+        }
+        assert_eq!(stem("scars"), "scar");
     }
 }
