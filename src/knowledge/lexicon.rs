@@ -51,7 +51,16 @@ impl Lexicon {
         for (field, items) in self.lists() {
             let mut seen = std::collections::HashSet::new();
             for (i, item) in items.iter().enumerate() {
-                let normal = text::words(item).join(" ");
+                // Lowercase ASCII words separated by single spaces are already in the
+                // matcher's form; anything else is normalised to compare.
+                let plain = item.split(' ').all(|w| {
+                    !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                });
+                let normal = if plain {
+                    item.clone()
+                } else {
+                    text::words(item).join(" ")
+                };
                 let what = format!("`{field}[{i}]` {item:?}");
                 if normal.is_empty() {
                     problems.push(Problem::error(file, None, format!("{what} is empty")));

@@ -57,15 +57,82 @@ pub(crate) struct Sections {
     entries: Vec<EntryParts>,
 }
 
+/// The stems of a text's words, read the way the matcher reads a message.
 fn stems(text_in: &str) -> Vec<String> {
-    text::words(text_in)
-        .iter()
-        .map(|w| text::stem(w).into_owned())
-        .collect()
+    let mut words = text::words(text_in);
+    for w in &mut words {
+        let stem = text::stem(w);
+        if w.starts_with(stem.as_ref()) {
+            let n = stem.len();
+            w.truncate(n);
+        } else {
+            *w = stem.into_owned();
+        }
+    }
+    words
+}
+
+/// The vocabulary words of a section's text. The text is the writer's prose, read only for
+/// words the examples use, so a plain split is enough and keeps the index quick to build.
+fn text_words(text_in: &str, vocabulary: &HashMap<String, Word>) -> HashSet<Word> {
+    let mut out = HashSet::new();
+    let mut lower = String::new();
+    for raw in text_in
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        lower.clear();
+        lower.extend(raw.chars().flat_map(char::to_lowercase));
+        if let Some(&id) = vocabulary.get(text::stem(&lower).as_ref()) {
+            out.insert(id);
+        }
+    }
+    out
+}
+
+/// An entry's texts as stems, computed once for counting and for indexing.
+struct Stemmed<'a> {
+    naming: HashSet<String>,
+    whole: Vec<Vec<String>>,
+    /// Per section: heading, examples, text (as written).
+    parts: Vec<(Vec<String>, Vec<Vec<String>>, &'a str)>,
+}
+
+impl<'a> Stemmed<'a> {
+    fn new(e: &'a Entry) -> Stemmed<'a> {
+        Stemmed {
+            naming: std::iter::once(&e.title)
+                .chain(&e.aliases)
+                .flat_map(|n| stems(n))
+                .collect(),
+            whole: e.examples.iter().map(|q| stems(q)).collect(),
+            parts: e
+                .sections
+                .iter()
+                .map(|s| {
+                    (
+                        stems(&s.heading),
+                        s.examples.iter().map(|q| stems(q)).collect(),
+                        s.text.as_str(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The example questions and headings: the documents word weights are counted over.
+    fn documents(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.whole.iter().chain(
+            self.parts
+                .iter()
+                .flat_map(|(heading, examples, _)| std::iter::once(heading).chain(examples)),
+        )
+    }
 }
 
 impl Sections {
     pub(crate) fn new(kb: &KnowledgeBase) -> Sections {
+        let stemmed: Vec<Stemmed> = kb.entries().iter().map(Stemmed::new).collect();
         let mut s = Sections {
             vocabulary: HashMap::new(),
             idf: Vec::new(),
@@ -74,9 +141,10 @@ impl Sections {
         // Document frequencies over every example question and heading.
         let mut df: Vec<u32> = Vec::new();
         let mut documents = 0u32;
-        let mut count = |s: &mut Sections, words: &[String]| {
+        let mut seen = HashSet::new();
+        for words in stemmed.iter().flat_map(Stemmed::documents) {
             documents += 1;
-            let mut seen = HashSet::new();
+            seen.clear();
             for w in words {
                 let id = s.intern(w);
                 if seen.insert(id) {
@@ -86,53 +154,39 @@ impl Sections {
                     df[id as usize] += 1;
                 }
             }
-        };
-        for e in kb.entries() {
-            for q in &e.examples {
-                count(&mut s, &stems(q));
-            }
-            for sec in &e.sections {
-                count(&mut s, &stems(&sec.heading));
-                for q in &sec.examples {
-                    count(&mut s, &stems(q));
-                }
-            }
         }
         df.resize(s.vocabulary.len(), 0);
         s.idf = df
             .iter()
             .map(|&d| (1.0 + documents as f32 / d.max(1) as f32).ln())
             .collect();
-        s.entries = kb.entries().iter().map(|e| s.entry_parts(e)).collect();
+        s.entries = stemmed.iter().map(|e| s.entry_parts(e)).collect();
         s
     }
 
     fn intern(&mut self, stem: &str) -> Word {
         let next = self.vocabulary.len() as Word;
-        *self.vocabulary.entry(stem.to_owned()).or_insert(next)
+        if let Some(&id) = self.vocabulary.get(stem) {
+            return id;
+        }
+        self.vocabulary.insert(stem.to_owned(), next);
+        next
     }
 
-    fn entry_parts(&self, e: &Entry) -> EntryParts {
-        let naming: HashSet<String> = std::iter::once(&e.title)
-            .chain(&e.aliases)
-            .flat_map(|n| stems(n))
-            .collect();
-        let bag = |text_in: &str| self.bag(stems(text_in).iter().map(String::as_str), &naming);
+    fn entry_parts(&self, e: &Stemmed<'_>) -> EntryParts {
+        let bag = |words: &[String]| self.bag(words.iter().map(String::as_str), &e.naming);
         EntryParts {
-            whole: e.examples.iter().map(|q| bag(q)).collect(),
+            whole: e.whole.iter().map(|q| bag(q)).collect(),
             parts: e
-                .sections
+                .parts
                 .iter()
-                .map(|sec| Part {
-                    examples: sec.examples.iter().map(|q| bag(q)).collect(),
-                    heading: bag(&sec.heading),
-                    text: stems(&sec.text)
-                        .iter()
-                        .filter_map(|w| self.vocabulary.get(w).copied())
-                        .collect(),
+                .map(|(heading, examples, text)| Part {
+                    examples: examples.iter().map(|q| bag(q)).collect(),
+                    heading: bag(heading),
+                    text: text_words(text, &self.vocabulary),
                 })
                 .collect(),
-            naming,
+            naming: e.naming.clone(),
         }
     }
 

@@ -15,6 +15,26 @@ pub(crate) const MAX_QUESTION_CHARS: usize = 4000;
 /// Lowercased, accent-free words of a message, with contractions written out
 /// ("can't" → "can not", "i'm" → "i am", "mom's" → "mom").
 pub(crate) fn words(input: &str) -> Vec<String> {
+    let input = match input.char_indices().nth(MAX_QUESTION_CHARS) {
+        Some((end, _)) => &input[..end],
+        None => input,
+    };
+    // Plain ASCII has no compatibility forms, accents or invisible marks: Unicode
+    // normalisation would return it unchanged, so it is skipped (most messages, and every
+    // knowledge file, are ASCII).
+    if input.is_ascii() {
+        words_of(input.chars())
+    } else {
+        words_of(
+            input
+                .chars()
+                .nfkd()
+                .filter(|c| !is_combining_mark(*c) && !is_invisible(*c)),
+        )
+    }
+}
+
+fn words_of(chars: impl Iterator<Item = char>) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut prev_digit = false;
@@ -24,11 +44,6 @@ pub(crate) fn words(input: &str) -> Vec<String> {
             word.clear();
         }
     };
-    let chars = input
-        .chars()
-        .take(MAX_QUESTION_CHARS)
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c) && !is_invisible(*c));
     for c in chars {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
