@@ -94,8 +94,14 @@ fn text_words(text_in: &str, vocabulary: &HashMap<String, Word>) -> HashSet<Word
 struct Stemmed<'a> {
     naming: HashSet<String>,
     whole: Vec<Vec<String>>,
-    /// Per section: heading, examples, text (as written).
-    parts: Vec<(Vec<String>, Vec<Vec<String>>, &'a str)>,
+    parts: Vec<StemmedPart<'a>>,
+}
+
+struct StemmedPart<'a> {
+    heading: Vec<String>,
+    examples: Vec<Vec<String>>,
+    /// As written: read with a plain split, see [`text_words`].
+    text: &'a str,
 }
 
 impl<'a> Stemmed<'a> {
@@ -109,12 +115,10 @@ impl<'a> Stemmed<'a> {
             parts: e
                 .sections
                 .iter()
-                .map(|s| {
-                    (
-                        stems(&s.heading),
-                        s.examples.iter().map(|q| stems(q)).collect(),
-                        s.text.as_str(),
-                    )
+                .map(|s| StemmedPart {
+                    heading: stems(&s.heading),
+                    examples: s.examples.iter().map(|q| stems(q)).collect(),
+                    text: s.text.as_str(),
                 })
                 .collect(),
         }
@@ -125,7 +129,7 @@ impl<'a> Stemmed<'a> {
         self.whole.iter().chain(
             self.parts
                 .iter()
-                .flat_map(|(heading, examples, _)| std::iter::once(heading).chain(examples)),
+                .flat_map(|p| std::iter::once(&p.heading).chain(&p.examples)),
         )
     }
 }
@@ -180,10 +184,10 @@ impl Sections {
             parts: e
                 .parts
                 .iter()
-                .map(|(heading, examples, text)| Part {
-                    examples: examples.iter().map(|q| bag(q)).collect(),
-                    heading: bag(heading),
-                    text: text_words(text, &self.vocabulary),
+                .map(|p| Part {
+                    examples: p.examples.iter().map(|q| bag(q)).collect(),
+                    heading: bag(&p.heading),
+                    text: text_words(p.text, &self.vocabulary),
                 })
                 .collect(),
             naming: e.naming.clone(),
