@@ -404,7 +404,7 @@ fn check_reports_bad_section_ids_few_examples_and_an_alias_on_two_entries() {
     });
     edit(&dir, "stages.toml", |t| {
         t.replacen(
-            "examples = [\n  \"tell me about stage 1\",\n  \"stage 1 sarcoma\",\n",
+            "examples = [\n  \"tell me about stage 1\",\n  \"about stage 1 soft tissue sarcoma\",\n",
             "examples = [\n",
             1,
         )

@@ -106,11 +106,8 @@ struct StemmedPart<'a> {
 
 impl<'a> Stemmed<'a> {
     fn new(e: &'a Entry) -> Stemmed<'a> {
-        Stemmed {
-            naming: std::iter::once(&e.title)
-                .chain(&e.aliases)
-                .flat_map(|n| stems(n))
-                .collect(),
+        let mut stemmed = Stemmed {
+            naming: HashSet::new(),
             whole: e.examples.iter().map(|q| stems(q)).collect(),
             parts: e
                 .sections
@@ -121,7 +118,21 @@ impl<'a> Stemmed<'a> {
                     text: s.text.as_str(),
                 })
                 .collect(),
-        }
+        };
+        // A name used by the examples or heading of exactly one section, and by no
+        // whole-entry example, points to that section ("amputate" to limb-sparing surgery);
+        // the rest only name the entry.
+        stemmed.naming = std::iter::once(&e.title)
+            .chain(&e.aliases)
+            .flat_map(|n| stems(n))
+            .filter(|w| {
+                let in_part =
+                    |p: &StemmedPart<'_>| p.heading.contains(w) || p.examples.iter().any(|q| q.contains(w));
+                stemmed.whole.iter().any(|q| q.contains(w))
+                    || stemmed.parts.iter().filter(|p| in_part(p)).count() != 1
+            })
+            .collect();
+        stemmed
     }
 
     /// The example questions and headings: the documents word weights are counted over.
