@@ -8,6 +8,7 @@
 //! answers, so the held-out accuracy of entry routing is untouched by section data.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::text;
 use crate::knowledge::{Entry, KnowledgeBase};
@@ -31,6 +32,31 @@ const UNSEEN_IDF: f32 = 2.0;
 
 type Word = u32;
 
+/// FNV-1a: the index hashes thousands of short words while it is built, and SipHash's
+/// protection against chosen keys is not needed for keys that come from the knowledge files.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type Fast = BuildHasherDefault<Fnv>;
+
 /// A bag of distinct words, sorted, with its length under the word weights.
 struct Bag {
     words: Vec<Word>,
@@ -40,7 +66,7 @@ struct Bag {
 struct Part {
     examples: Vec<Bag>,
     heading: Bag,
-    text: HashSet<Word>,
+    text: HashSet<Word, Fast>,
 }
 
 struct EntryParts {
@@ -52,7 +78,7 @@ struct EntryParts {
 
 /// The section index of a knowledge base.
 pub(crate) struct Sections {
-    vocabulary: HashMap<String, Word>,
+    vocabulary: HashMap<String, Word, Fast>,
     idf: Vec<f32>,
     entries: Vec<EntryParts>,
 }
@@ -74,15 +100,20 @@ fn stems(text_in: &str) -> Vec<String> {
 
 /// The vocabulary words of a section's text. The text is the writer's prose, read only for
 /// words the examples use, so a plain split is enough and keeps the index quick to build.
-fn text_words(text_in: &str, vocabulary: &HashMap<String, Word>) -> HashSet<Word> {
-    let mut out = HashSet::new();
+fn text_words(text_in: &str, vocabulary: &HashMap<String, Word, Fast>) -> HashSet<Word, Fast> {
+    let mut out = HashSet::default();
     let mut lower = String::new();
     for raw in text_in
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
         lower.clear();
-        lower.extend(raw.chars().flat_map(char::to_lowercase));
+        if raw.is_ascii() {
+            lower.push_str(raw);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(raw.chars().flat_map(char::to_lowercase));
+        }
         if let Some(&id) = vocabulary.get(text::stem(&lower).as_ref()) {
             out.insert(id);
         }
@@ -122,16 +153,27 @@ impl<'a> Stemmed<'a> {
         // A name used by the examples or heading of exactly one section, and by no
         // whole-entry example, points to that section ("amputate" to limb-sparing surgery);
         // the rest only name the entry.
-        stemmed.naming = std::iter::once(&e.title)
+        let whole: HashSet<&str> = stemmed.whole.iter().flatten().map(String::as_str).collect();
+        let parts: Vec<HashSet<&str>> = stemmed
+            .parts
+            .iter()
+            .map(|p| {
+                p.heading
+                    .iter()
+                    .chain(p.examples.iter().flatten())
+                    .map(String::as_str)
+                    .collect()
+            })
+            .collect();
+        let naming = std::iter::once(&e.title)
             .chain(&e.aliases)
             .flat_map(|n| stems(n))
             .filter(|w| {
-                let in_part =
-                    |p: &StemmedPart<'_>| p.heading.contains(w) || p.examples.iter().any(|q| q.contains(w));
-                stemmed.whole.iter().any(|q| q.contains(w))
-                    || stemmed.parts.iter().filter(|p| in_part(p)).count() != 1
+                whole.contains(w.as_str()) || parts.iter().filter(|p| p.contains(w.as_str())).count() != 1
             })
             .collect();
+        drop((whole, parts));
+        stemmed.naming = naming;
         stemmed
     }
 
@@ -149,7 +191,7 @@ impl Sections {
     pub(crate) fn new(kb: &KnowledgeBase) -> Sections {
         let stemmed: Vec<Stemmed> = kb.entries().iter().map(Stemmed::new).collect();
         let mut s = Sections {
-            vocabulary: HashMap::new(),
+            vocabulary: HashMap::default(),
             idf: Vec::new(),
             entries: Vec::new(),
         };
@@ -253,7 +295,7 @@ impl Sections {
     }
 
     /// The share of the question's weight that a section's text holds.
-    fn coverage(&self, q: &Bag, text_words: &HashSet<Word>) -> f32 {
+    fn coverage(&self, q: &Bag, text_words: &HashSet<Word, Fast>) -> f32 {
         if q.norm == 0.0 {
             return 0.0;
         }
