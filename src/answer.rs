@@ -6,8 +6,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use std::path::Path;
+
 use crate::knowledge::{
-    EMOTIONAL_SUPPORT, Entry, EntryId, KnowledgeBase, LoadError, Message, Problem, SafetyReply, Source,
+    EMOTIONAL_SUPPORT, Entry, EntryId, KnowledgeBase, LoadError, Loaded, Message, Problem, SafetyReply, Section,
+    Source,
 };
 use crate::matcher::text::MAX_QUESTION_CHARS;
 use crate::matcher::{Intent, Match, Matcher, SafetyNote};
@@ -44,9 +47,11 @@ pub struct Link<'a> {
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reply<'a> {
-    /// A knowledge entry with its sources and the disclaimer.
+    /// A knowledge entry with its sources and the disclaimer: the one section that answers
+    /// the question, or the whole entry when `section` is `None`.
     Entry {
         entry: &'a Entry,
+        section: Option<&'a Section>,
         related: Vec<Link<'a>>,
         disclaimer: &'a str,
     },
@@ -74,17 +79,37 @@ impl Answerer {
         Answerer { kb, matcher }
     }
 
-    /// An answerer for a knowledge version that still routes every line of the safety checks
-    /// (`knowledge/safety/checks.tsv`) the way it must. A version that changes any of those
-    /// outcomes is refused, naming each line, whatever part of the knowledge the edit touched.
+    /// A knowledge folder, checked as `sarcoma-bot check` checks it: loaded and validated,
+    /// then every example question and every safety check replayed through the matcher.
+    /// Returns the answerer and the warnings, or every problem.
+    pub fn load(dir: &Path) -> Result<(Answerer, Vec<Problem>), LoadError> {
+        let Loaded { kb, warnings } = KnowledgeBase::from_dir(dir)?;
+        Answerer::checked(kb)
+            .map(|a| (a, warnings.clone()))
+            .map_err(|e| LoadError {
+                problems: e.problems.into_iter().chain(warnings).collect(),
+            })
+    }
+
+    /// An answerer for a knowledge version whose example questions land where they are
+    /// written and which still routes every line of the safety checks
+    /// (`knowledge/safety/checks.tsv`) the way it must. A version that changes any safety
+    /// outcome is refused, naming each line, whatever part of the knowledge the edit touched.
     pub fn checked(kb: KnowledgeBase) -> Result<Answerer, LoadError> {
         let answerer = Answerer::new(kb);
-        let problems = answerer.safety_problems();
+        let problems = answerer.problems();
         if problems.is_empty() {
             Ok(answerer)
         } else {
             Err(LoadError { problems })
         }
+    }
+
+    /// Misrouted example questions and changed safety outcomes.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems = crate::routes::problems(&self.kb, &self.matcher);
+        problems.extend(self.safety_problems());
+        problems
     }
 
     /// Each line of the safety checks whose outcome differs from the one it must keep.
@@ -145,12 +170,20 @@ impl Answerer {
 
     /// The reply for one entry, as a slash command or a related-topic button shows it.
     pub fn entry(&self, id: &EntryId) -> Option<Reply<'_>> {
-        self.kb.get(id).map(|e| self.entry_reply(e))
+        self.kb.get(id).map(|e| self.entry_reply(e, None))
     }
 
-    fn entry_reply<'a>(&'a self, entry: &'a Entry) -> Reply<'a> {
+    /// The reply for one section of an entry; `None` when either is unknown.
+    pub fn part(&self, id: &EntryId, section: &str) -> Option<Reply<'_>> {
+        let entry = self.kb.get(id)?;
+        let section = entry.section(section)?;
+        Some(self.entry_reply(entry, Some(section)))
+    }
+
+    fn entry_reply<'a>(&'a self, entry: &'a Entry, section: Option<&'a Section>) -> Reply<'a> {
         Reply::Entry {
             entry,
+            section,
             related: self.links(&entry.related),
             disclaimer: &self.kb.messages().disclaimer,
         }
@@ -182,7 +215,10 @@ impl Answerer {
                 disclaimer: &messages.disclaimer,
             },
             Some(Intent::Entry(id)) => match self.kb.get(id) {
-                Some(entry) => self.entry_reply(entry),
+                Some(entry) => {
+                    let section = m.section.as_deref().and_then(|s| entry.section(s));
+                    self.entry_reply(entry, section)
+                }
                 None => self.no_match(m),
             },
             None => self.no_match(m),
@@ -199,13 +235,55 @@ impl Answerer {
     }
 }
 
-impl Reply<'_> {
+impl<'a> Reply<'a> {
+    /// The same reply with the whole entry rather than one section of it.
+    pub fn whole_entry(self) -> Reply<'a> {
+        match self {
+            Reply::Entry {
+                entry,
+                related,
+                disclaimer,
+                ..
+            } => Reply::Entry {
+                entry,
+                section: None,
+                related,
+                disclaimer,
+            },
+            other => other,
+        }
+    }
+
     /// The reply as plain text with Discord's light markdown, the way a phone shows it.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         match self {
             Reply::Entry {
                 entry,
+                section: Some(section),
+                disclaimer,
+                ..
+            } => {
+                let _ = writeln!(
+                    out,
+                    "**{}**\n\n**{}**\n{}",
+                    entry.title, section.heading, section.text
+                );
+                let others: Vec<&str> = entry
+                    .sections
+                    .iter()
+                    .filter(|s| s.id != section.id)
+                    .map(|s| s.heading.as_str())
+                    .collect();
+                if !others.is_empty() {
+                    let _ = writeln!(out, "\nMore on {}: {}", entry.title, others.join(" · "));
+                }
+                let _ = writeln!(out, "\n{}", sources_line(&entry.sources));
+                let _ = writeln!(out, "Reviewed {}. {}", entry.reviewed, disclaimer);
+            }
+            Reply::Entry {
+                entry,
+                section: None,
                 related,
                 disclaimer,
             } => {

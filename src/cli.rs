@@ -34,6 +34,9 @@ enum Command {
         /// Print the reply as JSON instead of text
         #[arg(long)]
         json: bool,
+        /// Print the whole entry rather than the section that answers
+        #[arg(long)]
+        full: bool,
         /// The question, in the member's own words
         #[arg(required = true, num_args = 1..)]
         question: Vec<String>,
@@ -52,6 +55,9 @@ enum Command {
         /// List each entry's reading grade
         #[arg(long)]
         grades: bool,
+        /// List every example question that lands elsewhere, with where it lands
+        #[arg(long)]
+        routes: bool,
     },
     /// Print the link that adds the bot to a server, with the scopes and permissions it needs
     Invite {
@@ -80,9 +86,12 @@ pub(crate) fn run() -> Result<ExitCode> {
         config.set_knowledge_dir(dir);
     }
     match cli.command {
-        Command::Ask { json, question } => {
+        Command::Ask { json, full, question } => {
             let answerer = answerer(&config)?;
-            let answer = answerer.ask(&question.join(" "));
+            let mut answer = answerer.ask(&question.join(" "));
+            if full {
+                answer.reply = answer.reply.whole_entry();
+            }
             let mut out = io::stdout().lock();
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&answer)?)?;
@@ -103,7 +112,12 @@ pub(crate) fn run() -> Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { dir, strict, grades } => check(&config, dir, strict, grades),
+        Command::Check {
+            dir,
+            strict,
+            grades,
+            routes,
+        } => check(&config, dir, strict, grades, routes),
         Command::Serve => serve(&config),
         Command::Invite { client_id } => invite(&config, client_id),
     }
@@ -173,6 +187,7 @@ fn report_load_error(e: LoadError) -> anyhow::Error {
 struct LineError {
     query: String,
     id: Option<()>,
+    section: Option<()>,
     score: f32,
     alternatives: [(); 0],
     error: String,
@@ -202,6 +217,7 @@ fn match_lines(answerer: &Answerer, mut input: impl BufRead, out: &mut impl Writ
                 &LineError {
                     query: String::from_utf8_lossy(&line.kept).into_owned(),
                     id: None,
+                    section: None,
                     score: 0.0,
                     alternatives: [],
                     error: format!("line {number} is not valid UTF-8"),
@@ -322,7 +338,13 @@ fn validate(pending: &mut Vec<u8>, mut bytes: &[u8]) -> bool {
     }
 }
 
-fn check(config: &Config, dir: Option<PathBuf>, strict: bool, grades: bool) -> Result<ExitCode> {
+fn check(
+    config: &Config,
+    dir: Option<PathBuf>,
+    strict: bool,
+    grades: bool,
+    routes: bool,
+) -> Result<ExitCode> {
     let dir = dir
         .or_else(|| config.knowledge_dir())
         .unwrap_or_else(|| PathBuf::from("knowledge"));
@@ -331,17 +353,34 @@ fn check(config: &Config, dir: Option<PathBuf>, strict: bool, grades: bool) -> R
         Ok(Loaded { kb, warnings }) => (warnings, Some(Answerer::new(kb))),
         Err(e) => (e.problems, None),
     };
+    let mut out = io::stdout().lock();
     if let Some(answerer) = &loaded {
+        let misroutes = sarcoma_bot::routes::misroutes(answerer.knowledge(), answerer.matcher());
+        if routes {
+            let examples: usize = answerer
+                .knowledge()
+                .entries()
+                .iter()
+                .map(|e| e.examples().len() + e.sections.iter().map(|s| s.examples().len()).sum::<usize>())
+                .sum();
+            writeln!(
+                out,
+                "{} of {examples} example questions land elsewhere:",
+                misroutes.len()
+            )?;
+            for m in &misroutes {
+                writeln!(out, "  {m}")?;
+            }
+        }
+        problems.splice(0..0, misroutes.iter().map(sarcoma_bot::routes::Misroute::problem));
         problems.extend(answerer.safety_problems());
     }
-    let loaded = loaded.as_ref().map(Answerer::knowledge);
-    let mut out = io::stdout().lock();
     for p in &problems {
         writeln!(out, "{p}")?;
     }
     let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     let warnings = problems.len() - errors;
-    if let Some(kb) = &loaded {
+    if let Some(kb) = loaded.as_ref().map(Answerer::knowledge) {
         let graded: Vec<(f64, &str)> = kb
             .entries()
             .iter()

@@ -9,4 +9,5 @@ pub mod discord;
 pub mod knowledge;
 pub mod matcher;
 pub(crate) mod reload;
+pub mod routes;
 pub mod safety;

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use tracing::{info, warn};
 
 use crate::answer::Answerer;
-use crate::knowledge::{KnowledgeBase, Loaded, Problem, SAFETY_DIR};
+use crate::knowledge::{Problem, SAFETY_DIR};
 
 /// How often the knowledge folder is looked at for edits. Polling a handful of files costs
 /// nothing, needs no platform file-watching API, and works on network and container mounts.
@@ -119,12 +119,9 @@ impl Live {
         let dir = self.dir.clone().ok_or(ReloadError::NoFolder)?;
         let _one_at_a_time = self.reloading.lock().await;
         let folder = dir.clone();
-        let loaded = tokio::task::spawn_blocking(move || {
-            KnowledgeBase::from_dir(&folder)
-                .and_then(|Loaded { kb, warnings }| Answerer::checked(kb).map(|a| (a, warnings)))
-        })
-        .await
-        .map_err(|e| ReloadError::Interrupted(e.to_string()))?;
+        let loaded = tokio::task::spawn_blocking(move || Answerer::load(&folder))
+            .await
+            .map_err(|e| ReloadError::Interrupted(e.to_string()))?;
         let (answerer, warnings) = loaded.map_err(|e| ReloadError::Invalid {
             dir,
             problems: lines(&e.problems),
@@ -191,6 +188,7 @@ fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
 mod tests {
     use super::*;
     use crate::answer::Reply;
+    use crate::knowledge::KnowledgeBase;
 
     fn copy_of_knowledge(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("sarcoma-bot-reload-{}-{name}", std::process::id()));
@@ -251,6 +249,25 @@ mod tests {
         assert!(problems.iter().any(|p| p.contains("stages.toml")), "{problems:?}");
         assert_eq!(stage_4_title(&live), "Stage 4 (edited)");
         assert_eq!(live.version(), 2);
+    }
+
+    #[tokio::test]
+    async fn an_example_question_that_lands_elsewhere_is_refused_and_the_last_good_version_kept() {
+        let dir = copy_of_knowledge("misroute");
+        let live = live(&dir);
+        let before = stage_4_title(&live);
+        retitle(&dir, "\"how is stage 4 treated\"", "\"how is chemo given\"");
+        let Err(ReloadError::Invalid { problems, .. }) = live.reload(Trigger::FolderChanged).await else {
+            panic!("a misrouted example question was accepted");
+        };
+        assert!(
+            problems.iter().any(|p| p.contains("stages.toml")
+                && p.contains("entry `stage-4`")
+                && p.contains("lands on chemotherapy#how-given, not stage-4#treatment")),
+            "{problems:?}"
+        );
+        assert_eq!(stage_4_title(&live), before);
+        assert_eq!(live.version(), 1);
     }
 
     #[tokio::test]

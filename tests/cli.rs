@@ -165,11 +165,15 @@ fn check_reports_a_syntax_error_with_file_and_line() {
     );
 }
 
-/// A whole entry appended to a file: enough fields to pass parsing.
+/// A whole entry appended to a file: enough fields to pass parsing, and example questions
+/// that reach it.
 fn extra_entry(id: &str, related: &str) -> String {
     format!(
-        "\n[[entry]]\nid = \"{id}\"\nkind = \"term\"\ntitle = \"T\"\nsummary = \"S.\"\nrelated = [\"{related}\"]\n\
-         reviewed = 2026-11-27\nnext_review = 2099-01-01\n[[entry.sections]]\nheading = \"H\"\ntext = \"Text.\"\n\
+        "\n[[entry]]\nid = \"{id}\"\nkind = \"term\"\ntitle = \"Quixotic\"\nsummary = \"S.\"\nrelated = [\"{related}\"]\n\
+         examples = [\"what is quixotic\", \"quixotic meaning\", \"tell me about quixotic\"]\n\
+         reviewed = 2026-11-27\nnext_review = 2099-01-01\n\
+         [[entry.sections]]\nid = \"h\"\nheading = \"Zebra facts\"\ntext = \"Text.\"\n\
+         examples = [\"quixotic zebra facts\", \"zebra facts on quixotic\", \"quixotic and zebras\"]\n\
          [[entry.sources]]\ntitle = \"NCI\"\nurl = \"https://www.cancer.gov\"\n"
     )
 }
@@ -407,5 +411,128 @@ fn config_errors_are_one_sentence_and_an_os_error_is_said_once() {
     assert!(
         err.contains("config.toml:1: log_level: \"verbose\" is not a log level"),
         "{err}"
+    );
+}
+
+#[test]
+fn ask_prints_the_matched_section_under_the_title_and_full_prints_the_entry() {
+    let o = run(&["ask", "radiation for stage 2"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("**Stage 2 soft tissue sarcoma**\n\n**Treatment**\n"),
+        "{text}"
+    );
+    assert!(!text.contains("**What stage 2 means**"), "{text}");
+    assert!(
+        text.contains("Source") && text.contains("not medical advice"),
+        "{text}"
+    );
+    let o = run(&["ask", "--full", "radiation for stage 2"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("**What stage 2 means**") && text.contains("**Treatment**"),
+        "{text}"
+    );
+    let o = run(&["ask", "--json", "chemo side effects"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["section"], "side-effects");
+    assert_eq!(v["reply"]["section"]["id"], "side-effects");
+}
+
+#[test]
+fn match_names_the_section_or_null_for_the_whole_entry() {
+    let o = run_with_stdin(&["match"], b"chemo side effects\ntell me about chemo\nthanks\n");
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["id"], "chemotherapy");
+    assert_eq!(lines[0]["section"], "side-effects");
+    assert_eq!(lines[1]["id"], "chemotherapy");
+    assert!(lines[1]["section"].is_null());
+    assert!(lines[2]["id"].is_null() && lines[2]["section"].is_null());
+}
+
+#[test]
+fn check_routes_lists_example_questions_that_land_elsewhere_and_check_fails_on_them() {
+    let dir = knowledge_copy("routes");
+    let (ok, out) = check(&dir, &["--routes"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("0 of ") && out.contains("example questions land elsewhere"),
+        "{out}"
+    );
+    edit(&dir, "treatments.toml", |t| {
+        t.replace("\"how is chemo given\"", "\"what is the stage 4 outlook\"")
+    });
+    let (ok, out) = check(&dir, &["--routes"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("1 of "), "{out}");
+    assert!(
+        out.contains(
+            "entry `chemotherapy`: `sections[2].examples[0]` \"what is the stage 4 outlook\" lands on stage-4"
+        ) && out.contains("not chemotherapy#how-given")
+            && out.contains("treatments.toml:"),
+        "{out}"
+    );
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok && out.contains("lands on stage-4"), "{out}");
+}
+
+#[test]
+fn check_reports_bad_section_ids_few_examples_and_an_alias_on_two_entries() {
+    let dir = knowledge_copy("sections");
+    edit(&dir, "treatments.toml", |t| {
+        t.replacen("id = \"what-it-is\"", "id = \"What_it_is\"", 1)
+            .replacen("id = \"main-factors\"", "id = \"your-say\"", 1)
+            .replace("aliases = [\"chemo\",", "aliases = [\"rads\", \"chemo\",")
+    });
+    edit(&dir, "stages.toml", |t| {
+        t.replacen(
+            "examples = [\n  \"tell me about stage 1\",\n  \"about stage 1 soft tissue sarcoma\",\n",
+            "examples = [\n",
+            1,
+        )
+    });
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    assert!(
+        out.contains("entry `surgery`: `sections[0].id` \"What_it_is\" is not kebab-case"),
+        "{out}"
+    );
+    assert!(
+        out.contains("entry `treatment-factors`: `sections[1].id` \"your-say\" repeats"),
+        "{out}"
+    );
+    assert!(
+        out.contains("entry `surgery`: `sections` must have exactly the ids"),
+        "{out}"
+    );
+    assert!(
+        out.contains("entry `radiation`: `aliases[2]` \"rads\" is already an alias of entry `chemotherapy`")
+            || out.contains(
+                "entry `chemotherapy`: `aliases[0]` \"rads\" is already an alias of entry `radiation`"
+            ),
+        "{out}"
+    );
+    assert!(
+        out.contains("stages.toml:")
+            && out.contains("entry `stage-1`: `examples` has 1 example questions; it needs 3 to 8"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_refuses_a_lexicon_item_the_matcher_could_never_match() {
+    let dir = knowledge_copy("lexicon");
+    edit(&dir, "lexicon.toml", |t| {
+        t.replacen("idioms = [\n", "idioms = [\n    \"Trial-And-Error!\",\n", 1)
+    });
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    assert!(
+        out.contains("lexicon.toml") && out.contains("`idioms[0]` \"Trial-And-Error!\" can never match"),
+        "{out}"
     );
 }

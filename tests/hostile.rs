@@ -12,12 +12,13 @@ use std::sync::OnceLock;
 /// Discord's message limit (with Nitro): the longest message a member can send.
 const DISCORD_LIMIT: usize = 4000;
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     "treatments.toml",
     "stages.toml",
     "glossary.toml",
     "safety.toml",
     "messages.toml",
+    "lexicon.toml",
 ];
 
 /// Characters that print as nothing: zero-width spaces and joiners, the soft hyphen, the

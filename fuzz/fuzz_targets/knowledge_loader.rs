@@ -11,7 +11,13 @@ use sarcoma_bot::knowledge::KnowledgeBase;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-const SHIPPED: [&str; 4] = ["treatments.toml", "glossary.toml", "safety.toml", "messages.toml"];
+const SHIPPED: [&str; 5] = [
+    "treatments.toml",
+    "glossary.toml",
+    "safety.toml",
+    "messages.toml",
+    "lexicon.toml",
+];
 
 /// One folder per fuzzing process, holding the shipped files; only `stages.toml` changes.
 fn folder() -> &'static PathBuf {

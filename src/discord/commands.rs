@@ -29,7 +29,8 @@ const MAX_CHOICE_CHARS: usize = 100;
 #[derive(Debug, PartialEq)]
 pub(crate) enum Request {
     Stage(Option<Stage>),
-    Treatment(String),
+    /// A treatment topic, and maybe one part (section) of it.
+    Treatment(String, Option<String>),
     Ask(String),
     Glossary(String),
     Topics,
@@ -68,7 +69,7 @@ pub(crate) fn definitions() -> Vec<CreateCommand> {
     };
     vec![
         CreateCommand::new("stage")
-            .description("Treatment options for a soft tissue sarcoma stage")
+            .description("What a soft tissue sarcoma stage means, and its treatment")
             .add_option(
                 CreateCommandOption::new(CommandOptionType::Integer, "number", "The stage, 1 to 4")
                     .required(true)
@@ -77,7 +78,11 @@ pub(crate) fn definitions() -> Vec<CreateCommand> {
             ),
         CreateCommand::new("treatment")
             .description("A kind of treatment, or what shapes a treatment plan")
-            .add_option(text("topic", "Start typing, e.g. surgery or chemo").set_autocomplete(true)),
+            .add_option(text("topic", "Start typing, e.g. surgery or chemo").set_autocomplete(true))
+            .add_option(
+                CreateCommandOption::new(CommandOptionType::String, "part", "One part, e.g. side effects")
+                    .set_autocomplete(true),
+            ),
         CreateCommand::new("ask")
             .description("Ask a question in your own words")
             .add_option(text("question", "Your question").max_length(4000)),
@@ -139,7 +144,10 @@ pub(crate) fn parse(command: &CommandInteraction) -> Request {
             Some(CommandDataOptionValue::Integer(n)) => u8::try_from(*n).ok().and_then(Stage::new),
             _ => None,
         }),
-        "treatment" => Request::Treatment(text_option(options, "topic")),
+        "treatment" => Request::Treatment(
+            text_option(options, "topic"),
+            Some(text_option(options, "part")).filter(|p| !p.trim().is_empty()),
+        ),
         "ask" => Request::Ask(text_option(options, "question")),
         "glossary" => Request::Glossary(text_option(options, "term")),
         "topics" => Request::Topics,
@@ -220,6 +228,42 @@ pub(crate) fn choices(answerer: &Answerer, catalogue: Catalogue, typed: &str) ->
         .collect()
 }
 
+/// Autocomplete for `/treatment part:`: the sections of the topic already chosen whose
+/// heading or id fuzzily contains what was typed, in the entry's order.
+pub(crate) fn part_choices(answerer: &Answerer, topic: &str, typed: &str) -> Vec<(String, String)> {
+    let Some(entry) = resolve(answerer, Catalogue::Treatments, topic) else {
+        return Vec::new();
+    };
+    let fuzzy = SkimMatcherV2::default().ignore_case();
+    let typed = typed.trim();
+    entry
+        .sections
+        .iter()
+        .filter(|s| {
+            typed.is_empty()
+                || fuzzy.fuzzy_match(&s.heading, typed).is_some()
+                || fuzzy.fuzzy_match(&s.id, typed).is_some()
+        })
+        .take(MAX_CHOICES)
+        .map(|s| {
+            (
+                render::clip(&s.heading, MAX_CHOICE_CHARS),
+                render::clip(&s.id, MAX_CHOICE_CHARS),
+            )
+        })
+        .collect()
+}
+
+/// The section of `entry` a `part:` value names: its id, picked from autocomplete, or its
+/// heading typed in full.
+fn resolve_part<'a>(entry: &'a Entry, value: &str) -> Option<&'a crate::knowledge::Section> {
+    let value = value.trim();
+    entry
+        .sections
+        .iter()
+        .find(|s| s.id == value || s.heading.eq_ignore_ascii_case(value))
+}
+
 pub(crate) fn autocomplete_choices(pairs: Vec<(String, String)>) -> Vec<AutocompleteChoice> {
     pairs
         .into_iter()
@@ -242,10 +286,30 @@ pub(crate) fn respond(answerer: &Answerer, request: &Request) -> (Card, Option<I
     match request {
         Request::Stage(Some(stage)) => entry_card(kb.get(&EntryId::for_stage(*stage)), "that stage"),
         Request::Stage(None) => (render::note("Please choose a stage from 1 to 4."), None),
-        Request::Treatment(topic) => entry_card(
+        Request::Treatment(topic, None) => entry_card(
             resolve(answerer, Catalogue::Treatments, topic),
             "that treatment topic",
         ),
+        Request::Treatment(topic, Some(part)) => match resolve(answerer, Catalogue::Treatments, topic) {
+            None => entry_card(None, "that treatment topic"),
+            Some(entry) => match resolve_part(entry, part).and_then(|s| answerer.part(&entry.id, &s.id)) {
+                Some(reply) => (render::card(&reply), Some(Intent::Entry(entry.id.clone()))),
+                None => (
+                    render::note(&format!(
+                        "{} has no part called \"{}\". Its parts are: {}.",
+                        entry.title,
+                        render::clip(part.trim(), MAX_CHOICE_CHARS),
+                        entry
+                            .sections
+                            .iter()
+                            .map(|s| s.heading.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                    None,
+                ),
+            },
+        },
         Request::Glossary(term) => entry_card(
             resolve(answerer, Catalogue::Glossary, term),
             "that word in the glossary",
@@ -332,9 +396,9 @@ mod tests {
             .knowledge()
             .entries()
             .iter()
-            .filter(|e| matches!(e.kind, Kind::Topic | Kind::Modality))
+            .filter(|e| Catalogue::Treatments.holds(e.kind))
             .count();
-        assert_eq!(all.len(), treatments.min(25));
+        assert_eq!(all.len(), treatments.min(MAX_CHOICES));
         assert!(
             names(&all)
                 .iter()
@@ -358,6 +422,28 @@ mod tests {
             id(Catalogue::Glossary, "surgery"),
             None,
             "surgery is not a glossary term"
+        );
+    }
+
+    #[test]
+    fn part_choices_come_from_the_chosen_topic_and_a_missing_part_is_named() {
+        let a = answerer();
+        let parts = part_choices(&a, "radiation", "");
+        let radiation = a.knowledge().get(&EntryId::parse("radiation").unwrap()).unwrap();
+        assert_eq!(parts.len(), radiation.sections.len());
+        assert_eq!(names(&part_choices(&a, "rads", "side"))[0], "side-effects");
+        assert!(part_choices(&a, "no such topic at all", "").is_empty());
+        let request = Request::Treatment("chemo".into(), Some("how-given".into()));
+        let (card, intent) = respond(&a, &request);
+        assert_eq!(intent.unwrap().id(), "chemotherapy");
+        assert!(card.description.contains("How it is given"), "{card:?}");
+        let request = Request::Treatment("chemo".into(), Some("astrology".into()));
+        let (card, intent) = respond(&a, &request);
+        assert!(intent.is_none());
+        assert!(
+            card.description.contains("has no part called \"astrology\"")
+                && card.description.contains("Side effects"),
+            "{card:?}"
         );
     }
 

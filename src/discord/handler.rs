@@ -486,9 +486,23 @@ impl Bot {
             warn!(command = %command.data.name, "autocomplete for a command without it");
             return;
         };
-        let typed = command.data.autocomplete().map_or("", |o| o.value);
-        let choices =
-            commands::autocomplete_choices(commands::choices(&self.live.current(), catalogue, typed));
+        let focused = command.data.autocomplete();
+        let typed = focused.as_ref().map_or("", |o| o.value);
+        let answerer = self.live.current();
+        let pairs = match focused.as_ref().map(|o| o.name) {
+            Some("part") => {
+                let topic = command
+                    .data
+                    .options
+                    .iter()
+                    .find(|o| o.name == "topic")
+                    .and_then(|o| o.value.as_str())
+                    .unwrap_or("");
+                commands::part_choices(&answerer, topic, typed)
+            }
+            _ => commands::choices(&answerer, catalogue, typed),
+        };
+        let choices = commands::autocomplete_choices(pairs);
         let count = choices.len();
         let response =
             CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new().set_choices(choices));
@@ -498,13 +512,13 @@ impl Bot {
     }
 
     async fn on_button(&self, ctx: &Context, component: &ComponentInteraction) {
-        let id = component
-            .data
-            .custom_id
-            .strip_prefix(render::ENTRY_BUTTON)
-            .and_then(EntryId::parse);
+        let wanted = render::parse_button(&component.data.custom_id);
+        let id = wanted.as_ref().map(|(id, _)| id.clone());
         let answerer = self.live.current();
-        let reply = id.as_ref().and_then(|id| answerer.entry(id));
+        let reply = wanted.as_ref().and_then(|(id, part)| match part {
+            Some(section) => answerer.part(id, section),
+            None => answerer.entry(id),
+        });
         let card = match &reply {
             Some(reply) => render::card(reply),
             None => render::note("That topic is no longer available. Try /topics to see what I can explain."),

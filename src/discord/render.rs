@@ -1,4 +1,5 @@
-//! Laying a [`Reply`] out as a Discord message: an embed, and buttons for related topics.
+//! Laying a [`Reply`] out as a Discord message: an embed, and buttons for the whole entry,
+//! other parts of it, or related topics.
 //!
 //! Everything is first built as a [`Card`] of plain strings, clipped to Discord's limits, so
 //! the limits can be checked for every entry without a Discord connection; only then is it
@@ -10,7 +11,7 @@ use serenity::all::{
 };
 
 use crate::answer::{Answer, Link, Reply};
-use crate::knowledge::{Entry, EntryId, Kind, KnowledgeBase, Source};
+use crate::knowledge::{Entry, EntryId, Kind, KnowledgeBase, Section, Source};
 use crate::matcher::SafetyNote;
 
 /// Discord's limits (discord-api-spec; serenity `src/constants.rs`).
@@ -32,6 +33,10 @@ pub(crate) mod limits {
 const MAX_BUTTONS: usize = 3;
 /// Buttons carry the entry id behind this prefix; the click handler reads it back.
 pub(crate) const ENTRY_BUTTON: &str = "entry:";
+/// Buttons for one section carry `entry#section` behind this prefix.
+pub(crate) const PART_BUTTON: &str = "part:";
+/// The label of the button that shows the whole entry under a section reply.
+pub(crate) const WHOLE_ENTRY: &str = "Whole entry";
 
 const ENTRY_COLOUR: Colour = Colour(0x2A9D8F);
 const HELP_COLOUR: Colour = Colour(0x577590);
@@ -183,6 +188,19 @@ pub(crate) fn entry_button_id(id: &EntryId) -> String {
     clip(&format!("{ENTRY_BUTTON}{id}"), limits::CUSTOM_ID)
 }
 
+pub(crate) fn part_button_id(id: &EntryId, section: &str) -> String {
+    clip(&format!("{PART_BUTTON}{id}#{section}"), limits::CUSTOM_ID)
+}
+
+/// What a button's custom id asks for: an entry, and maybe one of its sections.
+pub(crate) fn parse_button(custom_id: &str) -> Option<(EntryId, Option<String>)> {
+    if let Some(id) = custom_id.strip_prefix(ENTRY_BUTTON) {
+        return EntryId::parse(id).map(|id| (id, None));
+    }
+    let (id, section) = custom_id.strip_prefix(PART_BUTTON)?.split_once('#')?;
+    Some((EntryId::parse(id)?, Some(section.to_owned())))
+}
+
 fn sources_field(sources: &[Source]) -> String {
     sources
         .iter()
@@ -209,6 +227,13 @@ pub(crate) fn card(reply: &Reply<'_>) -> Card {
     match reply {
         Reply::Entry {
             entry,
+            section: Some(section),
+            disclaimer,
+            ..
+        } => section_card(entry, section, disclaimer),
+        Reply::Entry {
+            entry,
+            section: None,
             related,
             disclaimer,
         } => entry_card(entry, related, disclaimer),
@@ -233,18 +258,49 @@ pub(crate) fn card(reply: &Reply<'_>) -> Card {
     }
 }
 
+fn footer_text(entry: &Entry, disclaimer: &str) -> String {
+    let first_source = entry.sources.first().map_or("", |s| s.title.as_str());
+    format!(
+        "Source: {first_source} · Reviewed {} · {disclaimer}",
+        entry.reviewed
+    )
+}
+
+/// One section under its entry's title, with its sources and footer; buttons offer the
+/// whole entry and up to three other parts of it.
+fn section_card(entry: &Entry, section: &Section, disclaimer: &str) -> Card {
+    let mut card = Card::new(
+        &entry.title,
+        &format!("**{}**\n{}", section.heading, section.text),
+    )
+    .field("Sources", &sources_field(&entry.sources))
+    .footer(&footer_text(entry, disclaimer));
+    card.buttons = std::iter::once((entry_button_id(&entry.id), WHOLE_ENTRY.to_owned()))
+        .chain(
+            entry
+                .sections
+                .iter()
+                .filter(|s| s.id != section.id)
+                .take(MAX_BUTTONS)
+                .map(|s| {
+                    (
+                        part_button_id(&entry.id, &s.id),
+                        clip(&s.heading, limits::BUTTON_LABEL),
+                    )
+                }),
+        )
+        .collect();
+    card.fit()
+}
+
 fn entry_card(entry: &Entry, related: &[Link<'_>], disclaimer: &str) -> Card {
     let mut card = Card::new(&entry.title, &entry.summary);
     for s in &entry.sections {
         card = card.field(&s.heading, &s.text);
     }
-    let first_source = entry.sources.first().map_or("", |s| s.title.as_str());
     card.field("Related topics", &titles(related))
         .field("Sources", &sources_field(&entry.sources))
-        .footer(&format!(
-            "Source: {first_source} · Reviewed {} · {disclaimer}",
-            entry.reviewed
-        ))
+        .footer(&footer_text(entry, disclaimer))
         .buttons(related)
         .fit()
 }
@@ -266,6 +322,10 @@ pub(crate) fn topics_card(kb: &KnowledgeBase) -> Card {
     .field("Treatments (/treatment)", &list(&[Kind::Topic, Kind::Modality]))
     .field("Stages and recurrence (/stage)", &list(&[Kind::Stage]))
     .field("Glossary (/glossary)", &list(&[Kind::Term]))
+    .field(
+        "Types and drugs (ask in your own words)",
+        &list(&[Kind::Type, Kind::Drug]),
+    )
     .footer(&kb.messages().disclaimer)
     .fit()
 }
@@ -325,7 +385,8 @@ mod tests {
             "{what}: total {}",
             card.total_chars()
         );
-        assert!(card.buttons.len() <= MAX_BUTTONS, "{what}: buttons");
+        // A section reply adds "Whole entry" to its parts.
+        assert!(card.buttons.len() <= MAX_BUTTONS + 1, "{what}: buttons");
         for (id, label) in &card.buttons {
             assert!(
                 n(id) <= limits::CUSTOM_ID && n(label) <= limits::BUTTON_LABEL,
@@ -339,6 +400,17 @@ mod tests {
         let a = answerer();
         let kb = a.knowledge();
         for e in kb.entries() {
+            for s in &e.sections {
+                let card = card(&a.part(&e.id, &s.id).unwrap());
+                assert_within_limits(&card, &format!("{}#{}", e.id, s.id));
+                assert!(card.footer.contains("not medical advice"), "{}: disclaimer", e.id);
+                assert_eq!(card.buttons[0], (entry_button_id(&e.id), WHOLE_ENTRY.to_owned()));
+                assert!(card.buttons.len() <= MAX_BUTTONS + 1);
+                for (custom_id, _) in &card.buttons[1..] {
+                    let (id, part) = parse_button(custom_id).unwrap();
+                    assert!(id == e.id && part.is_some_and(|p| p != s.id && e.section(&p).is_some()));
+                }
+            }
             let card = card(&a.entry(&e.id).unwrap());
             assert_within_limits(&card, e.id.as_str());
             assert!(card.footer.contains("not medical advice"), "{}: disclaimer", e.id);
@@ -403,6 +475,29 @@ mod tests {
                 .and_then(EntryId::parse)
                 .unwrap();
             assert!(a.knowledge().get(&target).is_some());
+        }
+    }
+
+    #[test]
+    fn a_question_about_one_part_gets_that_part_under_the_entry_title() {
+        let a = answerer();
+        let card = card(&a.ask("chemo side effects").reply);
+        assert_eq!(card.title, "Chemotherapy");
+        assert!(card.description.starts_with("**Side effects**"), "{card:?}");
+        assert!(card.fields.iter().any(|(n, _)| n == "Sources"));
+        assert_eq!(card.buttons[0].1, WHOLE_ENTRY);
+    }
+
+    #[test]
+    fn button_ids_name_an_entry_or_one_of_its_parts() {
+        let id = EntryId::parse("stage-2").unwrap();
+        assert_eq!(parse_button(&entry_button_id(&id)), Some((id.clone(), None)));
+        assert_eq!(
+            parse_button(&part_button_id(&id, "treatment")),
+            Some((id, Some("treatment".to_owned())))
+        );
+        for bad in ["", "entry:", "part:stage-2", "part:Stage 2#x", "other:stage-2"] {
+            assert_eq!(parse_button(bad), None, "{bad:?}");
         }
     }
 

@@ -9,7 +9,9 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::validate::{self, Located};
-use super::{Date, Entry, EntryId, Kind, KnowledgeBase, Messages, SafetyReply, Section, Source};
+use super::{
+    Date, Entry, EntryId, Kind, KnowledgeBase, Lexicon, Messages, Origin, SafetyReply, Section, Source,
+};
 use crate::safety::{self, SafetyData};
 
 /// A knowledge file larger than this is refused unread: real files are a few kilobytes.
@@ -20,6 +22,7 @@ pub(crate) const SAFETY_DIR: &str = "safety";
 /// The crisis and emergency replies, in the safety folder.
 const REPLIES_FILE: &str = "replies.toml";
 const MESSAGES_FILE: &str = "messages.toml";
+const LEXICON_FILE: &str = "lexicon.toml";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -114,6 +117,8 @@ struct RawEntry {
     #[serde(default)]
     related: Vec<String>,
     #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
     sections: Vec<RawSection>,
     #[serde(default)]
     sources: Vec<Source>,
@@ -124,8 +129,11 @@ struct RawEntry {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSection {
+    id: String,
     heading: String,
     text: String,
+    #[serde(default)]
+    examples: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -209,6 +217,7 @@ pub(super) fn from_dir(dir: &Path, today: Date) -> Result<Loaded, LoadError> {
 enum Role {
     Entries,
     Messages,
+    Lexicon,
     Replies,
     SafetyRules,
     SafetyExamples,
@@ -230,13 +239,14 @@ fn role(name: &str) -> Role {
     }
     match base {
         MESSAGES_FILE => Role::Messages,
+        LEXICON_FILE => Role::Lexicon,
         _ if base.ends_with(".toml") => Role::Entries,
         _ => Role::Unknown,
     }
 }
 
 /// Parses and validates a set of named files. File roles come from their names:
-/// `messages.toml`, the files of `safety/`, and entries in every other `.toml` file.
+/// `messages.toml`, `lexicon.toml`, the files of `safety/`, and entries in every other `.toml` file.
 pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<Loaded, LoadError> {
     let mut problems = Vec::new();
     let mut entries: Vec<Located> = Vec::new();
@@ -245,6 +255,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     let mut safety_data = SafetyData::default();
     let mut safety_files = (false, false);
     let mut unread_entries = false;
+    let mut lexicon = None;
 
     for (name, bytes) in &files {
         if bytes.len() > MAX_FILE_BYTES {
@@ -285,6 +296,12 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                 ),
             )),
             Role::Messages => messages = parse::<Messages>(name, text, &mut problems),
+            Role::Lexicon => {
+                lexicon = parse::<Lexicon>(name, text, &mut problems);
+                if let Some(l) = &lexicon {
+                    l.validate(name, &mut problems);
+                }
+            }
             Role::Entries => match parse::<RawEntryFile>(name, text, &mut problems) {
                 Some(raw) => {
                     for r in raw.entry {
@@ -339,6 +356,14 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     }
 
     let before = problems.len();
+    if lexicon.is_none() && !problems.iter().any(|p| p.file.ends_with(LEXICON_FILE)) {
+        problems.push(Problem::error(
+            LEXICON_FILE,
+            None,
+            "missing: the matcher's word lists must be in a file named lexicon.toml".into(),
+        ));
+    }
+
     validate::entries(&entries, today, &mut problems);
     if unread_entries {
         // An entries file that does not parse hides its ids: every reference to them would
@@ -360,14 +385,15 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     }
 
     let has_errors = problems.iter().any(|p| p.severity == Severity::Error);
-    match (crisis, emergency, messages) {
-        (Some(crisis), Some(emergency), Some(messages)) if !has_errors => Ok(Loaded {
+    match (crisis, emergency, messages, lexicon) {
+        (Some(crisis), Some(emergency), Some(messages), Some(lexicon)) if !has_errors => Ok(Loaded {
             kb: KnowledgeBase {
                 entries: entries.into_iter().map(|l| l.entry).collect(),
                 crisis: crisis.reply,
                 emergency: emergency.reply,
                 messages,
                 safety: safety_data,
+                lexicon,
             },
             warnings: problems,
         }),
@@ -462,8 +488,10 @@ fn convert_entry(file: &str, text: &str, raw: RawEntry, problems: &mut Vec<Probl
                 .sections
                 .into_iter()
                 .map(|s| Section {
+                    id: s.id,
                     heading: s.heading,
                     text: s.text,
+                    examples: s.examples,
                 })
                 .collect(),
             related,
@@ -472,6 +500,11 @@ fn convert_entry(file: &str, text: &str, raw: RawEntry, problems: &mut Vec<Probl
             next_review,
             aliases: raw.aliases,
             keywords: raw.keywords,
+            examples: raw.examples,
+            origin: Origin {
+                file: file.to_owned(),
+                line,
+            },
         },
     })
 }

@@ -1,10 +1,12 @@
-//! The curated knowledge base: entries (topics, modalities, stages, glossary terms), the two
-//! safety replies and the bot's fixed messages, loaded from TOML.
+//! The curated knowledge base: entries (topics, modalities, stages, glossary terms, types,
+//! drugs) with their sections and example questions, the two safety replies, the bot's fixed
+//! messages and the matcher's lexicon, loaded from TOML.
 //!
 //! Loading never panics on a bad file: every problem becomes a [`Problem`] naming the file and
 //! line, so `sarcoma-bot check` and the bot report the same thing in the same words.
 
 mod date;
+mod lexicon;
 mod load;
 mod readability;
 mod validate;
@@ -17,6 +19,7 @@ use serde::Serialize;
 use crate::safety::SafetyData;
 
 pub use date::Date;
+pub use lexicon::Lexicon;
 pub use load::{LoadError, Loaded, Problem, Severity};
 pub(crate) use load::{SAFETY_DIR, line_of};
 
@@ -51,6 +54,46 @@ pub const REQUIRED_IDS: &[&str] = &[
 /// The entry distress is answered with: the safety screen routes to it by id.
 pub const EMOTIONAL_SUPPORT: &str = "emotional-support";
 
+/// Section ids the commands, buttons and evaluations rely on, per entry: these entries have
+/// exactly these sections.
+pub const REQUIRED_SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "surgery",
+        &[
+            "what-it-is",
+            "when-used",
+            "limb-sparing",
+            "side-effects",
+            "recovery",
+            "questions",
+        ],
+    ),
+    ("chemotherapy", MODALITY_SECTIONS),
+    ("radiation", MODALITY_SECTIONS),
+    ("targeted-therapy", MODALITY_SECTIONS),
+    ("immunotherapy", MODALITY_SECTIONS),
+    (
+        "clinical-trials",
+        &["what-it-is", "finding-a-trial", "taking-part"],
+    ),
+    ("stage-1", STAGE_SECTIONS),
+    ("stage-2", STAGE_SECTIONS),
+    ("stage-3", STAGE_SECTIONS),
+    ("stage-4", STAGE_SECTIONS),
+    ("recurrence", &["what-it-is", "treatment"]),
+];
+
+const MODALITY_SECTIONS: &[&str] = &[
+    "what-it-is",
+    "when-used",
+    "how-given",
+    "side-effects",
+    "recovery",
+    "questions",
+];
+
+const STAGE_SECTIONS: &[&str] = &["what-it-means", "treatment"];
+
 /// Intents the bot answers without an entry; no entry may take these ids.
 pub(crate) const RESERVED_IDS: &[&str] = &["help", "crisis", "emergency"];
 
@@ -59,14 +102,19 @@ pub(crate) const RESERVED_IDS: &[&str] = &["help", "crisis", "emergency"];
 #[serde(transparent)]
 pub struct EntryId(String);
 
+/// Lowercase ASCII words and numbers joined by single hyphens: the form of entry and section
+/// ids, which appear in links, buttons and evaluation files.
+pub(crate) fn is_kebab_case(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
 impl EntryId {
     /// Accepts lowercase ASCII words joined by single hyphens.
     pub fn parse(s: &str) -> Option<EntryId> {
-        let ok = !s.is_empty()
-            && s.split('-').all(|part| {
-                !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            });
-        ok.then(|| EntryId(s.to_owned()))
+        is_kebab_case(s).then(|| EntryId(s.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -108,12 +156,24 @@ pub enum Kind {
     Modality,
     Stage,
     Term,
+    /// A type of sarcoma (liposarcoma, GIST).
+    Type,
+    /// A drug by name (doxorubicin).
+    Drug,
 }
 
+/// One part of an entry, answerable on its own: "chemo side effects" gets the chemotherapy
+/// entry's `side-effects` section rather than all of it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Section {
+    /// Stable kebab-case id, unique within its entry: a contract, like entry ids.
+    pub id: String,
     pub heading: String,
     pub text: String,
+    /// Questions in members' words that this section answers; the matcher learns the
+    /// section's vocabulary from them and `check --routes` replays them.
+    #[serde(skip)]
+    pub(crate) examples: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -141,6 +201,43 @@ pub struct Entry {
     /// Words that hint at the entry; the matcher weighs them less than aliases.
     #[serde(skip)]
     pub(crate) keywords: Vec<String>,
+    /// Questions in members' words that the whole entry answers best.
+    #[serde(skip)]
+    pub(crate) examples: Vec<String>,
+    /// Where the entry is written, for `check`'s messages.
+    #[serde(skip)]
+    pub(crate) origin: Origin,
+}
+
+/// A file and line of a knowledge folder.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+impl Entry {
+    /// The section with this id.
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// Where the entry is written.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The example questions for the whole entry.
+    pub fn examples(&self) -> &[String] {
+        &self.examples
+    }
+}
+
+impl Section {
+    /// The example questions this section answers.
+    pub fn examples(&self) -> &[String] {
+        &self.examples
+    }
 }
 
 /// A fixed reply with a title, such as the help text.
@@ -181,6 +278,7 @@ pub struct KnowledgeBase {
     emergency: SafetyReply,
     messages: Messages,
     safety: SafetyData,
+    lexicon: Lexicon,
 }
 
 /// The files of `knowledge/`, embedded at build time by `build.rs`.
@@ -224,6 +322,10 @@ impl KnowledgeBase {
     /// What safety routing reads: its rules, examples and checks.
     pub fn safety(&self) -> &SafetyData {
         &self.safety
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
     }
 
     /// The readability grade of an entry, as `check` reports it.

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use super::load::{LocatedSafety, Problem, message_problem};
-use super::{Date, Entry, Messages, REQUIRED_IDS, RESERVED_IDS, Source, readability};
+use super::{
+    Date, Entry, Messages, REQUIRED_IDS, REQUIRED_SECTIONS, RESERVED_IDS, Source, is_kebab_case, readability,
+};
+use crate::matcher::text;
 
 /// Discord's embed field value limit is 1024; 1000 leaves room for a continuation mark.
 pub(crate) const MAX_SECTION_CHARS: usize = 1000;
@@ -20,6 +23,9 @@ pub(crate) const MAX_EMBED_CHARS: usize = 6000;
 const MAX_DISCLAIMER_CHARS: usize = 300;
 /// NIH and AMA guidance for patient material.
 const MAX_GRADE: f64 = 8.0;
+/// Example questions an entry or a section carries: enough to show its range of wording,
+/// few enough that they stay examples rather than a list of questions to memorise.
+const EXAMPLES: std::ops::RangeInclusive<usize> = 3..=8;
 
 pub(super) struct Located {
     pub(super) file: String,
@@ -128,6 +134,7 @@ pub(super) fn entries(entries: &[Located], today: Date, problems: &mut Vec<Probl
             }
         }
     }
+    names_claimed_twice(entries, problems);
     for required in REQUIRED_IDS {
         if !first_seen.contains_key(required) {
             problems.push(Problem::error(
@@ -169,6 +176,35 @@ fn entry(l: &Located, today: Date, problems: &mut Vec<Problem>) {
             out.push(format!("`{field}` holds an empty string"));
         }
     }
+    check_examples(&mut out, "examples", &e.examples);
+    let mut ids = Vec::new();
+    for (i, s) in e.sections.iter().enumerate() {
+        if !is_kebab_case(&s.id) {
+            out.push(format!(
+                "`sections[{i}].id` {:?} is not kebab-case (lowercase words joined by hyphens)",
+                s.id
+            ));
+        } else if ids.contains(&s.id.as_str()) {
+            out.push(format!(
+                "`sections[{i}].id` {:?} repeats an earlier section's id",
+                s.id
+            ));
+        }
+        ids.push(s.id.as_str());
+        check_examples(&mut out, &format!("sections[{i}].examples"), &s.examples);
+    }
+    if let Some((_, wanted)) = REQUIRED_SECTIONS.iter().find(|(id, _)| *id == e.id.as_str()) {
+        let missing: Vec<&str> = wanted.iter().copied().filter(|w| !ids.contains(w)).collect();
+        let extra: Vec<&str> = ids.iter().copied().filter(|i| !wanted.contains(i)).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            out.push(format!(
+                "`sections` must have exactly the ids {} (missing: {}; not in the contract: {})",
+                wanted.join(", "),
+                list_or_none(&missing),
+                list_or_none(&extra)
+            ));
+        }
+    }
     check_sources(&mut out, &e.sources);
     let embed: usize = chars(&e.title)
         + chars(&e.summary)
@@ -206,6 +242,72 @@ fn entry(l: &Located, today: Date, problems: &mut Vec<Problem>) {
 
 /// A safety note sits above an answer on a phone screen: a few lines at most.
 const MAX_NOTE_CHARS: usize = 400;
+
+fn list_or_none(items: &[&str]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn check_examples(out: &mut Vec<String>, field: &str, examples: &[String]) {
+    if !EXAMPLES.contains(&examples.len()) {
+        out.push(format!(
+            "`{field}` has {} example questions; it needs {} to {}",
+            examples.len(),
+            EXAMPLES.start(),
+            EXAMPLES.end()
+        ));
+    }
+    for (i, q) in examples.iter().enumerate() {
+        if !q.chars().any(char::is_alphanumeric) {
+            out.push(format!("`{field}[{i}]` has no words"));
+        }
+    }
+}
+
+/// An alias names one entry: on two, the matcher could only guess between them. Aliases are
+/// compared the way the matcher reads them ("Recurrent" and "recurrent" are one). A title may
+/// share a word with another entry's alias: a glossary term is titled by the word a topic
+/// answers to ("Metastatic"), and the matcher tells them apart by how the question asks.
+fn names_claimed_twice(entries: &[Located], problems: &mut Vec<Problem>) {
+    let key = |name: &str| -> String {
+        text::words(name)
+            .iter()
+            .map(|w| text::stem(w).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut owner: HashMap<String, (&Located, String)> = HashMap::new();
+    for l in entries {
+        let mut own = Vec::new();
+        for (i, name) in l.entry.aliases.iter().enumerate() {
+            let field = format!("aliases[{i}]");
+            let k = key(name);
+            if k.is_empty() || own.contains(&k) {
+                continue;
+            }
+            own.push(k.clone());
+            match owner.get(&k) {
+                Some((first, first_field)) if first.entry.id != l.entry.id => {
+                    problems.push(Problem::error(
+                        &l.file,
+                        Some(l.line),
+                        format!(
+                            "entry `{}`: `{field}` {name:?} is already an alias of entry `{}` (its `{first_field}`, {}:{}); an alias may belong to one entry only",
+                            l.entry.id, first.entry.id, first.file, first.line
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    owner.insert(k, (l, field));
+                }
+            }
+        }
+    }
+}
 
 pub(super) fn safety(s: &LocatedSafety, today: Date, problems: &mut Vec<Problem>) {
     let mut out = Vec::new();

@@ -5,9 +5,11 @@
 //! The order of checks is the order of what matters: safety first (its own module, on the
 //! member's words before anything derived from the knowledge entries touches them), then an
 //! explicit cancer stage, then the vocabulary of the knowledge base (titles, aliases,
-//! keywords) with typo tolerance, then "what can you do" questions. Everything is
-//! deterministic and in memory.
+//! keywords) with typo tolerance, then "what can you do" questions. Once an entry is chosen,
+//! its example questions pick the section that answers. Everything is deterministic and in
+//! memory.
 
+mod section;
 mod stage;
 pub(crate) mod text;
 mod typo;
@@ -17,8 +19,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::knowledge::{EMOTIONAL_SUPPORT, EntryId, Kind, KnowledgeBase};
+use crate::knowledge::{EMOTIONAL_SUPPORT, EntryId, Kind, KnowledgeBase, Lexicon};
 use crate::safety::{Level, Screen, Verdict};
+use section::Sections;
 use stage::StageMention;
 use typo::Corrector;
 
@@ -113,6 +116,9 @@ pub struct Match {
     /// `None` when no answer is confident enough: the bot falls back to help.
     #[serde(rename = "id")]
     pub intent: Option<Intent>,
+    /// The id of the entry's section that answers; `None` when the whole entry does (or
+    /// there is no entry).
+    pub section: Option<String>,
     pub score: f32,
     /// The closest other entries, best first.
     pub alternatives: Vec<EntryId>,
@@ -124,6 +130,7 @@ impl Match {
     fn safety(intent: Intent) -> Match {
         Match {
             intent: Some(intent),
+            section: None,
             score: 1.0,
             alternatives: Vec::new(),
             safety_note: None,
@@ -159,8 +166,16 @@ pub struct Matcher {
     /// Symbols of titles and aliases: the words that name a topic.
     naming: HashSet<Sym>,
     screen: Screen,
-    /// Where distress is answered, when the knowledge base has that entry.
-    emotional_support: Option<EntryId>,
+    /// Where distress is answered (its index and id), when the knowledge base has that entry.
+    emotional_support: Option<(usize, EntryId)>,
+    /// Each entry's section ids, in order.
+    section_ids: Vec<Vec<String>>,
+    sections: Sections,
+    /// Word lists of `knowledge/lexicon.toml`.
+    other_domains: HashSet<String>,
+    animals: HashSet<String>,
+    uncovered: HashSet<String>,
+    lexicon: Lexicon,
 }
 
 impl Matcher {
@@ -176,7 +191,21 @@ impl Matcher {
             known: HashSet::new(),
             naming: HashSet::new(),
             screen: Screen::new(kb.safety()),
-            emotional_support: EntryId::parse(EMOTIONAL_SUPPORT).filter(|id| kb.get(id).is_some()),
+            emotional_support: kb
+                .entries()
+                .iter()
+                .position(|e| e.id.as_str() == EMOTIONAL_SUPPORT)
+                .map(|i| (i, kb.entries()[i].id.clone())),
+            section_ids: kb
+                .entries()
+                .iter()
+                .map(|e| e.sections.iter().map(|s| s.id.clone()).collect())
+                .collect(),
+            sections: Sections::new(kb),
+            other_domains: kb.lexicon().other_domains.iter().cloned().collect(),
+            animals: kb.lexicon().animals.iter().cloned().collect(),
+            uncovered: kb.lexicon().uncovered.iter().cloned().collect(),
+            lexicon: kb.lexicon().clone(),
         };
         let mut surface: Vec<String> = words::RULE_WORDS
             .iter()
@@ -290,8 +319,13 @@ impl Matcher {
             }) => match (&content.intent, &self.emotional_support) {
                 // A question the knowledge base answers is answered, even asked in fear.
                 (Some(Intent::Entry(_)), _) if question.contains('?') => content,
-                (_, Some(id)) => Match {
+                (Some(Intent::Entry(got)), Some((_, id))) if got == id => content,
+                (_, Some((i, id))) => Match {
                     intent: Some(Intent::Entry(id.clone())),
+                    section: self
+                        .sections
+                        .pick(*i, &text::words(question))
+                        .and_then(|s| self.section_ids[*i].get(s).cloned()),
                     score: 1.0,
                     alternatives: Vec::new(),
                     safety_note: None,
@@ -330,23 +364,25 @@ impl Matcher {
             return Match {
                 score: if intent.is_some() { 1.0 } else { 0.0 },
                 intent,
+                section: None,
                 alternatives: Vec::new(),
                 safety_note: None,
             };
         }
         let joined = text::Joined::new(&words);
         if is_chatter(&words, &joined, question.contains('?'))
-            || about_another_condition(&words, &joined)
+            || about_another_condition(&words, &joined, &self.lexicon.other_conditions)
             || self.about_another_cancer(&words, &joined)
         {
             return Match {
                 intent: None,
+                section: None,
                 score: 0.0,
                 alternatives: Vec::new(),
                 safety_note: None,
             };
         }
-        let words = set_aside(words, &joined);
+        let words = set_aside(words, &joined, &self.lexicon.idioms);
         let joined = text::Joined::new(&words);
         let scores = self.score(&words, &joined);
         let mut ranked: Vec<(usize, f32)> =
@@ -356,9 +392,12 @@ impl Matcher {
         let confident = best.filter(|(_, s)| *s >= THRESHOLD);
         let intent = match confident {
             Some((i, _)) => Some(Intent::Entry(self.ids[i].clone())),
-            None if asks_about_the_bot(&words, &joined) => Some(Intent::Help),
+            None if asks_about_the_bot(&words, &joined, &self.lexicon.about_the_bot) => Some(Intent::Help),
             None => None,
         };
+        let section = confident
+            .and_then(|(i, _)| Some((i, self.sections.pick(i, &words)?)))
+            .and_then(|(i, s)| self.section_ids[i].get(s).cloned());
         let skip = usize::from(confident.is_some());
         let alternatives = ranked
             .iter()
@@ -374,6 +413,7 @@ impl Matcher {
         };
         Match {
             intent,
+            section,
             score,
             alternatives,
             safety_note: None,
@@ -466,10 +506,15 @@ impl Matcher {
                 .iter()
                 .any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()))
         };
+        let has_word = |set: &HashSet<String>| {
+            words
+                .iter()
+                .any(|w| set.contains(w.as_str()) || set.contains(text::stem(w).as_ref()))
+        };
         let cancer = has(words::CANCER_WORDS);
         let context = cancer || has(words::CONTEXT_WORDS);
-        let other_domain = (!cancer && has(words::OTHER_DOMAINS)) || has(words::PETS);
-        let uncovered = has(words::UNCOVERED);
+        let other_domain = (!cancer && has_word(&self.other_domains)) || has_word(&self.animals);
+        let uncovered = has_word(&self.uncovered);
         let definition = joined.has_any(words::DEFINITION_CUES);
         let mut scores: Vec<f32> = (0..n)
             .map(|i| {
@@ -522,7 +567,9 @@ impl Matcher {
         {
             return false;
         }
-        let Some(other) = words::OTHER_CANCERS
+        let Some(other) = self
+            .lexicon
+            .other_cancers
             .iter()
             .filter_map(|c| joined.find_all(c).next())
             .min()
@@ -555,8 +602,8 @@ impl Matcher {
 }
 
 /// "my knee replacement", "immunotherapy for hay fever": conditions that are not cancer.
-fn about_another_condition(words: &[String], joined: &text::Joined) -> bool {
-    joined.has_any(words::OTHER_CONDITIONS) && !words.iter().any(|w| w.contains("sarcoma"))
+fn about_another_condition(words: &[String], joined: &text::Joined, conditions: &[String]) -> bool {
+    joined.has_any(conditions) && !words.iter().any(|w| w.contains("sarcoma"))
 }
 
 /// Where a byte offset of the joined text falls, in words.
@@ -566,9 +613,9 @@ fn word_index(joined: &text::Joined, at: usize) -> usize {
 
 /// Marks idioms ("trial and error") and negated topics ("not chemo, radiation") as not
 /// meant: their words are blanked, keeping the positions of the rest.
-fn set_aside(mut words: Vec<String>, joined: &text::Joined) -> Vec<String> {
+fn set_aside(mut words: Vec<String>, joined: &text::Joined, idioms: &[String]) -> Vec<String> {
     let mut blank = vec![false; words.len()];
-    for idiom in words::IDIOMS {
+    for idiom in idioms {
         for at in joined.find_all(idiom) {
             let from = word_index(joined, at);
             let n = idiom.split(' ').count();
@@ -646,7 +693,7 @@ fn is_chatter(words: &[String], joined: &text::Joined, question_mark: bool) -> b
 }
 
 /// "What can you do?", "help", "who are you": questions about the bot itself.
-fn asks_about_the_bot(words: &[String], joined: &text::Joined) -> bool {
+fn asks_about_the_bot(words: &[String], joined: &text::Joined, phrasings: &[String]) -> bool {
     const ABOUT_BOT: &[&str] = &[
         "help", "command", "commands", "menu", "topics", "topic", "info", "start", "bot", "me", "please",
         "pls",
@@ -661,30 +708,5 @@ fn asks_about_the_bot(words: &[String], joined: &text::Joined) -> bool {
     if (only_help && has(&["help"])) || has(LISTS) || (has(BOT) && has(ASKING)) {
         return true;
     }
-    joined.has_any(&[
-        "who are you",
-        "what are you",
-        "what can you do",
-        "what do you do",
-        "what do you know",
-        "how does this work",
-        "how do you work",
-        "how to use",
-        "how do i use",
-        "use this thing",
-        "how does this thing work",
-        "how does this bot work",
-        "what is it for",
-        "what is this for",
-        "what is the bot for",
-        "what are you for",
-        "what does it do",
-        "what you are for",
-        "added you",
-        "can this bot",
-        "can the bot",
-        "does this bot",
-        "does the bot",
-        "is this bot",
-    ])
+    joined.has_any(phrasings)
 }

@@ -14,6 +14,26 @@ pub(crate) const MAX_QUESTION_CHARS: usize = 4000;
 /// Lowercased, accent-free words of a message, with contractions written out
 /// ("can't" → "can not", "i'm" → "i am", "mom's" → "mom").
 pub(crate) fn words(input: &str) -> Vec<String> {
+    let input = match input.char_indices().nth(MAX_QUESTION_CHARS) {
+        Some((end, _)) => &input[..end],
+        None => input,
+    };
+    // Plain ASCII has no compatibility forms, accents or invisible marks: Unicode
+    // normalisation would return it unchanged, so it is skipped (most messages, and every
+    // knowledge file, are ASCII).
+    if input.is_ascii() {
+        words_of(input.chars())
+    } else {
+        words_of(
+            input
+                .chars()
+                .nfkd()
+                .filter(|c| !is_combining_mark(*c) && !is_invisible(*c)),
+        )
+    }
+}
+
+fn words_of(chars: impl Iterator<Item = char>) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut prev_digit = false;
@@ -23,11 +43,6 @@ pub(crate) fn words(input: &str) -> Vec<String> {
             word.clear();
         }
     };
-    let chars = input
-        .chars()
-        .take(MAX_QUESTION_CHARS)
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c) && !is_invisible(*c));
     for c in chars {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
@@ -197,8 +212,8 @@ impl Joined {
         self.find_all(phrase).next().is_some()
     }
 
-    pub(crate) fn has_any(&self, phrases: &[&str]) -> bool {
-        phrases.iter().any(|p| self.has(p))
+    pub(crate) fn has_any<S: AsRef<str>>(&self, phrases: &[S]) -> bool {
+        phrases.iter().any(|p| self.has(p.as_ref()))
     }
 
     /// The text before a byte offset.
@@ -210,10 +225,20 @@ impl Joined {
 /// Plurals whose singular is another word: "mets" are metastases, "met" is a verb.
 const UNFOLDED: &[&str] = &["mets", "rads"];
 
+/// Words whose ending only looks like a plural or verb ending of a knowledge word: "scared"
+/// is not "scar" + "ed". Each folds to the stem given.
+#[rustfmt::skip]
+const OWN_STEM: &[(&str, &str)] = &[
+    ("scare", "scare"), ("scared", "scare"), ("scares", "scare"), ("scaring", "scare"),
+];
+
 /// Folds plurals and the commonest verb endings, so "nodes" meets "node", "therapies" meets
 /// "therapy" and "treated" meets "treat". Deliberately shallow: a deeper stemmer merges
 /// words that mean different things here.
 pub(crate) fn stem(word: &str) -> Cow<'_, str> {
+    if let Some(&(_, own)) = OWN_STEM.iter().find(|(w, _)| *w == word) {
+        return Cow::Borrowed(own);
+    }
     let n = word.len();
     let plural = if n > 4 && word.ends_with("ies") {
         return Cow::Owned(format!("{}y", &word[..n - 3]));
@@ -324,5 +349,13 @@ mod tests {
         assert_eq!(stem("spread"), "spread");
         assert_eq!(stem("bring"), "bring");
         assert_eq!(stem("asking"), stem("ask"));
+    }
+
+    #[test]
+    fn scared_is_not_a_scar() {
+        for w in ["scare", "scared", "scares", "scaring"] {
+            assert_ne!(stem(w), stem("scar"), "{w}");
+        }
+        assert_eq!(stem("scars"), "scar");
     }
 }

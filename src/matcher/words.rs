@@ -1,7 +1,7 @@
-//! Word lists the matcher needs that do not belong to any knowledge entry: stopwords,
-//! everyday words never to be "corrected", and the cue words of its rules (other domains,
-//! other cancers, time anchors, help and definition phrasings). Kept apart from the scoring
-//! code so the algorithm reads on one screen and the lists can be extended on their own.
+//! The language the matcher needs, apart from any knowledge entry: stopwords, everyday words
+//! never to be "corrected", and the cue words of its rules (time anchors, help and definition
+//! phrasings). Kept apart from the scoring code so the algorithm reads on one screen. Lists of
+//! content (other domains, other cancers, idioms) are data in `knowledge/lexicon.toml`.
 
 /// Words that carry no topic: never "corrected" into one, and ignored when deciding whether a
 /// message asks for nothing but help.
@@ -189,6 +189,14 @@ pub(crate) const STOPWORDS: &[&str] = &[
 /// "state" / "stage", "trade" / "grade"). They are never "corrected": a member who wrote
 /// them meant them.
 pub(crate) const EVERYDAY: &[&str] = &[
+    "scare",
+    "scared",
+    "scary",
+    "survival",
+    "survive",
+    "surviving",
+    "survivor",
+    "survivors",
     "about",
     "after",
     "again",
@@ -715,38 +723,6 @@ pub(crate) const CONTEXT_WORDS: &[&str] = &[
     "prognosis",
 ];
 
-/// Animals get sarcomas and surgery too, but this bot's knowledge is about people.
-pub(crate) const PETS: &[&str] = &[
-    "cat", "cats", "dog", "dogs", "vet", "puppy", "kitten", "horse", "pet",
-];
-
-/// Other cancers: the knowledge base covers soft tissue sarcoma only.
-pub(crate) const OTHER_CANCERS: &[&str] = &[
-    "bowel cancer",
-    "breast cancer",
-    "lung cancer",
-    "prostate cancer",
-    "skin cancer",
-    "colon cancer",
-    "ovarian cancer",
-    "cervical cancer",
-    "pancreatic cancer",
-    "bladder cancer",
-    "kidney cancer",
-    "liver cancer",
-    "thyroid cancer",
-    "stomach cancer",
-    "blood cancer",
-    "bone cancer",
-    "brain cancer",
-    "leukaemia",
-    "leukemia",
-    "lymphoma",
-    "melanoma",
-    "myeloma",
-    "osteosarcoma",
-];
-
 /// Words that compare with another cancer rather than ask about it ("same chemo as for
 /// breast cancer?").
 pub(crate) const COMPARING: &[&str] = &[
@@ -762,153 +738,10 @@ pub(crate) const COMPARING: &[&str] = &[
     "vs",
 ];
 
-/// Questions the knowledge base does not answer (causes, inheritance, symptoms): a hint
-/// word alone is then no answer.
-pub(crate) const UNCOVERED: &[&str] = &[
-    "hereditary",
-    "genetic",
-    "inherited",
-    "cause",
-    "causes",
-    "caused",
-    "symptom",
-    "symptoms",
-    "signs",
-    "prevent",
-    "prevention",
-    "screening",
-];
-
 /// Words that only join the words of a phrase; the rest of a phrase must all be present.
 pub(crate) const FILLERS: &[&str] = &[
     "a", "an", "the", "my", "his", "her", "their", "your", "our", "of", "to", "for", "in", "on", "at",
     "with", "and", "or", "is", "are", "be",
-];
-
-/// Words of everyday life outside medicine; with no cancer word beside them, a medical word
-/// in the same message is probably meant in another sense ("profit margins", "court trial").
-pub(crate) const OTHER_DOMAINS: &[&str] = &[
-    "laptop",
-    "computer",
-    "phone",
-    "screen",
-    "software",
-    "car",
-    "engine",
-    "microwave",
-    "oven",
-    "court",
-    "jury",
-    "judge",
-    "lawyer",
-    "profit",
-    "profits",
-    "business",
-    "company",
-    "stock",
-    "stocks",
-    "shares",
-    "exam",
-    "exams",
-    "school",
-    "maths",
-    "math",
-    "homework",
-    "teacher",
-    "football",
-    "soccer",
-    "game",
-    "movie",
-    "film",
-    "recipe",
-    "garden",
-    "quarter",
-    "sales",
-    "essay",
-    "university",
-    "college",
-    "tv",
-    "ads",
-    "advert",
-    "adverts",
-    "instagram",
-    "facebook",
-    "tiktok",
-    "twitter",
-    "youtube",
-    "app",
-    "website",
-    "mobile",
-    "flight",
-    "flights",
-    "flying",
-    "petrol",
-    "diesel",
-    "fuel",
-    "golf",
-    "snack",
-    "snacks",
-    "document",
-    "documents",
-    "printer",
-    "font",
-    "banana",
-    "bananas",
-    "vaccine",
-    "vaccines",
-    "vaccination",
-    "jab",
-    "assay",
-    "biochem",
-    "biochemistry",
-    "practical",
-    "jobs",
-    "hiring",
-    "salary",
-    "vacancy",
-    "vacancies",
-    "excel",
-    "spreadsheet",
-    "outlook",
-    "calendar",
-    "invite",
-    "chemistry",
-    "physics",
-    "biology",
-    "gp",
-    "receptionist",
-    "closed",
-    "sunday",
-    "sundays",
-    "store",
-    "shop",
-    "shopping",
-    "spotify",
-    "netflix",
-    "subscription",
-    "airport",
-    "scanner",
-    "wifi",
-    "mast",
-    "nuclear",
-    "uv",
-    "sunbed",
-    "cosmetic",
-    "liposuction",
-    "botox",
-    "music",
-    "song",
-    "station",
-    "listening",
-    "marketing",
-    "cold",
-    "flu",
-    "covid",
-    "hangover",
-    "sunburn",
-    "dog",
-    "cat",
-    "vet",
 ];
 
 /// "before the op", "after surgery": a treatment named only as a point in time is not the
@@ -1014,53 +847,4 @@ pub(crate) const DEFINITION_CUES: &[&str] = &[
     "term for",
     "word for",
     "name for",
-];
-
-/// Idioms that use a knowledge word in another sense; their words are set aside before
-/// matching ("trial and error" is not a clinical trial).
-pub(crate) const IDIOMS: &[&str] = &[
-    "came back clear",
-    "came back fine",
-    "came back normal",
-    "came back negative",
-    "came back good",
-    "back to the clinic",
-    "go back to",
-    "went back to",
-    "back to work",
-    "trial and error",
-    "free trial",
-    "on trial",
-    "stand trial",
-    "trial run",
-    "trial period",
-    "margin of error",
-    "profit margin",
-    "profit margins",
-    "margin trading",
-    "margin call",
-    "grade school",
-    "stage fright",
-    "stage name",
-    "recurring meeting",
-    "recurring payment",
-    "recurring event",
-    "surgeon general",
-    "vaccine adjuvant",
-    "adjuvant in a vaccine",
-];
-
-/// Conditions that are not cancer at all: what the knowledge base says does not apply.
-pub(crate) const OTHER_CONDITIONS: &[&str] = &[
-    "hay fever",
-    "knee replacement",
-    "hip replacement",
-    "endometriosis",
-    "kidney disease",
-    "asthma",
-    "eczema",
-    "arthritis",
-    "allergies",
-    "migraine",
-    "migraines",
 ];

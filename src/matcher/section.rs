@@ -1,0 +1,335 @@
+//! Which part of an entry a question asks for. Once the entry is chosen, the question is
+//! compared with the example questions written for the whole entry and for each of its
+//! sections (and, more weakly, with each section's heading and text); the closest wins. A
+//! question that names the entry and nothing more ("tell me about chemo"), or that is closer
+//! to the whole-entry examples, gets the whole entry.
+//!
+//! Kept apart from entry scoring on purpose: choosing the part never changes which entry
+//! answers, so the held-out accuracy of entry routing is untouched by section data.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::text;
+use crate::knowledge::{Entry, KnowledgeBase};
+
+/// Words that say nothing about which part is meant. Question words ("what", "how",
+/// "when") are kept: "what does it mean" and "how is it treated" differ by them.
+const NEUTRAL: &[&str] = &[
+    "a", "an", "the", "of", "to", "for", "in", "on", "at", "with", "and", "or", "is", "are", "be", "i", "me",
+    "my", "it", "its", "this", "that", "so", "just", "please", "hi", "hey", "hello", "thanks", "um", "s",
+    "t", "m", "re", "ve", "ll", "d", "sarcoma", "soft", "tissue", "cancer", "tumor", "tumour",
+];
+/// A section's heading counts for this much of an example question.
+const HEADING: f32 = 0.8;
+/// A section's text counts for this much: it names what the section covers, but in the
+/// writer's words, not the members'.
+const TEXT: f32 = 0.3;
+/// Below this, no part is close enough and the whole entry answers.
+const FLOOR: f32 = 0.2;
+/// Weight of a word the examples never use: rare, so it counts against every part alike.
+const UNSEEN_IDF: f32 = 2.0;
+
+type Word = u32;
+
+/// FNV-1a: the index hashes thousands of short words while it is built, and SipHash's
+/// protection against chosen keys is not needed for keys that come from the knowledge files.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type Fast = BuildHasherDefault<Fnv>;
+
+/// A bag of distinct words, sorted, with its length under the word weights.
+struct Bag {
+    words: Vec<Word>,
+    norm: f32,
+}
+
+struct Part {
+    examples: Vec<Bag>,
+    heading: Bag,
+    text: HashSet<Word, Fast>,
+}
+
+struct EntryParts {
+    /// Words of the entry's own names: they say which entry, not which part.
+    naming: HashSet<String>,
+    whole: Vec<Bag>,
+    parts: Vec<Part>,
+}
+
+/// The section index of a knowledge base.
+pub(crate) struct Sections {
+    vocabulary: HashMap<String, Word, Fast>,
+    idf: Vec<f32>,
+    entries: Vec<EntryParts>,
+}
+
+/// The stems of a text's words, read the way the matcher reads a message.
+fn stems(text_in: &str) -> Vec<String> {
+    let mut words = text::words(text_in);
+    for w in &mut words {
+        let stem = text::stem(w);
+        if w.starts_with(stem.as_ref()) {
+            let n = stem.len();
+            w.truncate(n);
+        } else {
+            *w = stem.into_owned();
+        }
+    }
+    words
+}
+
+/// The vocabulary words of a section's text. The text is the writer's prose, read only for
+/// words the examples use, so a plain split is enough and keeps the index quick to build.
+fn text_words(text_in: &str, vocabulary: &HashMap<String, Word, Fast>) -> HashSet<Word, Fast> {
+    let mut out = HashSet::default();
+    let mut lower = String::new();
+    for raw in text_in
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        lower.clear();
+        if raw.is_ascii() {
+            lower.push_str(raw);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(raw.chars().flat_map(char::to_lowercase));
+        }
+        if let Some(&id) = vocabulary.get(text::stem(&lower).as_ref()) {
+            out.insert(id);
+        }
+    }
+    out
+}
+
+/// An entry's texts as stems, computed once for counting and for indexing.
+struct Stemmed<'a> {
+    naming: HashSet<String>,
+    whole: Vec<Vec<String>>,
+    parts: Vec<StemmedPart<'a>>,
+}
+
+struct StemmedPart<'a> {
+    heading: Vec<String>,
+    examples: Vec<Vec<String>>,
+    /// As written: read with a plain split, see [`text_words`].
+    text: &'a str,
+}
+
+impl<'a> Stemmed<'a> {
+    fn new(e: &'a Entry) -> Stemmed<'a> {
+        let mut stemmed = Stemmed {
+            naming: HashSet::new(),
+            whole: e.examples.iter().map(|q| stems(q)).collect(),
+            parts: e
+                .sections
+                .iter()
+                .map(|s| StemmedPart {
+                    heading: stems(&s.heading),
+                    examples: s.examples.iter().map(|q| stems(q)).collect(),
+                    text: s.text.as_str(),
+                })
+                .collect(),
+        };
+        // A name used by the examples or heading of exactly one section, and by no
+        // whole-entry example, points to that section ("amputate" to limb-sparing surgery);
+        // the rest only name the entry.
+        let whole: HashSet<&str> = stemmed.whole.iter().flatten().map(String::as_str).collect();
+        let parts: Vec<HashSet<&str>> = stemmed
+            .parts
+            .iter()
+            .map(|p| {
+                p.heading
+                    .iter()
+                    .chain(p.examples.iter().flatten())
+                    .map(String::as_str)
+                    .collect()
+            })
+            .collect();
+        let naming = std::iter::once(&e.title)
+            .chain(&e.aliases)
+            .flat_map(|n| stems(n))
+            .filter(|w| {
+                whole.contains(w.as_str()) || parts.iter().filter(|p| p.contains(w.as_str())).count() != 1
+            })
+            .collect();
+        drop((whole, parts));
+        stemmed.naming = naming;
+        stemmed
+    }
+
+    /// The example questions and headings: the documents word weights are counted over.
+    fn documents(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.whole.iter().chain(
+            self.parts
+                .iter()
+                .flat_map(|p| std::iter::once(&p.heading).chain(&p.examples)),
+        )
+    }
+}
+
+impl Sections {
+    pub(crate) fn new(kb: &KnowledgeBase) -> Sections {
+        let stemmed: Vec<Stemmed> = kb.entries().iter().map(Stemmed::new).collect();
+        let mut s = Sections {
+            vocabulary: HashMap::default(),
+            idf: Vec::new(),
+            entries: Vec::new(),
+        };
+        // Document frequencies over every example question and heading.
+        let mut df: Vec<u32> = Vec::new();
+        let mut documents = 0u32;
+        let mut seen = HashSet::new();
+        for words in stemmed.iter().flat_map(Stemmed::documents) {
+            documents += 1;
+            seen.clear();
+            for w in words {
+                let id = s.intern(w);
+                if seen.insert(id) {
+                    if df.len() <= id as usize {
+                        df.resize(id as usize + 1, 0);
+                    }
+                    df[id as usize] += 1;
+                }
+            }
+        }
+        df.resize(s.vocabulary.len(), 0);
+        s.idf = df
+            .iter()
+            .map(|&d| (1.0 + documents as f32 / d.max(1) as f32).ln())
+            .collect();
+        s.entries = stemmed.iter().map(|e| s.entry_parts(e)).collect();
+        s
+    }
+
+    fn intern(&mut self, stem: &str) -> Word {
+        let next = self.vocabulary.len() as Word;
+        if let Some(&id) = self.vocabulary.get(stem) {
+            return id;
+        }
+        self.vocabulary.insert(stem.to_owned(), next);
+        next
+    }
+
+    fn entry_parts(&self, e: &Stemmed<'_>) -> EntryParts {
+        let bag = |words: &[String]| self.bag(words.iter().map(String::as_str), &e.naming);
+        EntryParts {
+            whole: e.whole.iter().map(|q| bag(q)).collect(),
+            parts: e
+                .parts
+                .iter()
+                .map(|p| Part {
+                    examples: p.examples.iter().map(|q| bag(q)).collect(),
+                    heading: bag(&p.heading),
+                    text: text_words(p.text, &self.vocabulary),
+                })
+                .collect(),
+            naming: e.naming.clone(),
+        }
+    }
+
+    /// The distinct known words of `stems` that may tell parts apart, and the bag's length
+    /// (unknown words count toward the length only).
+    fn bag<'a>(&self, stems: impl Iterator<Item = &'a str>, naming: &HashSet<String>) -> Bag {
+        let mut words = Vec::new();
+        let mut norm = 0.0;
+        let mut seen = HashSet::new();
+        for w in stems {
+            if w.is_empty() || NEUTRAL.contains(&w) || naming.contains(w) || !seen.insert(w) {
+                continue;
+            }
+            match self.vocabulary.get(w) {
+                Some(&id) => {
+                    let idf = self.idf[id as usize];
+                    norm += idf * idf;
+                    words.push(id);
+                }
+                None => norm += UNSEEN_IDF * UNSEEN_IDF,
+            }
+        }
+        words.sort_unstable();
+        Bag {
+            words,
+            norm: norm.sqrt(),
+        }
+    }
+
+    /// Cosine similarity of two bags under the word weights.
+    fn similarity(&self, a: &Bag, b: &Bag) -> f32 {
+        if a.norm == 0.0 || b.norm == 0.0 {
+            return 0.0;
+        }
+        let (mut i, mut j, mut dot) = (0, 0, 0.0);
+        while i < a.words.len() && j < b.words.len() {
+            match a.words[i].cmp(&b.words[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let idf = self.idf[a.words[i] as usize];
+                    dot += idf * idf;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        dot / (a.norm * b.norm)
+    }
+
+    /// The share of the question's weight that a section's text holds.
+    fn coverage(&self, q: &Bag, text_words: &HashSet<Word, Fast>) -> f32 {
+        if q.norm == 0.0 {
+            return 0.0;
+        }
+        let held: f32 = q
+            .words
+            .iter()
+            .filter(|w| text_words.contains(w))
+            .map(|&w| self.idf[w as usize].powi(2))
+            .sum();
+        held / (q.norm * q.norm)
+    }
+
+    /// The index of the section of entry `entry` that `words` (a normalised, corrected
+    /// message) asks for, or `None` when the whole entry is the better answer.
+    pub(crate) fn pick(&self, entry: usize, words: &[String]) -> Option<usize> {
+        let e = self.entries.get(entry)?;
+        let stems: Vec<String> = words.iter().map(|w| text::stem(w).into_owned()).collect();
+        let q = self.bag(stems.iter().map(String::as_str), &e.naming);
+        if q.words.is_empty() {
+            return None;
+        }
+        let best_of = |bags: &[Bag]| bags.iter().map(|b| self.similarity(&q, b)).fold(0.0f32, f32::max);
+        let whole = best_of(&e.whole);
+        let (index, score) = e
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let score = best_of(&p.examples)
+                    .max(HEADING * self.similarity(&q, &p.heading))
+                    .max(TEXT * self.coverage(&q, &p.text));
+                (i, score)
+            })
+            .fold((0, 0.0f32), |best, x| if x.1 > best.1 { x } else { best });
+        (score >= FLOOR && score > whole).then_some(index)
+    }
+}
