@@ -9,8 +9,8 @@ use serde::Serialize;
 use std::path::Path;
 
 use crate::knowledge::{
-    EMOTIONAL_SUPPORT, Entry, EntryId, KnowledgeBase, LoadError, Loaded, Message, Problem, SafetyReply, Section,
-    Source,
+    EMOTIONAL_SUPPORT, Entry, EntryId, KnowledgeBase, LoadError, Loaded, Message, Problem, SafetyReply,
+    Section, Source,
 };
 use crate::matcher::text::MAX_QUESTION_CHARS;
 use crate::matcher::{Intent, Match, Matcher, SafetyNote};

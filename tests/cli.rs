@@ -264,12 +264,12 @@ fn check_reports_unknown_keys_binary_files_and_empty_folders() {
 #[test]
 fn a_broken_knowledge_folder_stops_ask_with_a_clear_message() {
     let dir = knowledge_copy("ask-broken");
-    std::fs::remove_file(dir.join("safety.toml")).unwrap();
+    std::fs::remove_file(dir.join("safety").join("replies.toml")).unwrap();
     let o = run(&["--knowledge", dir.to_str().unwrap(), "ask", "chemo"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("safety.toml") && err.contains("crisis and emergency"),
+        err.contains("safety/replies.toml") && err.contains("crisis and emergency"),
         "{err}"
     );
 }

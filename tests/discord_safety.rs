@@ -28,7 +28,10 @@ async fn ask(emu: &Emulator, id: u64, text: &str) -> serde_json::Value {
         message(id, CHANNEL, Some(GUILD_ID), MEMBER, false, &mention(text), true),
     )
     .await;
-    emu.wait_for(WAIT, is_reply_to(id)).await.expect("a reply").payload()
+    emu.wait_for(WAIT, is_reply_to(id))
+        .await
+        .expect("a reply")
+        .payload()
 }
 
 async fn notices(emu: &Emulator) -> usize {
@@ -41,7 +44,10 @@ async fn an_emergency_in_everyday_words_gets_the_emergency_reply_and_a_notice() 
     let (emu, bot) = setup().await;
     let reply = ask(&emu, 11, "had chemo tuesday and now im 38.7 and shaking").await;
     let text = embed(&reply)["description"].as_str().unwrap().to_owned();
-    assert!(text.contains("24-hour") && text.contains("999") && text.contains("111"), "{text}");
+    assert!(
+        text.contains("24-hour") && text.contains("999") && text.contains("111"),
+        "{text}"
+    );
     assert_eq!(notices(&emu).await, 1);
     assert!(!bot.log().contains("shaking"), "no message text in logs");
 }
@@ -58,7 +64,12 @@ async fn passive_thoughts_of_dying_get_the_crisis_reply_and_a_notice() {
 #[tokio::test(flavor = "multi_thread")]
 async fn distress_gets_emotional_support_and_no_notice() {
     let (emu, _bot) = setup().await;
-    let reply = ask(&emu, 31, "i feel so alone with all of this and i cant stop crying").await;
+    let reply = ask(
+        &emu,
+        31,
+        "i feel so alone with all of this and i cant stop crying",
+    )
+    .await;
     let e = embed(&reply);
     assert_eq!(e["title"], "When it all feels too much", "{e}");
     assert!(reply["content"].is_null(), "no safety note: {reply}");
@@ -77,17 +88,28 @@ async fn a_question_with_a_risk_sign_gets_its_answer_with_the_note_above_and_a_n
     let note = reply["content"].as_str().expect("the note as the message text");
     assert!(note.contains("urgent care") && note.contains("999"), "{note}");
     let title = embed(&reply)["title"].as_str().unwrap().to_owned();
-    assert_ne!(title, "Please get help now", "the answer, not the emergency reply");
+    assert_ne!(
+        title, "Please get help now",
+        "the answer, not the emergency reply"
+    );
     assert_eq!(notices(&emu).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_idiom_is_answered_without_alerting_moderators() {
     let (emu, _bot) = setup().await;
-    let reply = ask(&emu, 51, "this waiting for scan results is killing me, when do results come?").await;
+    let reply = ask(
+        &emu,
+        51,
+        "this waiting for scan results is killing me, when do results come?",
+    )
+    .await;
     assert!(reply["content"].is_null(), "no note: {reply}");
     let title = embed(&reply)["title"].as_str().unwrap_or_default().to_owned();
-    assert!(!matches!(title.as_str(), "Please get help now" | "You are not alone"), "{title}");
+    assert!(
+        !matches!(title.as_str(), "Please get help now" | "You are not alone"),
+        "{title}"
+    );
     assert_eq!(notices(&emu).await, 0);
 }
 
@@ -107,6 +129,9 @@ async fn a_note_through_ask_is_private_and_above_the_answer() {
     .await;
     let reply = emu.wait_for(WAIT, is_callback(61)).await.expect("an answer");
     let data = &reply.body["data"];
-    assert!(data["content"].as_str().is_some_and(|c| c.contains("999")), "{data}");
+    assert!(
+        data["content"].as_str().is_some_and(|c| c.contains("999")),
+        "{data}"
+    );
     assert_eq!(notices(&emu).await, 1);
 }

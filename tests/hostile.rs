@@ -12,13 +12,17 @@ use std::sync::OnceLock;
 /// Discord's message limit (with Nitro): the longest message a member can send.
 const DISCORD_LIMIT: usize = 4000;
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 10] = [
     "treatments.toml",
     "stages.toml",
     "glossary.toml",
-    "safety.toml",
+    "support.toml",
     "messages.toml",
     "lexicon.toml",
+    "safety/replies.toml",
+    "safety/rules.toml",
+    "safety/examples.tsv",
+    "safety/checks.tsv",
 ];
 
 /// Characters that print as nothing: zero-width spaces and joiners, the soft hyphen, the
@@ -289,6 +293,7 @@ fn shipped(file: &str) -> Vec<u8> {
 /// The shipped knowledge with `file` replaced by `bytes`, loaded from disk.
 fn load_with(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     let dir = temp_dir("kb");
+    std::fs::create_dir_all(dir.join("safety")).unwrap();
     for f in FILES {
         std::fs::write(dir.join(f), shipped(f)).unwrap();
     }
@@ -471,6 +476,6 @@ proptest! {
         std::fs::write(dir.join("extra.toml"), &bytes).unwrap();
         let err = KnowledgeBase::from_dir(&dir).expect_err("one random file is never a whole knowledge base");
         let _ = std::fs::remove_dir_all(&dir);
-        prop_assert!(err.problems.iter().any(|p| p.file.ends_with("extra.toml") || p.file.ends_with("safety.toml")));
+        prop_assert!(err.problems.iter().any(|p| p.file.ends_with("extra.toml") || p.file.ends_with("replies.toml")));
     }
 }

@@ -11,12 +11,16 @@ use sarcoma_bot::knowledge::KnowledgeBase;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-const SHIPPED: [&str; 5] = [
+const SHIPPED: [&str; 9] = [
     "treatments.toml",
     "glossary.toml",
-    "safety.toml",
+    "support.toml",
     "messages.toml",
     "lexicon.toml",
+    "safety/replies.toml",
+    "safety/rules.toml",
+    "safety/examples.tsv",
+    "safety/checks.tsv",
 ];
 
 /// One folder per fuzzing process, holding the shipped files; only `stages.toml` changes.
@@ -25,7 +29,7 @@ fn folder() -> &'static PathBuf {
     DIR.get_or_init(|| {
         let knowledge = Path::new(env!("CARGO_MANIFEST_DIR")).join("../knowledge");
         let dir = std::env::temp_dir().join(format!("sarcoma-bot-fuzz-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp folder");
+        std::fs::create_dir_all(dir.join("safety")).expect("temp folder");
         for f in SHIPPED {
             std::fs::copy(knowledge.join(f), dir.join(f)).expect("shipped knowledge");
         }

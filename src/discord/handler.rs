@@ -449,7 +449,8 @@ impl Bot {
                 "Via /{} in <#{}>, from <@{}>.",
                 command.data.name, command.channel_id, command.user.id
             );
-            self.alert(&ctx.http, kind, &place, format!("a{}", command.id)).await;
+            self.alert(&ctx.http, kind, &place, format!("a{}", command.id))
+                .await;
         }
     }
 

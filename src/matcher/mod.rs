@@ -12,8 +12,8 @@
 mod section;
 mod stage;
 pub(crate) mod text;
-mod typo;
-mod words;
+pub(crate) mod typo;
+pub(crate) mod words;
 
 use std::collections::{HashMap, HashSet};
 
@@ -317,8 +317,9 @@ impl Matcher {
                 level: Level::Distress,
                 ..
             }) => match (&content.intent, &self.emotional_support) {
-                // A question the knowledge base answers is answered, even asked in fear.
-                (Some(Intent::Entry(_)), _) if question.contains('?') => content,
+                // A question the knowledge base answers is answered, even asked in fear, and
+                // so is a message that names a topic outright ("starting chemo, terrified").
+                (Some(Intent::Entry(_)), _) if question.contains('?') || content.score >= STRONG => content,
                 (Some(Intent::Entry(got)), Some((_, id))) if got == id => content,
                 (_, Some((i, id))) => Match {
                     intent: Some(Intent::Entry(id.clone())),

@@ -24,6 +24,8 @@ pub struct SafetyData {
     pub(crate) overdose: Family,
     pub(crate) distress: Family,
     pub(crate) guard: Guard,
+    /// The words a misspelling may be read as: "sucidal" is "suicidal", "breth" is "breath".
+    pub(crate) typo_targets: Vec<String>,
     pub(crate) examples: Vec<Example>,
     pub(crate) checks: Vec<Check>,
     /// Where `checks` came from, for the lines `check` prints.
@@ -46,7 +48,6 @@ pub(crate) type Words = Vec<Vec<String>>;
 /// Words from several sets that together make a sign: "took" … "all" … "pills".
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
-    pub(crate) name: String,
     pub(crate) sets: Vec<Words>,
     /// In order, each set within this many words of the last; `None`: anywhere in the
     /// sentence, in any order.
@@ -107,6 +108,13 @@ struct RawRules {
     overdose: RawFamily,
     distress: RawFamily,
     guard: RawGuard,
+    typos: RawTypos,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTypos {
+    targets: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -207,7 +215,6 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
                 continue;
             }
             out.patterns.push(Pattern {
-                name: p.name,
                 sets,
                 within: p.within,
                 unless: alternatives(&p.unless),
@@ -232,6 +239,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
             idioms.push(words);
         }
     }
+    data.typo_targets = raw.typos.targets.iter().flat_map(|w| normalised(w)).collect();
     data.guard = Guard {
         idioms,
         animals: alternatives(&raw.guard.animals),
@@ -325,6 +333,8 @@ anyone = ["someone"]
 stories = ["on the news"]
 learning = ["reading up"]
 helping = ["support"]
+[typos]
+targets = ["suicidal"]
 "#;
 
     #[test]

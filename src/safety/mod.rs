@@ -14,7 +14,9 @@ mod rules;
 pub use data::SafetyData;
 pub(crate) use data::{CHECKS_FILE, EXAMPLES_FILE, RULES_FILE, checks, examples, rules as parse_rules};
 
-use crate::matcher::text;
+use std::collections::HashSet;
+
+use crate::matcher::{text, typo, words as language};
 use model::Model;
 use rules::{Context, PhraseIndex, Rules};
 
@@ -53,8 +55,10 @@ pub struct Verdict {
 /// crisis is the worst failure; the rules' guards for questions, the past and idioms still
 /// apply to what the model finds.
 const MODEL_CRISIS: f32 = 0.6;
-const MODEL_EMERGENCY: f32 = 0.75;
-const MODEL_DISTRESS: f32 = 0.6;
+const MODEL_EMERGENCY: f32 = 0.85;
+const MODEL_DISTRESS: f32 = 0.75;
+/// The fewest words of a sentence the model reads.
+const MODEL_MIN_WORDS: usize = 5;
 
 /// Safety data compiled for matching: phrase indexes and the trained model.
 pub(crate) struct Screen {
@@ -65,6 +69,10 @@ pub(crate) struct Screen {
     idioms: PhraseIndex,
     guard: data::Guard,
     model: Model,
+    /// Misspellings of the safety vocabulary, read as the words meant; nothing else is
+    /// corrected, and everyday words ("stick") never are.
+    corrector: typo::Corrector,
+    known: HashSet<String>,
 }
 
 impl Screen {
@@ -88,7 +96,27 @@ impl Screen {
             idioms,
             guard: data.guard.clone(),
             model: Model::train(&examples),
+            corrector: typo::Corrector::new(data.typo_targets.iter().map(String::as_str)),
+            known: data
+                .typo_targets
+                .iter()
+                .map(String::as_str)
+                .chain(language::STOPWORDS.iter().copied())
+                .chain(language::EVERYDAY.iter().copied())
+                .map(str::to_owned)
+                .collect(),
         }
+    }
+
+    /// A word read as the safety word it misspells, if it is one; the word itself otherwise.
+    fn spelled(&self, word: String) -> String {
+        if word.len() < 4 || word.bytes().any(|b| b.is_ascii_digit()) || self.known.contains(&word) {
+            return word;
+        }
+        self.corrector
+            .correct(&word)
+            .or_else(|| typo::sounds_like(&word).find_map(|v| self.corrector.correct(&v)))
+            .map_or(word, str::to_owned)
     }
 
     /// The order of checks. Each sentence is read on its own, so a risk sign buried in a long
@@ -102,7 +130,7 @@ impl Screen {
         let read: Vec<(Vec<String>, Context)> = sentences
             .iter()
             .map(|(words, question_mark)| {
-                let mut words = words.clone();
+                let mut words: Vec<String> = words.iter().cloned().map(|w| self.spelled(w)).collect();
                 rules::blank_idioms(&mut words, &self.idioms);
                 let cx = Context::of(&words, *question_mark, &self.guard);
                 (words, cx)
@@ -144,21 +172,12 @@ impl Screen {
         if content.is_empty() {
             return None;
         }
-        let p = if use_model {
+        // A fragment of a word or two ("bye", "my calf") is too little for the model to judge.
+        let p = if use_model && content.len() >= MODEL_MIN_WORDS {
             self.model.predict(&content)
         } else {
             model::Scores::NONE
         };
-        if std::env::var_os("SAFETY_DEBUG").is_some() {
-            eprintln!(
-                "{:?} c={} e={} d={} {:?}",
-                content.join(" "),
-                p.of(Level::Crisis),
-                p.of(Level::Emergency),
-                p.of(Level::Distress),
-                cx
-            );
-        }
         let sign = |level, by_rule, note| Some(Sign { level, by_rule, note });
         // Guards that hold for every kind of sign: a thing that is over, or a story.
         let now = !cx.over && !cx.story;
@@ -180,9 +199,13 @@ impl Screen {
             return sign(Level::Emergency, true, cx.question);
         }
         // 4. What only the model sees, for the same outcomes and under the same guards.
+        // The model's crisis view is not heard on questions ("will the rads burn my skin?"),
+        // where its words mislead it most, nor where the writer denied a crisis phrase.
         if now
+            && !cx.opener
             && !cx.asks_how_to_help()
             && !cx.general_question()
+            && !self.crisis.denied(words)
             && self.crisis.cued(words)
             && p.of(Level::Crisis) >= MODEL_CRISIS
         {

@@ -60,25 +60,13 @@ impl Model {
         for (_, c) in &data {
             counts[*c] += 1;
         }
-        let hp: Vec<f32> = std::env::var("SAFETY_HP")
-            .unwrap_or_default()
-            .split(',')
-            .filter_map(|x| x.parse().ok())
-            .collect();
-        let (epochs, lr, l2, ordw) = if hp.len() == 4 {
-            (hp[0] as usize, hp[1], hp[2], hp[3])
-        } else {
-            (EPOCHS, LEARNING_RATE, L2, 1.0)
-        };
         let class_weight: Vec<f32> = counts
             .iter()
-            .enumerate()
-            .map(|(c, &n)| {
+            .map(|&n| {
                 if n == 0 {
                     0.0
                 } else {
                     data.len() as f32 / (CLASSES as f32 * n as f32)
-                        * if c == CLASSES - 1 { ordw } else { 1.0 }
                 }
             })
             .collect();
@@ -88,7 +76,7 @@ impl Model {
         let mut bias_sq = [1e-8f32; CLASSES];
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..epochs {
+        for _ in 0..EPOCHS {
             shuffle(&mut order, &mut seed);
             for &i in &order {
                 let (feats, class) = &data[i];
@@ -98,12 +86,12 @@ impl Model {
                     let target = if c == *class { 1.0 } else { 0.0 };
                     let g = (p[c] - target) * class_weight[*class];
                     bias_sq[c] += g * g;
-                    model.bias[c] -= lr * g / bias_sq[c].sqrt();
+                    model.bias[c] -= LEARNING_RATE * g / bias_sq[c].sqrt();
                     for &f in feats {
                         let f = f as usize;
-                        let gw = g * scale + l2 * model.weights[f][c];
+                        let gw = g * scale + L2 * model.weights[f][c];
                         grad_sq[f][c] += gw * gw;
-                        model.weights[f][c] -= lr * gw / grad_sq[f][c].sqrt();
+                        model.weights[f][c] -= LEARNING_RATE * gw / grad_sq[f][c].sqrt();
                     }
                 }
             }

@@ -180,6 +180,12 @@ impl Rules {
         }
     }
 
+    /// Whether the sentence holds a phrase of this outcome that is negated ("i do not want to
+    /// die"): then the writer has said what they do not mean, and the model is not asked.
+    pub(crate) fn denied(&self, words: &[String]) -> bool {
+        self.phrases.find(words).any(|at| negated(words, at))
+    }
+
     /// Whether the sentence holds one of the words that make the model's view of it worth
     /// hearing: without one, a sentence about lasagne is not weighed for risk at all.
     pub(crate) fn cued(&self, words: &[String]) -> bool {
@@ -188,19 +194,8 @@ impl Rules {
 
     /// Whether the sentence holds a phrase or pattern that is not negated.
     pub(crate) fn hit(&self, words: &[String]) -> bool {
-        if let Some(at) = self.phrases.find(words).find(|&at| !negated(words, at)) {
-            if std::env::var_os("SAFETY_DEBUG").is_some() {
-                eprintln!("  phrase at {at}: {:?}", &words[at..(at + 4).min(words.len())]);
-            }
-            return true;
-        }
-        if let Some(p) = self.patterns.iter().find(|p| pattern_hit(p, words)) {
-            if std::env::var_os("SAFETY_DEBUG").is_some() {
-                eprintln!("  pattern {}", p.name);
-            }
-            return true;
-        }
-        false
+        self.phrases.find(words).any(|at| !negated(words, at))
+            || self.patterns.iter().any(|p| pattern_hit(p, words))
     }
 }
 
@@ -327,10 +322,18 @@ impl Context {
             || (first.is_some_and(|w| matches!(w.as_str(), "at" | "in" | "on" | "by" | "for"))
                 && second.is_some_and(|w| matches!(w.as_str(), "what" | "which" | "how" | "when")));
         // A question mark after a question word anywhere: "the seizure thing, how rare is it?"
-        let asks = question_mark
+        let asks = (question_mark
             && words
                 .iter()
-                .any(|w| matches!(w.as_str(), "what" | "how" | "why" | "which" | "whats"));
+                .any(|w| matches!(w.as_str(), "what" | "how" | "why" | "which" | "whats")))
+            || any(&[
+                "is that normal",
+                "is this normal",
+                "is it normal",
+                "should i worry",
+                "should i be worried",
+                "should we worry",
+            ]);
         // A thermometer reading is a report, however it is asked: "38.4, is that bad?"
         let reading = words.iter().any(|w| {
             w.parse::<u16>()
@@ -339,7 +342,7 @@ impl Context {
         // "can not breathe" opens with "can" but is no question.
         let report = words.get(1).is_some_and(|w| w == "not") || has("i can not") || has("i am");
         Context {
-            question: question_mark || (opener && !report),
+            question: question_mark || ((opener || asks) && !report),
             opener: (opener || asks) && !report && !reading,
             general: (opener || asks) && !report && !reading && !word_in(PERSONS),
             personal: word_in(PERSONS),
@@ -354,7 +357,15 @@ impl Context {
             helping: anywhere(&guard.helping, words),
             over: (over || words.iter().any(|w| is_a_past_year(w))) && !present,
             present,
-            conditional: any(CONDITIONS),
+            // "not sure if this is anything but…" reports; "if i get a fever…" supposes.
+            conditional: any(CONDITIONS)
+                && !any(&[
+                    "not sure if",
+                    "wondering if",
+                    "no idea if",
+                    "do not know if",
+                    "unsure if",
+                ]),
             animal: anywhere(&guard.animals, words),
         }
     }
@@ -463,7 +474,6 @@ mod tests {
     #[test]
     fn ordered_patterns_keep_their_reach() {
         let p = Pattern {
-            name: "all pills".into(),
             sets: vec![vec![w("took"), w("taken")], vec![w("all")], vec![w("pills")]],
             within: Some(3),
             unless: vec![],
