@@ -123,7 +123,12 @@ impl Answerer {
                 let kept = match expect {
                     Some(Level::Crisis) => got == "crisis",
                     Some(Level::Emergency) => got == "emergency",
-                    Some(Level::Distress) => got == EMOTIONAL_SUPPORT,
+                    // Distress may also be answered by the topic its words name ("waiting for
+                    // biopsy results is torture"): a new entry may take it, never an alarm.
+                    Some(Level::Distress) => {
+                        got == EMOTIONAL_SUPPORT
+                            || (matches!(m.intent, Some(Intent::Entry(_))) && m.safety_note.is_none())
+                    }
                     None => got != "crisis" && got != "emergency",
                 };
                 (!kept).then(|| {

@@ -41,6 +41,12 @@ const PAST: &[&str] = &[
     "when she was",
     "previously",
     "in the past",
+    "all fine now",
+    "all good now",
+    "all better now",
+    "all sorted now",
+    "all clear now",
+    "all healed now",
     "all better",
     "all fine",
     "all healed",
@@ -299,7 +305,10 @@ impl Context {
         let over = any(PAST);
         // "all fine now" says the thing is over; only a "now" outside such phrases is the present.
         let mut rest = joined.clone();
-        for p in PAST {
+        // Longest first: "all fine now" goes whole, not as "all fine" leaving a "now".
+        let mut past = PAST.to_vec();
+        past.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        for p in past {
             rest = rest.replace(&format!(" {p} "), " ");
         }
         let present = PRESENT.iter().any(|p| rest.contains(&format!(" {p} ")));
