@@ -119,7 +119,7 @@ impl Answerer {
             .checks()
             .filter_map(|(line, text, expect)| {
                 let m = self.matcher.find(text);
-                let got = outcome(&m);
+                let got = m.outcome();
                 let kept = match expect {
                     Some(Level::Crisis) => got == "crisis",
                     Some(Level::Emergency) => got == "emergency",
@@ -331,15 +331,6 @@ impl<'a> Reply<'a> {
 }
 
 /// What a match means for safety: the safety reply or note it carries, else its entry.
-fn outcome(m: &Match) -> &str {
-    match (&m.intent, m.safety_note) {
-        (Some(Intent::Crisis), _) | (_, Some(SafetyNote::Crisis)) => "crisis",
-        (Some(Intent::Emergency), _) | (_, Some(SafetyNote::Emergency)) => "emergency",
-        (Some(intent), None) => intent.id(),
-        (None, None) => "no match",
-    }
-}
-
 fn titles(links: &[Link<'_>]) -> String {
     links.iter().map(|l| l.title).collect::<Vec<_>>().join(" · ")
 }

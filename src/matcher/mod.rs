@@ -127,6 +127,17 @@ pub struct Match {
 }
 
 impl Match {
+    /// What a member is shown first, as one word for checks and tests: the safety reply or
+    /// note if there is one, else the entry's id, else "no match".
+    pub fn outcome(&self) -> &str {
+        match (&self.intent, self.safety_note) {
+            (Some(Intent::Crisis), _) | (_, Some(SafetyNote::Crisis)) => "crisis",
+            (Some(Intent::Emergency), _) | (_, Some(SafetyNote::Emergency)) => "emergency",
+            (Some(intent), None) => intent.id(),
+            (None, None) => "no match",
+        }
+    }
+
     fn safety(intent: Intent) -> Match {
         Match {
             intent: Some(intent),

@@ -38,7 +38,8 @@ pub(crate) struct Family {
     /// Each phrase as normalised words.
     pub(crate) phrases: Vec<Vec<String>>,
     pub(crate) patterns: Vec<Pattern>,
-    /// Words one of which a sentence must hold before the model's judgement of it counts.
+    /// Words one of which a sentence must hold before the model's judgement of it counts;
+    /// none listed, and the model is heard on every sentence.
     pub(crate) cues: Words,
 }
 
@@ -121,6 +122,7 @@ struct RawTypos {
 #[serde(deny_unknown_fields)]
 struct RawFamily {
     phrases: Vec<Spanned<String>>,
+    #[serde(default)]
     cues: Vec<String>,
     #[serde(default)]
     pattern: Vec<Spanned<RawPattern>>,

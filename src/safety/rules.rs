@@ -193,9 +193,10 @@ impl Rules {
     }
 
     /// Whether the sentence holds one of the words that make the model's view of it worth
-    /// hearing: without one, a sentence about lasagne is not weighed for risk at all.
+    /// hearing: without one, a sentence about lasagne is not weighed for risk at all. A
+    /// family that lists no cues lets the model hear every sentence.
     pub(crate) fn cued(&self, words: &[String]) -> bool {
-        anywhere(&self.cues, words)
+        self.cues.is_empty() || anywhere(&self.cues, words)
     }
 
     /// Whether the sentence holds a phrase or pattern that is not negated.
