@@ -56,8 +56,16 @@ pub struct Verdict {
 /// crisis is the worst failure; the rules' guards for questions, the past and idioms still
 /// apply to what the model finds.
 const MODEL_CRISIS: f32 = 0.5;
+/// A crisis sentence without any of the crisis cues ("gave my cat to the neighbour, told her
+/// it is just for a while") counts only when the model is surer: such sentences are where it
+/// mistakes ordinary news ("on my way to my scan") for a goodbye.
+const MODEL_CRISIS_UNCUED: f32 = 0.7;
 const MODEL_EMERGENCY: f32 = 0.85;
 const MODEL_DISTRESS: f32 = 0.75;
+/// Distress in words none of the cues hold ("felt like a ghost at my own birthday party"):
+/// heard only in a statement about a person, and only when the model is nearly sure, since a
+/// wrong emotional-support reply takes the place of the answer a member asked for.
+const MODEL_DISTRESS_UNCUED: f32 = 0.95;
 /// The fewest words of a sentence the model reads.
 const MODEL_MIN_WORDS: usize = 5;
 
@@ -191,8 +199,12 @@ impl Screen {
             && !cx.asks_how_to_help()
             && !cx.general_question()
             && !self.crisis.denied(words)
-            && self.crisis.cued(words)
-            && p.of(Level::Crisis) >= MODEL_CRISIS
+            && p.of(Level::Crisis)
+                >= if self.crisis.cued(words) {
+                    MODEL_CRISIS
+                } else {
+                    MODEL_CRISIS_UNCUED
+                }
         {
             return sign(Level::Crisis, false, false);
         }
@@ -203,12 +215,15 @@ impl Screen {
         {
             return sign(Level::Emergency, false, cx.question);
         }
-        // 5. Distress without a risk sign, in a person here: a distress word, or a sentence
-        //    about someone (never "profit margins are terrible this quarter").
+        // 5. Distress without a risk sign, in a person here.
         let here = now && !cx.about_an_animal() && !cx.asks_about_anyone() && !cx.general_question();
         if here
             && (self.distress.hit(words)
-                || ((self.distress.cued(words) || cx.personal) && p.of(Level::Distress) >= MODEL_DISTRESS))
+                || (self.distress.cued(words) && p.of(Level::Distress) >= MODEL_DISTRESS)
+                || (cx.personal
+                    && !cx.question
+                    && !cx.opener
+                    && p.of(Level::Distress) >= MODEL_DISTRESS_UNCUED))
         {
             return sign(Level::Distress, true, false);
         }
