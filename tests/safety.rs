@@ -28,11 +28,13 @@ fn outcome(m: &Match) -> &str {
 
 const LABELS: [&str; 4] = ["crisis", "emergency", "emotional-support", "ordinary"];
 
-/// Per label: lines right, lines in all; and the ordinary lines that got a full alarm.
+/// Per label: lines right, lines in all; the ordinary lines that got a full alarm; and the
+/// distress lines answered by the topic they name rather than by emotional-support.
 struct Tally {
     right: [usize; 4],
     total: [usize; 4],
     alarms: usize,
+    topics: usize,
     misses: Vec<String>,
 }
 
@@ -42,6 +44,7 @@ fn tally(sets: &[&str]) -> Tally {
         right: [0; 4],
         total: [0; 4],
         alarms: 0,
+        topics: 0,
         misses: Vec::new(),
     };
     for name in sets {
@@ -61,10 +64,17 @@ fn tally(sets: &[&str]) -> Tally {
             let m = answerer.matcher().find(message);
             let got = outcome(&m);
             let full_alarm = matches!(m.intent, Some(Intent::Crisis | Intent::Emergency));
+            // Distress may be answered by the topic its words name ("waiting for biopsy
+            // results is torture" by follow-up#scanxiety), as `check` allows: an entry, no alarm.
+            let topic = label == "emotional-support"
+                && got != "emotional-support"
+                && matches!(m.intent, Some(Intent::Entry(_)))
+                && m.safety_note.is_none();
             let right = match label {
                 "ordinary" => !full_alarm,
-                want => got == want,
+                want => got == want || topic,
             };
+            t.topics += usize::from(topic);
             t.total[k] += 1;
             if right {
                 t.right[k] += 1;
@@ -86,8 +96,16 @@ fn assert_floors(sets: &[&str], floors: [f64; 3], max_alarms: f64) {
     let share = |k: usize| t.right[k] as f64 / t.total[k] as f64;
     let alarms = t.alarms as f64 / t.total[3] as f64;
     eprintln!(
-        "{sets:?}: crisis {}/{}, emergency {}/{}, distress {}/{}, full alarms on ordinary {}/{}",
-        t.right[0], t.total[0], t.right[1], t.total[1], t.right[2], t.total[2], t.alarms, t.total[3]
+        "{sets:?}: crisis {}/{}, emergency {}/{}, distress {}/{} ({} by a named topic), full alarms on ordinary {}/{}",
+        t.right[0],
+        t.total[0],
+        t.right[1],
+        t.total[1],
+        t.right[2],
+        t.total[2],
+        t.topics,
+        t.alarms,
+        t.total[3]
     );
     for m in &t.misses {
         eprintln!("  {m}");
@@ -101,19 +119,21 @@ fn assert_floors(sets: &[&str], floors: [f64; 3], max_alarms: f64) {
     );
 }
 
-/// Three development sets (820 lines) written blind; tuned against.
+/// Three development sets (820 lines) written blind; tuned against. Distress counts a line
+/// answered by the topic it names (issue 11 measured 110/130, 27 of them by a topic).
 #[test]
 fn development_sets_hold_their_floors() {
-    assert_floors(&["dev-a.tsv", "dev-b.tsv", "dev-e.tsv"], [0.94, 0.95, 0.73], 0.04);
+    assert_floors(&["dev-a.tsv", "dev-b.tsv", "dev-e.tsv"], [0.94, 0.95, 0.84], 0.04);
 }
 
 /// Three held-out sets (860 lines), frozen before tuning; their first-run figures are in
-/// tests/fixtures/safety/FIRST-RUNS.md. These floors only guard against going backwards.
+/// tests/fixtures/safety/FIRST-RUNS.md. These floors only guard against going backwards
+/// (distress, counting the topic a line names: 106/130 when issue 11 merged).
 #[test]
 fn held_out_sets_do_not_go_backwards() {
     assert_floors(
         &["holdout-c.tsv", "holdout-d.tsv", "holdout-f.tsv"],
-        [0.68, 0.91, 0.67],
+        [0.68, 0.91, 0.81],
         0.07,
     );
 }
@@ -199,10 +219,13 @@ fn distress_without_risk_signs_gets_emotional_support() {
             "i feel so alone with all this",
             "i can't stop crying since the diagnosis",
             "i am not coping at all",
-            "i'm terrified of the scan results",
         ],
         "emotional-support",
     );
+    // Fear that names a topic is answered by it (issue 11): scan worry by follow-up#scanxiety.
+    let m = answerer().matcher().find("i'm terrified of the scan results");
+    assert_eq!(sarcoma_bot::routes::place(&m), "follow-up#scanxiety");
+    assert!(m.safety_note.is_none());
 }
 
 #[test]
