@@ -2,35 +2,12 @@
 //! `../shared/tools/score-intents`: an answer is right when its id is one of the line's
 //! acceptable ids, `none` standing for no confident match.
 
+#[path = "support/sets.rs"]
+mod sets;
+
 use sarcoma_bot::answer::Answerer;
 use sarcoma_bot::knowledge::KnowledgeBase;
-
-struct Case {
-    question: String,
-    accept: Vec<String>,
-}
-
-fn load(name: &str) -> Vec<Case> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let (q, ids) = l
-                .split_once('\t')
-                .unwrap_or_else(|| panic!("{path}: no tab in {l:?}"));
-            Case {
-                question: q.to_owned(),
-                accept: ids.split(',').map(str::to_owned).collect(),
-            }
-        })
-        .collect()
-}
-
-fn is_safety(ids: &[String]) -> bool {
-    ids.iter().any(|i| i == "crisis" || i == "emergency")
-}
+use sets::{is_safety, load};
 
 struct Score {
     right: usize,

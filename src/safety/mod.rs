@@ -59,7 +59,7 @@ const MODEL_CRISIS: f32 = 0.5;
 /// A crisis sentence without any of the crisis cues ("gave my cat to the neighbour, told her
 /// it is just for a while") counts only when the model is surer: such sentences are where it
 /// mistakes ordinary news ("on my way to my scan") for a goodbye.
-const MODEL_CRISIS_UNCUED: f32 = 0.7;
+const MODEL_CRISIS_UNCUED: f32 = 0.8;
 const MODEL_EMERGENCY: f32 = 0.85;
 const MODEL_DISTRESS: f32 = 0.75;
 /// Distress in words none of the cues hold ("felt like a ghost at my own birthday party"):
