@@ -251,6 +251,20 @@ pub(crate) fn card(reply: &Reply<'_>) -> Card {
                 .footer(disclaimer)
                 .buttons(suggestions)
         }
+        Reply::NotCovered {
+            message,
+            text,
+            suggestions,
+            disclaimer,
+        } => {
+            let mut text = (*text).to_owned();
+            if !suggestions.is_empty() {
+                text.push_str(&format!("\n\n{}", message.text));
+            }
+            Card::new(&message.title, &text)
+                .footer(disclaimer)
+                .buttons(suggestions)
+        }
         Reply::Safety { reply, .. } => Card {
             safety: true,
             ..Card::new(&reply.title, &reply.text)

@@ -256,6 +256,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     let mut safety_files = (false, false);
     let mut unread_entries = false;
     let mut lexicon = None;
+    let mut lexicon_file = LEXICON_FILE;
 
     for (name, bytes) in &files {
         if bytes.len() > MAX_FILE_BYTES {
@@ -298,6 +299,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
             Role::Messages => messages = parse::<Messages>(name, text, &mut problems),
             Role::Lexicon => {
                 lexicon = parse::<Lexicon>(name, text, &mut problems);
+                lexicon_file = name;
                 if let Some(l) = &lexicon {
                     l.validate(name, &mut problems);
                 }
@@ -350,7 +352,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
         problems.push(Problem::error(
             MESSAGES_FILE,
             None,
-            "missing: the disclaimer, help, no_match and about texts must be in a file named messages.toml"
+            "missing: the disclaimer, help, no_match, not_covered and about texts must be in a file named messages.toml"
                 .into(),
         ));
     }
@@ -365,6 +367,10 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     }
 
     validate::entries(&entries, today, &mut problems);
+    if let Some(l) = &lexicon {
+        let ids = entries.iter().map(|e| e.entry.id.as_str()).collect();
+        l.validate_ids(lexicon_file, &ids, &mut problems);
+    }
     if unread_entries {
         // An entries file that does not parse hides its ids: every reference to them would
         // be reported too (one unclosed `[[entry]` gave 21 such errors). Its parse error is
