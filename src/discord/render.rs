@@ -333,13 +333,12 @@ pub(crate) fn topics_card(kb: &KnowledgeBase) -> Card {
         "What I can explain",
         "Ask in your own words by mentioning me, or use the commands below.",
     )
+    .field("Sarcoma basics (/glossary)", &list(&[Kind::Basics]))
     .field("Treatments (/treatment)", &list(&[Kind::Topic, Kind::Modality]))
     .field("Stages and recurrence (/stage)", &list(&[Kind::Stage]))
+    .field("Types of sarcoma (/glossary)", &list(&[Kind::Type]))
+    .field("Drugs by name (/glossary)", &list(&[Kind::Drug]))
     .field("Glossary (/glossary)", &list(&[Kind::Term]))
-    .field(
-        "Types and drugs (ask in your own words)",
-        &list(&[Kind::Type, Kind::Drug]),
-    )
     .footer(&kb.messages().disclaimer)
     .fit()
 }
