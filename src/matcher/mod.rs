@@ -186,7 +186,8 @@ pub struct Matcher {
     corrector: Corrector,
     /// Words that are never corrected: the vocabulary, stopwords and everyday words.
     known: HashSet<String>,
-    /// Symbols of titles and aliases: the words that name a topic.
+    /// Words that name a topic on their own ("chemo", "immunotherapy"): one-word titles and
+    /// aliases. A verb such as "treat" inside a longer name does not.
     naming: HashSet<Sym>,
     screen: Screen,
     /// Where distress is answered (its index and id), when the knowledge base has that entry.
@@ -276,7 +277,7 @@ impl Matcher {
             for &s in &syms {
                 m.phrases_with[s as usize].push(index);
             }
-            if strong {
+            if strong && syms.len() == 1 {
                 m.naming.extend(syms.iter().copied());
             }
             m.phrases.push(Phrase {
