@@ -345,8 +345,14 @@ impl Matcher {
                 ..
             }) => match (&content.intent, &self.emotional_support) {
                 // A question the knowledge base answers is answered, even asked in fear, and
-                // so is a message that names a topic outright ("starting chemo, terrified").
-                (Some(Intent::Entry(_)), _) if question.contains('?') || content.score >= STRONG => content,
+                // so is a message that names a topic outright ("starting chemo, terrified"). A
+                // sarcoma type named in it is the member's diagnosis, not what they ask about.
+                (Some(Intent::Entry(got)), _)
+                    if question.contains('?')
+                        || (content.score >= STRONG && !self.is_kind(got, Kind::Type)) =>
+                {
+                    content
+                }
                 (Some(Intent::Entry(got)), Some((_, id))) if got == id => content,
                 (_, Some((i, id))) => Match {
                     intent: Some(Intent::Entry(id.clone())),
@@ -402,18 +408,7 @@ impl Matcher {
         {
             return Match::none();
         }
-        if let Some(name) = self.not_covered(&words, &joined) {
-            let closest = self
-                .lexicon
-                .not_covered_by(name)
-                .map(|g| g.closest.iter().filter_map(|id| EntryId::parse(id)).collect())
-                .unwrap_or_default();
-            return Match {
-                alternatives: closest,
-                not_covered: Some(name.to_owned()),
-                ..Match::none()
-            };
-        }
+        let not_covered = self.not_covered(&words, &joined).map(str::to_owned);
         let mut words = set_aside(words, &joined, &self.lexicon.idioms);
         // "The anger stage of grief", "stage 2 of the renovation": the word names no topic.
         if stage::other_sense(&words) {
@@ -428,6 +423,22 @@ impl Matcher {
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let best = ranked.first().copied();
         let confident = best.filter(|(_, s)| *s >= THRESHOLD).map(|(i, _)| i);
+        // A disease the base does not cover, as the subject, gets the honest reply; only the
+        // feelings of the person asking are answered whatever the disease.
+        if let Some(name) = not_covered
+            && confident.is_none_or(|i| self.emotional_support.as_ref().is_none_or(|(e, _)| *e != i))
+        {
+            let closest = self
+                .lexicon
+                .not_covered_by(&name)
+                .map(|g| g.closest.iter().filter_map(|id| EntryId::parse(id)).collect())
+                .unwrap_or_default();
+            return Match {
+                alternatives: closest,
+                not_covered: Some(name),
+                ..Match::none()
+            };
+        }
         // Phrasings are compared without hedges: "what even is sarcoma" is "what is sarcoma".
         let plain: Vec<String> = words
             .iter()
@@ -702,6 +713,13 @@ impl Matcher {
         // "chemo for leukaemia": the disease is what the treatment is for.
         let treated_for = from > 0 && words[from - 1] == "for";
         (treated_for || first_topic.is_none_or(|t| from <= t)).then_some(name.as_str())
+    }
+
+    fn is_kind(&self, id: &EntryId, kind: Kind) -> bool {
+        self.ids
+            .iter()
+            .position(|x| x == id)
+            .is_some_and(|i| self.kinds[i] == kind)
     }
 
     /// "What is a sarcoma", "is sarcoma cancer": the entry that says what the disease is, when the
