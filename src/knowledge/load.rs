@@ -367,10 +367,6 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     }
 
     validate::entries(&entries, today, &mut problems);
-    if let Some(l) = &lexicon {
-        let ids = entries.iter().map(|e| e.entry.id.as_str()).collect();
-        l.validate_ids(lexicon_file, &ids, &mut problems);
-    }
     if unread_entries {
         // An entries file that does not parse hides its ids: every reference to them would
         // be reported too (one unclosed `[[entry]` gave 21 such errors). Its parse error is
@@ -382,6 +378,11 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                 || !(p.message.contains("`related` names an unknown id")
                     || p.message.starts_with("required entry"))
         });
+    }
+    // The lexicon's entry ids, like `related`, are checked once every entries file reads.
+    if let Some(l) = lexicon.as_ref().filter(|_| !unread_entries) {
+        let ids = entries.iter().map(|e| e.entry.id.as_str()).collect();
+        l.validate_ids(lexicon_file, &ids, &mut problems);
     }
     if let Some(m) = &messages {
         validate::messages(m, &mut problems);
