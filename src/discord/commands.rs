@@ -275,8 +275,9 @@ fn grouped(entries: &[Entry]) -> Vec<&Entry> {
         } else {
             (group.len() * MAX_CHOICES).div_ceil(total.max(1)).clamp(1, room)
         };
-        out.extend(group.iter().take(share.min(room)));
-        room -= share.min(room).min(group.len());
+        let take = share.min(room).min(group.len());
+        out.extend(group.iter().take(take));
+        room -= take;
     }
     out
 }

@@ -417,7 +417,7 @@ impl Matcher {
             }
         }
         let joined = text::Joined::new(&words);
-        let (scores, named) = self.score(&words, &joined);
+        let (scores, by_name) = self.score(&words, &joined);
         let mut ranked: Vec<(usize, f32)> =
             scores.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -450,7 +450,7 @@ impl Matcher {
             confident.is_none() && asks_about_the_bot(&words, &plain, &self.lexicon.about_the_bot);
         // "What is a sarcoma" names nothing the index can weigh ("sarcoma" is in nearly every
         // message): its phrasing says which entry answers, unless an entry is named outright.
-        let about_disease = (!about_bot && !confident.is_some_and(|i| named[i]))
+        let about_disease = (!about_bot && !confident.is_some_and(|i| by_name[i]))
             .then(|| self.about_the_disease(&plain))
             .flatten();
         let answer = about_disease.or(confident);
@@ -591,8 +591,8 @@ impl Matcher {
                     && !self.symbols.get(stem.as_ref()).is_some_and(|s| used.contains(s))
             })
         };
-        let named = |kind: Kind| (0..n).any(|i| outright[i] && self.kinds[i] == kind);
-        let (drug, sarcoma_type) = (named(Kind::Drug), named(Kind::Type));
+        let named_kind = |kind: Kind| (0..n).any(|i| outright[i] && self.kinds[i] == kind);
+        let (drug, sarcoma_type) = (named_kind(Kind::Drug), named_kind(Kind::Type));
         // A sarcoma type or a cancer drug named outright is as plain a cancer word as "sarcoma".
         let cancer = has(words::CANCER_WORDS) || drug || sarcoma_type;
         // Cancer and context words as symbols, to tell an entry's own hint from context it gets
@@ -662,18 +662,18 @@ impl Matcher {
         // "Does DFSP spread to the lungs?" asks how that type behaves, not about stage 4.
         let spread_of_named =
             |mention: &StageMention| matches!(mention, StageMention::Spread(_)) && (drug || sarcoma_type);
-        let mut named: Vec<bool> = strong.iter().map(|&s| s > 0.0).collect();
+        let mut by_name: Vec<bool> = strong.iter().map(|&s| s > 0.0).collect();
         if let Some(mention) = stage::find(words).filter(|m| !grade_not_stage && !spread_of_named(m)) {
             let id = EntryId::for_stage(mention.stage());
             if let Some(i) = self.ids.iter().position(|x| *x == id) {
-                named[i] = true;
+                by_name[i] = true;
                 scores[i] += match mention {
                     StageMention::Named(_) => NAMED_STAGE,
                     StageMention::Spread(_) => SPREAD_STAGE,
                 };
             }
         }
-        (scores, named)
+        (scores, by_name)
     }
 
     /// The disease a message is about when the base does not cover it, as the lexicon names
