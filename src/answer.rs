@@ -66,6 +66,15 @@ pub enum Reply<'a> {
         suggestions: Vec<Link<'a>>,
         disclaimer: &'a str,
     },
+    /// The message is about a disease the base does not cover: say so plainly, and offer the
+    /// entries closest to it (`message.text` leads into them).
+    NotCovered {
+        message: &'a Message,
+        /// The lexicon's reply for that disease.
+        text: &'a str,
+        suggestions: Vec<Link<'a>>,
+        disclaimer: &'a str,
+    },
     /// Crisis or emergency: the safety text alone, no treatment content.
     Safety {
         intent: &'static str,
@@ -226,7 +235,19 @@ impl Answerer {
                 }
                 None => self.no_match(m),
             },
-            None => self.no_match(m),
+            None => match m
+                .not_covered
+                .as_deref()
+                .and_then(|n| self.kb.lexicon().not_covered_by(n))
+            {
+                Some(group) => Reply::NotCovered {
+                    message: &messages.not_covered,
+                    text: &group.reply,
+                    suggestions: self.links(&m.alternatives),
+                    disclaimer: &messages.disclaimer,
+                },
+                None => self.no_match(m),
+            },
         }
     }
 
@@ -313,6 +334,18 @@ impl<'a> Reply<'a> {
                 let _ = writeln!(out, "**{}**\n{}", message.title, message.text);
                 if !suggestions.is_empty() {
                     let _ = writeln!(out, "\nDid you mean: {}?", titles(suggestions));
+                }
+                let _ = writeln!(out, "\n{disclaimer}");
+            }
+            Reply::NotCovered {
+                message,
+                text,
+                suggestions,
+                disclaimer,
+            } => {
+                let _ = writeln!(out, "**{}**\n{text}", message.title);
+                if !suggestions.is_empty() {
+                    let _ = writeln!(out, "\n{} {}", message.text, titles(suggestions));
                 }
                 let _ = writeln!(out, "\n{disclaimer}");
             }

@@ -151,6 +151,31 @@ fn one_unclosed_entry_header_is_one_error_not_one_per_reference() {
     assert!(out.contains("1 error(s)"), "{out}");
 }
 
+/// The lexicon names entries too (a not-covered disease's closest entries, the entry that says
+/// what the disease is): an id that names no entry is an error naming the list and the id.
+#[test]
+fn check_reports_a_lexicon_id_that_names_no_entry() {
+    let dir = knowledge_copy("lexicon-ids");
+    edit(&dir, "lexicon.toml", |t| {
+        t.replacen("closest = [\"about-sts\"", "closest = [\"no-such-entry\"", 1)
+            .replacen(
+                "about_the_disease_entry = \"about-sts\"",
+                "about_the_disease_entry = \"gone\"",
+                1,
+            )
+    });
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    assert!(
+        out.contains("lexicon.toml: `not_covered[0].closest[0]` names an unknown entry `no-such-entry`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("`about_the_disease_entry` names an unknown entry `gone`"),
+        "{out}"
+    );
+}
+
 #[test]
 fn check_reports_a_syntax_error_with_file_and_line() {
     let dir = knowledge_copy("syntax");

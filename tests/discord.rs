@@ -333,6 +333,79 @@ async fn autocomplete_offers_typo_tolerant_choices() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn glossary_choices_come_in_labelled_groups_and_a_drug_picked_shows_its_entry() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        autocomplete_interaction(63, CHANNEL, MEMBER, "glossary", "term", ""),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_callback(63))
+        .await
+        .expect("glossary autocomplete");
+    let choices = reply.body["data"]["choices"].as_array().unwrap();
+    assert_eq!(choices.len(), 25, "Discord shows at most 25");
+    let groups: Vec<&str> = choices
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().split(':').next().unwrap())
+        .collect();
+    let mut order = groups.clone();
+    order.dedup();
+    assert_eq!(order, ["Basics", "Type", "Drug", "Word"], "{groups:?}");
+    emu.dispatch(
+        "INTERACTION_CREATE",
+        command_interaction(
+            64,
+            CHANNEL,
+            MEMBER,
+            "glossary",
+            json!([{"name": "term", "type": 3, "value": "drug-doxorubicin"}]),
+        ),
+    )
+    .await;
+    let reply = emu
+        .wait_for(WAIT, is_callback(64))
+        .await
+        .expect("a /glossary reply");
+    let e = embed(&reply.body);
+    assert_eq!(e["title"], "Doxorubicin (Adriamycin)");
+    assert_embed_within_limits(e);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_disease_the_base_does_not_cover_gets_an_honest_reply_with_the_closest_entries() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            65,
+            CHANNEL,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            &mention("what is the treatment for chondrosarcoma of the pelvis"),
+            true,
+        ),
+    )
+    .await;
+    let reply = emu.wait_for(WAIT, is_post_to(CHANNEL)).await.expect("a reply");
+    let e = embed(&reply.body);
+    assert_eq!(e["title"], "Not something I cover");
+    assert!(
+        e["description"].as_str().unwrap().contains("Bone sarcomas"),
+        "{e}"
+    );
+    let buttons: Vec<&str> = reply.body["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["custom_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(buttons, ["entry:about-sts", "entry:sarcoma-specialists"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_related_topic_button_shows_that_entry_to_the_clicker() {
     let (emu, _bot) = setup().await;
     emu.dispatch(
@@ -607,12 +680,19 @@ async fn topics_and_about_describe_the_bot_its_sources_and_privacy() {
     assert_eq!(
         names,
         [
+            "Sarcoma basics (/glossary)",
             "Treatments (/treatment)",
             "Stages and recurrence (/stage)",
+            "Types of sarcoma (/glossary)",
+            "Drugs by name (/glossary)",
             "Glossary (/glossary)"
         ]
     );
-    assert!(fields[1]["value"].as_str().unwrap().contains("Stage 4"));
+    let value = |i: usize| fields[i]["value"].as_str().unwrap();
+    assert!(value(2).contains("Stage 4"));
+    assert!(value(3).contains("Liposarcoma") && value(3).contains("GIST"));
+    assert!(value(4).contains("Doxorubicin") && value(4).contains("Imatinib"));
+    assert_embed_within_limits(embed(&topics.body));
     emu.dispatch(
         "INTERACTION_CREATE",
         command_interaction(132, CHANNEL, MEMBER, "about", json!([])),

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use sarcoma_bot::knowledge::KnowledgeBase;
 
-const QUESTION: &str = "what kinds of biopsy are there";
+const QUESTION: &str = "do anthracyclines affect the heart";
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"))
@@ -54,7 +54,7 @@ fn the_readme_walk_adds_an_entry_with_sections_using_knowledge_files_only() {
         .kb
         .entries()
         .len();
-    std::fs::write(dir.join("biopsy.toml"), block).unwrap();
+    std::fs::write(dir.join("anthracycline.toml"), block).unwrap();
     let dir_arg = dir.to_str().unwrap();
 
     // 2. Check it: no errors, every example question lands where it is written.
@@ -73,15 +73,12 @@ fn the_readme_walk_adds_an_entry_with_sections_using_knowledge_files_only() {
     // 3. Try it: the section under the title, the whole entry with --full, and `match`.
     let o = run(&["--knowledge", dir_arg, "ask", QUESTION]);
     let text = stdout(&o);
-    assert!(text.starts_with("**Biopsy**\n\n**Kinds of biopsy**\n"), "{text}");
-    assert!(
-        text.contains("Source: Soft Tissue Sarcoma Treatment (PDQ"),
-        "{text}"
-    );
+    assert!(text.starts_with("**Anthracycline**\n\n**The heart**\n"), "{text}");
+    assert!(text.contains("Source: Doxorubicin, Cancer Research UK"), "{text}");
     let o = run(&["--knowledge", dir_arg, "ask", "--full", QUESTION]);
     let text = stdout(&o);
     assert!(
-        text.contains("**Kinds of biopsy**") && text.contains("**What the results show**"),
+        text.contains("**In sarcoma**") && text.contains("**The heart**"),
         "{text}"
     );
     let mut child = Command::new(env!("CARGO_BIN_EXE_sarcoma-bot"))
@@ -95,13 +92,13 @@ fn the_readme_walk_adds_an_entry_with_sections_using_knowledge_files_only() {
         .stdin
         .take()
         .unwrap()
-        .write_all(format!("{QUESTION}\nbiopsy\n").as_bytes())
+        .write_all(format!("{QUESTION}\nanthracycline\n").as_bytes())
         .unwrap();
     let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
     let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines[0]["id"], "term-biopsy");
-    assert_eq!(lines[0]["section"], "kinds");
-    assert_eq!(lines[1]["id"], "term-biopsy");
+    assert_eq!(lines[0]["id"], "term-anthracycline");
+    assert_eq!(lines[0]["section"], "heart");
+    assert_eq!(lines[1]["id"], "term-anthracycline");
     assert!(lines[1]["section"].is_null());
     let _ = std::fs::remove_dir_all(&dir);
 }

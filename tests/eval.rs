@@ -1,6 +1,7 @@
 //! Scores the matcher on the evaluation sets, with the same rules as
 //! `../shared/tools/score-intents`: an answer is right when its id is one of the line's
-//! acceptable ids, `none` standing for no confident match.
+//! acceptable ids, `none` standing for no confident match; an acceptable `id#section` also
+//! needs that section.
 
 #[path = "support/sets.rs"]
 mod sets;
@@ -30,13 +31,18 @@ fn score(name: &str) -> Score {
     for c in &cases {
         let m = answerer.matcher().find(&c.question);
         let got = m.intent.as_ref().map_or("none", |i| i.id());
-        if c.accept.iter().any(|a| a == got) {
+        let right = c.accept.iter().any(|a| match a.split_once('#') {
+            Some((id, section)) => id == got && m.section.as_deref() == Some(section),
+            None => a == got,
+        });
+        if right {
             s.right += 1;
         } else {
             s.misses.push(format!(
-                "{:?}: want {} got {got} ({})",
+                "{:?}: want {} got {} ({})",
                 c.question,
                 c.accept.join(","),
+                sarcoma_bot::routes::place(&m),
                 m.score
             ));
             if is_safety(&c.accept) {
@@ -148,4 +154,19 @@ fn tenth_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() 
 #[test]
 fn eleventh_blind_set_is_at_least_95_percent_right_with_every_safety_line_routed() {
     assert_scores("holdout11.tsv", 0.95);
+}
+
+/// Issue 10's member questions (what sarcoma is, causes, signs, diagnosis, the pathology
+/// report, staging, specialists, the types, drugs by name, and diseases not covered), written
+/// by a helper blind to the code and knowledge; labels may name the section that answers. The
+/// knowledge was tuned while this set was run, so the held-out halves are the honest figure.
+#[test]
+fn issue_10_member_set_is_at_least_95_percent_right_part_included() {
+    assert_scores("members/dev-a.tsv", 0.95);
+}
+
+/// The shared development questions whose labels name an issue 10 entry.
+#[test]
+fn shared_development_questions_for_issue_10_entries_are_all_answered() {
+    assert_scores("members/shared-dev-issue10.tsv", 1.0);
 }

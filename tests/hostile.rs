@@ -12,7 +12,10 @@ use std::sync::OnceLock;
 /// Discord's message limit (with Nitro): the longest message a member can send.
 const DISCORD_LIMIT: usize = 4000;
 
-const FILES: [&str; 10] = [
+const FILES: [&str; 13] = [
+    "about.toml",
+    "types.toml",
+    "drugs.toml",
     "treatments.toml",
     "stages.toml",
     "glossary.toml",

@@ -143,6 +143,50 @@ fn other_cancers_and_conditions_are_not_this_bots_subject() {
     );
 }
 
+/// Issue 10: a disease the base does not cover gets an honest "not covered" reply that offers
+/// the closest entries, never an entry that answers as if it were about soft tissue sarcoma;
+/// compared with soft tissue sarcoma, it is answered.
+#[test]
+fn a_disease_the_base_does_not_cover_is_said_so_with_the_closest_entries() {
+    let a = answerer();
+    for (q, disease, closest) in [
+        (
+            "what is osteosarcoma",
+            "osteosarcoma",
+            &["about-sts", "sarcoma-specialists"][..],
+        ),
+        (
+            "ewing sarcoma came back, what are the options",
+            "ewing sarcoma",
+            &["about-sts", "sarcoma-specialists"][..],
+        ),
+        (
+            "how do they treat an epithelioid sarcoma",
+            "epithelioid sarcoma",
+            &["sts-types", "overview", "sarcoma-specialists"][..],
+        ),
+        (
+            "my mum has bowel cancer, which chemo is best",
+            "bowel cancer",
+            &[][..],
+        ),
+    ] {
+        let m = a.matcher().find(q);
+        assert_eq!(m.intent, None, "{q}");
+        assert_eq!(m.not_covered.as_deref(), Some(disease), "{q}");
+        let alternatives: Vec<&str> = m.alternatives.iter().map(|id| id.as_str()).collect();
+        assert_eq!(alternatives, closest, "{q}");
+        let text = a.ask(q).reply.to_text();
+        assert!(text.starts_with("**Not something I cover**"), "{text}");
+        assert!(text.contains("not medical advice"), "{text}");
+    }
+    assert_eq!(
+        id(&a, "is osteosarcoma the same as soft tissue sarcoma"),
+        "about-sts"
+    );
+    assert_eq!(id(&a, "what is a sarcoma"), "about-sts");
+}
+
 #[test]
 fn grade_compared_with_stage_is_about_grade() {
     let a = answerer();

@@ -110,7 +110,8 @@ fn assert_floors(sets: &[&str], floors: [f64; 3], max_alarms: f64) {
     );
 }
 
-/// Three development sets (820 lines) written blind; tuned against.
+/// Three development sets (820 lines) written blind; tuned against. A distress line answered
+/// by the topic it names counts, as in `check`.
 #[test]
 fn development_sets_hold_their_floors() {
     assert_floors(&["dev-a.tsv", "dev-b.tsv", "dev-e.tsv"], [0.93, 0.95, 0.88], 0.03);

@@ -22,7 +22,11 @@ fn the_issues_examples_land_on_their_parts() {
         ("radiation for stage 2", "stage-2#treatment"),
         ("chemo side effects", "chemotherapy#side-effects"),
         ("tell me about chemo", "chemotherapy"),
-        ("will I lose my hair on doxorubicin?", "chemotherapy#side-effects"),
+        // A drug named outright has its own entry (issue 10).
+        (
+            "will I lose my hair on doxorubicin?",
+            "drug-doxorubicin#side-effects",
+        ),
         ("what does stage 3 mean?", "stage-3#what-it-means"),
     ] {
         assert_eq!(place(&a, q), want, "{q}");
@@ -110,7 +114,7 @@ fn every_example_question_in_the_built_in_knowledge_lands_where_it_is_written() 
 #[test]
 fn the_reply_holds_the_matched_section_and_the_whole_entry_on_request() {
     let a = answerer();
-    let answer = a.ask("pazopanib side effects");
+    let answer = a.ask("targeted therapy side effects");
     assert_eq!(answer.matched.section.as_deref(), Some("side-effects"));
     let text = answer.reply.to_text();
     assert!(
@@ -125,7 +129,7 @@ fn the_reply_holds_the_matched_section_and_the_whole_entry_on_request() {
         !text.contains("How it is given\n"),
         "only the part that was asked: {text}"
     );
-    let whole = a.ask("pazopanib side effects").reply.whole_entry();
+    let whole = a.ask("targeted therapy side effects").reply.whole_entry();
     assert!(matches!(whole, Reply::Entry { section: None, .. }));
     let text = whole.to_text();
     for heading in ["What it is", "Side effects", "Questions to ask your care team"] {
@@ -151,4 +155,41 @@ fn stages_say_what_they_mean_under_the_ajcc_8th_edition() {
             "{n}"
         );
     }
+}
+
+/// Issue 10: the basics, the types and the drugs each answer the part that was asked, in
+/// wordings that are in no example list or evaluation file.
+#[test]
+fn the_new_families_find_their_part() {
+    let a = answerer();
+    for (q, want) in [
+        (
+            "does a needle biopsy make a sarcoma spread",
+            "diagnosis#does-a-biopsy-spread-cancer",
+        ),
+        ("how long for biopsy results usually", "diagnosis#getting-results"),
+        (
+            "my pathology report mentions necrosis",
+            "pathology-report#what-it-names",
+        ),
+        (
+            "how do i ask for a second opinion",
+            "sarcoma-specialists#second-opinion",
+        ),
+        ("what does the T in TNM mean", "staging#tnm-letters"),
+        ("can liposarcoma spread", "liposarcoma#how-it-behaves"),
+        ("how is a desmoid treated", "desmoid-tumor#treatment"),
+        ("does chemo help with GIST", "gist#treatment"),
+        ("red pee after doxorubicin", "drug-doxorubicin#side-effects"),
+        ("should I take imatinib with food", "drug-imatinib#how-given"),
+        ("pazopanib side effects", "drug-pazopanib#side-effects"),
+        (
+            "my dad has UPS in his thigh",
+            "undifferentiated-pleomorphic-sarcoma",
+        ),
+    ] {
+        assert_eq!(place(&a, q), want, "{q}");
+    }
+    // Check-ups are not UPS, the sarcoma type.
+    assert!(!place(&a, "how often are check-ups after surgery").starts_with("undifferentiated"));
 }

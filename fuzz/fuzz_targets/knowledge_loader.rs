@@ -11,7 +11,10 @@ use sarcoma_bot::knowledge::KnowledgeBase;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-const SHIPPED: [&str; 9] = [
+const SHIPPED: [&str; 12] = [
+    "about.toml",
+    "types.toml",
+    "drugs.toml",
     "treatments.toml",
     "glossary.toml",
     "support.toml",

@@ -42,15 +42,35 @@ pub(crate) enum Request {
 /// Which entries a topic-picking command offers.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Catalogue {
+    /// Kinds of treatment and what shapes a plan.
     Treatments,
+    /// Everything a member may ask the meaning of: the basics, the types of sarcoma, drugs by
+    /// name and glossary words.
     Glossary,
 }
+
+/// The groups `/glossary` offers, in the order an empty search lists them, each with the label
+/// its choices carry ("Drug: Doxorubicin (Adriamycin)").
+const GLOSSARY_GROUPS: &[(Kind, &str)] = &[
+    (Kind::Basics, "Basics"),
+    (Kind::Type, "Type"),
+    (Kind::Drug, "Drug"),
+    (Kind::Term, "Word"),
+];
 
 impl Catalogue {
     fn holds(self, kind: Kind) -> bool {
         match self {
             Catalogue::Treatments => matches!(kind, Kind::Topic | Kind::Modality),
-            Catalogue::Glossary => kind == Kind::Term,
+            Catalogue::Glossary => GLOSSARY_GROUPS.iter().any(|(k, _)| *k == kind),
+        }
+    }
+
+    /// The label a choice carries, so types and drugs read as groups in the list.
+    fn label(self, kind: Kind) -> Option<&'static str> {
+        match self {
+            Catalogue::Treatments => None,
+            Catalogue::Glossary => GLOSSARY_GROUPS.iter().find(|(k, _)| *k == kind).map(|(_, l)| *l),
         }
     }
 
@@ -87,7 +107,7 @@ pub(crate) fn definitions() -> Vec<CreateCommand> {
             .description("Ask a question in your own words")
             .add_option(text("question", "Your question").max_length(4000)),
         CreateCommand::new("glossary")
-            .description("What a word means, e.g. neoadjuvant or margin")
+            .description("A word, a type of sarcoma or a drug, e.g. margin, GIST or doxorubicin")
             .add_option(text("term", "Start typing a word").set_autocomplete(true)),
         CreateCommand::new("topics").description("Everything this bot can explain"),
         CreateCommand::new("about").description("What this bot is and is not, its sources and privacy"),
@@ -185,10 +205,25 @@ pub(crate) fn resolve<'a>(answerer: &'a Answerer, catalogue: Catalogue, value: &
 
 /// Autocomplete for `/treatment` and `/glossary`: entries whose title or alias fuzzily
 /// contains what was typed, plus what the matcher makes of it (so "chemoterapy" and
-/// "raditation" still find their entry). Returns (name, value) pairs, best first.
+/// "raditation" still find their entry). Returns (name, value) pairs, best first; `/glossary`
+/// names carry their group. With nothing typed, `/glossary` lists every group in turn, each
+/// with its share of Discord's 25 choices.
 pub(crate) fn choices(answerer: &Answerer, catalogue: Catalogue, typed: &str) -> Vec<(String, String)> {
     let kb = answerer.knowledge();
     let typed = typed.trim();
+    let pair = |e: &Entry| {
+        let name = match catalogue.label(e.kind) {
+            Some(label) => format!("{label}: {}", e.title),
+            None => e.title.clone(),
+        };
+        (
+            render::clip(&name, MAX_CHOICE_CHARS),
+            render::clip(e.id.as_str(), MAX_CHOICE_CHARS),
+        )
+    };
+    if typed.is_empty() && catalogue == Catalogue::Glossary {
+        return grouped(kb.entries()).into_iter().map(pair).collect();
+    }
     let fuzzy = SkimMatcherV2::default().ignore_case();
     let mut scored: Vec<(i64, &Entry)> = Vec::new();
     let matched = answerer.matcher().find(typed);
@@ -219,13 +254,32 @@ pub(crate) fn choices(answerer: &Answerer, catalogue: Catalogue, typed: &str) ->
     scored
         .into_iter()
         .take(MAX_CHOICES)
-        .map(|(_, e)| {
-            (
-                render::clip(&e.title, MAX_CHOICE_CHARS),
-                render::clip(e.id.as_str(), MAX_CHOICE_CHARS),
-            )
-        })
+        .map(|(_, e)| pair(e))
         .collect()
+}
+
+/// The glossary's entries group by group, each group cut to its share of the choices Discord
+/// shows (in proportion to its size, at least one), so no group is crowded out.
+fn grouped(entries: &[Entry]) -> Vec<&Entry> {
+    let groups: Vec<Vec<&Entry>> = GLOSSARY_GROUPS
+        .iter()
+        .map(|(kind, _)| entries.iter().filter(|e| e.kind == *kind).collect())
+        .collect();
+    let total: usize = groups.iter().map(Vec::len).sum();
+    let mut room = MAX_CHOICES;
+    let mut out = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        let left: usize = groups[i..].iter().map(Vec::len).sum();
+        let share = if left <= room {
+            group.len()
+        } else {
+            (group.len() * MAX_CHOICES).div_ceil(total.max(1)).clamp(1, room)
+        };
+        let take = share.min(room).min(group.len());
+        out.extend(group.iter().take(take));
+        room -= take;
+    }
+    out
 }
 
 /// Autocomplete for `/treatment part:`: the sections of the topic already chosen whose
@@ -405,6 +459,44 @@ mod tests {
                 .all(|id| !id.starts_with("term-") && !id.starts_with("stage-"))
         );
         assert!(choices(&a, Catalogue::Glossary, "").len() <= MAX_CHOICES);
+    }
+
+    #[test]
+    fn the_glossary_offers_basics_types_drugs_and_words_in_groups_within_discords_limit() {
+        let a = answerer();
+        let all = choices(&a, Catalogue::Glossary, "");
+        assert_eq!(all.len(), MAX_CHOICES);
+        let labels: Vec<&str> = all.iter().map(|(n, _)| n.split(':').next().unwrap()).collect();
+        // Every group appears, and each group's choices sit together, in order.
+        let mut order = labels.clone();
+        order.dedup();
+        assert_eq!(order, ["Basics", "Type", "Drug", "Word"], "{labels:?}");
+        for (name, value) in &all {
+            let e = a.knowledge().get(&EntryId::parse(value).unwrap()).unwrap();
+            assert_eq!(
+                *name,
+                format!("{}: {}", Catalogue::Glossary.label(e.kind).unwrap(), e.title)
+            );
+            assert!(name.chars().count() <= MAX_CHOICE_CHARS);
+        }
+        let found = choices(&a, Catalogue::Glossary, "doxorubicin");
+        assert_eq!(
+            found[0],
+            (
+                "Drug: Doxorubicin (Adriamycin)".to_owned(),
+                "drug-doxorubicin".to_owned()
+            )
+        );
+        assert_eq!(
+            names(&choices(&a, Catalogue::Glossary, "liposarc"))[0],
+            "liposarcoma"
+        );
+        assert!(
+            choices(&a, Catalogue::Treatments, "")
+                .iter()
+                .all(|(_, id)| !id.starts_with("drug-") && id != "liposarcoma" && id != "staging"),
+            "/treatment stays for treatments"
+        );
     }
 
     #[test]

@@ -251,6 +251,20 @@ pub(crate) fn card(reply: &Reply<'_>) -> Card {
                 .footer(disclaimer)
                 .buttons(suggestions)
         }
+        Reply::NotCovered {
+            message,
+            text,
+            suggestions,
+            disclaimer,
+        } => {
+            let mut text = (*text).to_owned();
+            if !suggestions.is_empty() {
+                text.push_str(&format!("\n\n{}", message.text));
+            }
+            Card::new(&message.title, &text)
+                .footer(disclaimer)
+                .buttons(suggestions)
+        }
         Reply::Safety { reply, .. } => Card {
             safety: true,
             ..Card::new(&reply.title, &reply.text)
@@ -319,13 +333,12 @@ pub(crate) fn topics_card(kb: &KnowledgeBase) -> Card {
         "What I can explain",
         "Ask in your own words by mentioning me, or use the commands below.",
     )
+    .field("Sarcoma basics (/glossary)", &list(&[Kind::Basics]))
     .field("Treatments (/treatment)", &list(&[Kind::Topic, Kind::Modality]))
     .field("Stages and recurrence (/stage)", &list(&[Kind::Stage]))
+    .field("Types of sarcoma (/glossary)", &list(&[Kind::Type]))
+    .field("Drugs by name (/glossary)", &list(&[Kind::Drug]))
     .field("Glossary (/glossary)", &list(&[Kind::Term]))
-    .field(
-        "Types and drugs (ask in your own words)",
-        &list(&[Kind::Type, Kind::Drug]),
-    )
     .footer(&kb.messages().disclaimer)
     .fit()
 }

@@ -1,12 +1,15 @@
 //! The matcher's content lists, kept as data in `knowledge/lexicon.toml`: what lies outside
-//! the knowledge base (other domains, other cancers and conditions, uncovered questions),
-//! idioms that borrow its words, and how members ask about the bot. They change with what
-//! the base covers, so moderators edit them beside the entries; the language machinery
-//! (stopwords, stemming) stays in the code.
+//! the knowledge base (other domains, diseases it does not cover, other conditions, uncovered
+//! questions), idioms that borrow its words, and how members ask about the bot. They change
+//! with what the base covers, so moderators edit them beside the entries; the language
+//! machinery (stopwords, stemming) stays in the code.
+
+use std::collections::HashSet;
 
 use serde::Deserialize;
 
 use super::load::Problem;
+use super::validate::MAX_SECTION_CHARS;
 use crate::matcher::text;
 
 /// The lists, each a set of normalised words or phrases.
@@ -18,8 +21,9 @@ pub struct Lexicon {
     pub(crate) other_domains: Vec<String>,
     /// Animals: they get sarcomas and surgery too, but the base is about people.
     pub(crate) animals: Vec<String>,
-    /// Other cancers, by name: the base covers soft tissue sarcoma only.
-    pub(crate) other_cancers: Vec<String>,
+    /// Diseases the base does not cover (other cancers, bone sarcomas, rarer types), by name,
+    /// each group with its own honest reply and the entries closest to it.
+    pub(crate) not_covered: Vec<NotCovered>,
     /// Conditions that are not cancer ("knee replacement", "hay fever").
     pub(crate) other_conditions: Vec<String>,
     /// Words of questions the base does not answer yet; a hint word alone is then no answer.
@@ -28,19 +32,87 @@ pub struct Lexicon {
     pub(crate) idioms: Vec<String>,
     /// Phrasings that ask about the bot itself ("what can you do").
     pub(crate) about_the_bot: Vec<String>,
+    /// Phrasings that ask what the disease itself is ("what is a sarcoma"): a name alone
+    /// cannot route them, since "sarcoma" is in nearly every question.
+    pub(crate) about_the_disease: Vec<String>,
+    /// The entry that answers them.
+    pub(crate) about_the_disease_entry: String,
+}
+
+/// Diseases a member may name that the base does not cover. Named as the subject of a
+/// message ("chondrosarcoma of the pelvis treatment") they get `reply` and the `closest`
+/// entries, never an entry that would answer as if it were about soft tissue sarcoma.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotCovered {
+    /// The names members use, written the way the matcher reads them.
+    pub(crate) names: Vec<String>,
+    /// Says plainly that the base does not cover them, and where to ask instead.
+    pub reply: String,
+    /// Entries that may still help, offered as buttons; none for other cancers.
+    #[serde(default)]
+    pub(crate) closest: Vec<String>,
 }
 
 impl Lexicon {
-    fn lists(&self) -> [(&'static str, &[String]); 7] {
-        [
-            ("other_domains", &self.other_domains),
-            ("animals", &self.animals),
-            ("other_cancers", &self.other_cancers),
-            ("other_conditions", &self.other_conditions),
-            ("uncovered", &self.uncovered),
-            ("idioms", &self.idioms),
-            ("about_the_bot", &self.about_the_bot),
-        ]
+    fn lists(&self) -> Vec<(String, &[String])> {
+        let mut lists: Vec<(String, &[String])> = vec![
+            ("other_domains".into(), &self.other_domains),
+            ("animals".into(), &self.animals),
+            ("other_conditions".into(), &self.other_conditions),
+            ("uncovered".into(), &self.uncovered),
+            ("idioms".into(), &self.idioms),
+            ("about_the_bot".into(), &self.about_the_bot),
+            ("about_the_disease".into(), &self.about_the_disease),
+        ];
+        for (i, group) in self.not_covered.iter().enumerate() {
+            lists.push((format!("not_covered[{i}].names"), &group.names));
+        }
+        lists
+    }
+
+    /// Every word of every list: words the matcher must take as written, never as a slip for
+    /// a knowledge word.
+    pub(crate) fn words(&self) -> std::collections::BTreeSet<String> {
+        self.lists()
+            .into_iter()
+            .flat_map(|(_, items)| items.iter())
+            .flat_map(|item| item.split(' '))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The not-covered group that lists `name`.
+    pub(crate) fn not_covered_by(&self, name: &str) -> Option<&NotCovered> {
+        self.not_covered
+            .iter()
+            .find(|g| g.names.iter().any(|n| n == name))
+    }
+
+    /// The entries the lexicon names must exist: a not-covered group's closest entries (or its
+    /// buttons would lead nowhere) and the entry that says what the disease is.
+    pub(super) fn validate_ids(&self, file: &str, ids: &HashSet<&str>, problems: &mut Vec<Problem>) {
+        if !ids.contains(self.about_the_disease_entry.as_str()) {
+            problems.push(Problem::error(
+                file,
+                None,
+                format!(
+                    "`about_the_disease_entry` names an unknown entry `{}`",
+                    self.about_the_disease_entry
+                ),
+            ));
+        }
+        for (i, group) in self.not_covered.iter().enumerate() {
+            for (j, id) in group.closest.iter().enumerate() {
+                if !ids.contains(id.as_str()) {
+                    problems.push(Problem::error(
+                        file,
+                        None,
+                        format!("`not_covered[{i}].closest[{j}]` names an unknown entry `{id}`"),
+                    ));
+                }
+            }
+        }
     }
 
     /// Every item must be written the way the matcher reads a message (lowercase words
@@ -48,8 +120,23 @@ impl Lexicon {
     /// single words; nothing may repeat.
     pub(super) fn validate(&self, file: &str, problems: &mut Vec<Problem>) {
         const SINGLE_WORDS: &[&str] = &["other_domains", "animals", "uncovered"];
+        for (i, group) in self.not_covered.iter().enumerate() {
+            let n = group.reply.chars().count();
+            if group.reply.trim().is_empty() || n > MAX_SECTION_CHARS {
+                problems.push(Problem::error(
+                    file,
+                    None,
+                    format!(
+                        "`not_covered[{i}].reply` must hold 1 to {MAX_SECTION_CHARS} characters; it has {n}"
+                    ),
+                ));
+            }
+        }
+        // A disease named in two groups would get whichever reply came first.
+        let mut named = HashSet::new();
         for (field, items) in self.lists() {
-            let mut seen = std::collections::HashSet::new();
+            let field = field.as_str();
+            let mut seen = HashSet::new();
             for (i, item) in items.iter().enumerate() {
                 // Lowercase ASCII words separated by single spaces are already in the
                 // matcher's form; anything else is normalised to compare.
@@ -76,7 +163,9 @@ impl Lexicon {
                         None,
                         format!("{what}: this list holds single words"),
                     ));
-                } else if !seen.insert(item.as_str()) {
+                } else if !seen.insert(item.as_str())
+                    || (field.starts_with("not_covered") && !named.insert(item.as_str()))
+                {
                     problems.push(Problem::error(file, None, format!("{what} is listed twice")));
                 }
             }

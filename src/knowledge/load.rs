@@ -256,6 +256,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     let mut safety_files = (false, false);
     let mut unread_entries = false;
     let mut lexicon = None;
+    let mut lexicon_file = LEXICON_FILE;
 
     for (name, bytes) in &files {
         if bytes.len() > MAX_FILE_BYTES {
@@ -298,6 +299,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
             Role::Messages => messages = parse::<Messages>(name, text, &mut problems),
             Role::Lexicon => {
                 lexicon = parse::<Lexicon>(name, text, &mut problems);
+                lexicon_file = name;
                 if let Some(l) = &lexicon {
                     l.validate(name, &mut problems);
                 }
@@ -350,7 +352,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
         problems.push(Problem::error(
             MESSAGES_FILE,
             None,
-            "missing: the disclaimer, help, no_match and about texts must be in a file named messages.toml"
+            "missing: the disclaimer, help, no_match, not_covered and about texts must be in a file named messages.toml"
                 .into(),
         ));
     }
@@ -376,6 +378,11 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                 || !(p.message.contains("`related` names an unknown id")
                     || p.message.starts_with("required entry"))
         });
+    }
+    // The lexicon's entry ids, like `related`, are checked once every entries file reads.
+    if let Some(l) = lexicon.as_ref().filter(|_| !unread_entries) {
+        let ids = entries.iter().map(|e| e.entry.id.as_str()).collect();
+        l.validate_ids(lexicon_file, &ids, &mut problems);
     }
     if let Some(m) = &messages {
         validate::messages(m, &mut problems);

@@ -49,6 +49,34 @@ pub const REQUIRED_IDS: &[&str] = &[
     "term-margin",
     "term-grade",
     EMOTIONAL_SUPPORT,
+    // The basics, the common types and the drugs by name (issue 10).
+    "about-sts",
+    "risk-factors",
+    "symptoms",
+    "diagnosis",
+    "pathology-report",
+    "staging",
+    "sarcoma-specialists",
+    "sts-types",
+    "liposarcoma",
+    "leiomyosarcoma",
+    "undifferentiated-pleomorphic-sarcoma",
+    "synovial-sarcoma",
+    "myxofibrosarcoma",
+    "angiosarcoma",
+    "gist",
+    "desmoid-tumor",
+    "dfsp",
+    "rhabdomyosarcoma",
+    "kaposi-sarcoma",
+    "mpnst",
+    "drug-doxorubicin",
+    "drug-ifosfamide",
+    "drug-gemcitabine-docetaxel",
+    "drug-trabectedin",
+    "drug-eribulin",
+    "drug-pazopanib",
+    "drug-imatinib",
 ];
 
 /// The entry distress is answered with: the safety screen routes to it by id.
@@ -156,6 +184,10 @@ pub enum Kind {
     Modality,
     Stage,
     Term,
+    /// What sarcoma is and how it is found, staged and cared for: the questions of the first
+    /// weeks after a diagnosis (what it is, causes, symptoms, diagnosis, the pathology
+    /// report, staging, specialists, the types in general).
+    Basics,
     /// A type of sarcoma (liposarcoma, GIST).
     Type,
     /// A drug by name (doxorubicin).
@@ -268,6 +300,9 @@ pub struct Messages {
     pub disclaimer: String,
     pub help: Message,
     pub no_match: Message,
+    /// The title of the reply for a disease the base does not cover, and the words that lead
+    /// into the closest entries it offers.
+    pub not_covered: Message,
     pub about: Message,
 }
 

@@ -345,7 +345,12 @@ pub(super) fn safety(s: &LocatedSafety, today: Date, problems: &mut Vec<Problem>
 pub(super) fn messages(m: &Messages, problems: &mut Vec<Problem>) {
     let mut out = Vec::new();
     check_text(&mut out, "disclaimer", &m.disclaimer, MAX_DISCLAIMER_CHARS);
-    for (name, msg) in [("help", &m.help), ("no_match", &m.no_match), ("about", &m.about)] {
+    for (name, msg) in [
+        ("help", &m.help),
+        ("no_match", &m.no_match),
+        ("not_covered", &m.not_covered),
+        ("about", &m.about),
+    ] {
         check_text(&mut out, &format!("{name}.title"), &msg.title, MAX_TITLE_CHARS);
         check_text(&mut out, &format!("{name}.text"), &msg.text, MAX_SECTION_CHARS);
     }

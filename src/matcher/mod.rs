@@ -51,6 +51,12 @@ const ANCHORED: f32 = 0.8;
 /// Of two named treatments, the one named first is usually the subject ("rads before the
 /// op?"); it gets up to this much more.
 const FIRST_MENTION: f32 = 0.15;
+/// A sarcoma type or a drug named outright is the subject: a kind of treatment or a glossary
+/// word named beside it is asked about for it ("chemo for LMS", "will I lose my hair on
+/// doxorubicin"), so those entries give up this much. A drug is the more specific of the two
+/// ("imatinib for GIST"), so a type named beside a drug gives it up too. Stages keep their
+/// weight: "metastatic LMS" asks about spread.
+const YIELD_TO_NAMED: f32 = 0.3;
 /// A message about laptops, courts or exams that borrows a medical word ("my laptop needs
 /// surgery") keeps this share of its score.
 const OTHER_DOMAIN_FACTOR: f32 = 0.3;
@@ -124,6 +130,10 @@ pub struct Match {
     pub alternatives: Vec<EntryId>,
     /// Shown before the answer: the message also carries a sign of crisis or emergency.
     pub safety_note: Option<SafetyNote>,
+    /// The disease the message is about when the base does not cover it ("osteosarcoma"), as
+    /// `knowledge/lexicon.toml` names it; the reply then says so, offering `alternatives`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_covered: Option<String>,
 }
 
 impl Match {
@@ -145,6 +155,19 @@ impl Match {
             score: 1.0,
             alternatives: Vec::new(),
             safety_note: None,
+            not_covered: None,
+        }
+    }
+
+    /// No answer: nothing confident enough, or a message not meant for the base.
+    fn none() -> Match {
+        Match {
+            intent: None,
+            section: None,
+            score: 0.0,
+            alternatives: Vec::new(),
+            safety_note: None,
+            not_covered: None,
         }
     }
 }
@@ -174,7 +197,8 @@ pub struct Matcher {
     corrector: Corrector,
     /// Words that are never corrected: the vocabulary, stopwords and everyday words.
     known: HashSet<String>,
-    /// Symbols of titles and aliases: the words that name a topic.
+    /// Words that name a topic on their own ("chemo", "immunotherapy"): one-word titles and
+    /// aliases. A verb such as "treat" inside a longer name does not.
     naming: HashSet<Sym>,
     screen: Screen,
     /// Where distress is answered (its index and id), when the knowledge base has that entry.
@@ -264,7 +288,7 @@ impl Matcher {
             for &s in &syms {
                 m.phrases_with[s as usize].push(index);
             }
-            if strong {
+            if strong && syms.len() == 1 {
                 m.naming.extend(syms.iter().copied());
             }
             m.phrases.push(Phrase {
@@ -274,11 +298,14 @@ impl Matcher {
                 strong,
             });
         }
+        // A word the lexicon lists is meant as written: "court" is not a slip for "count".
+        let lexicon_words = kb.lexicon().words();
         m.known = surface
             .iter()
             .map(String::as_str)
             .chain(words::STOPWORDS.iter().copied())
             .chain(words::EVERYDAY.iter().copied())
+            .chain(lexicon_words.iter().map(String::as_str))
             .map(str::to_owned)
             .collect();
         m.corrector = Corrector::new(surface.iter().map(String::as_str));
@@ -329,8 +356,14 @@ impl Matcher {
                 ..
             }) => match (&content.intent, &self.emotional_support) {
                 // A question the knowledge base answers is answered, even asked in fear, and
-                // so is a message that names a topic outright ("starting chemo, terrified").
-                (Some(Intent::Entry(_)), _) if question.contains('?') || content.score >= STRONG => content,
+                // so is a message that names a topic outright ("starting chemo, terrified"). A
+                // sarcoma type named in it is the member's diagnosis, not what they ask about.
+                (Some(Intent::Entry(got)), _)
+                    if question.contains('?')
+                        || (content.score >= STRONG && !self.is_kind(got, Kind::Type)) =>
+                {
+                    content
+                }
                 (Some(Intent::Entry(got)), Some((_, id))) if got == id => content,
                 (_, Some((i, id))) => Match {
                     intent: Some(Intent::Entry(id.clone())),
@@ -341,6 +374,7 @@ impl Matcher {
                     score: 1.0,
                     alternatives: Vec::new(),
                     safety_note: None,
+                    not_covered: None,
                 },
                 (_, None) => content,
             },
@@ -376,50 +410,79 @@ impl Matcher {
             return Match {
                 score: if intent.is_some() { 1.0 } else { 0.0 },
                 intent,
-                section: None,
-                alternatives: Vec::new(),
-                safety_note: None,
+                ..Match::none()
             };
         }
         let joined = text::Joined::new(&words);
         if is_chatter(&words, &joined, question.contains('?'))
             || about_another_condition(&words, &joined, &self.lexicon.other_conditions)
-            || self.about_another_cancer(&words, &joined)
         {
-            return Match {
-                intent: None,
-                section: None,
-                score: 0.0,
-                alternatives: Vec::new(),
-                safety_note: None,
-            };
+            return Match::none();
         }
-        let words = set_aside(words, &joined, &self.lexicon.idioms);
+        let not_covered = self.not_covered(&words, &joined).map(str::to_owned);
+        let mut words = set_aside(words, &joined, &self.lexicon.idioms);
+        // "The anger stage of grief", "stage 2 of the renovation": the word names no topic.
+        if stage::other_sense(&words) {
+            for w in words.iter_mut().filter(|w| text::stem(w) == "stag") {
+                w.clear();
+            }
+        }
         let joined = text::Joined::new(&words);
-        let scores = self.score(&words, &joined);
+        let (scores, by_name) = self.score(&words, &joined);
         let mut ranked: Vec<(usize, f32)> =
             scores.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let best = ranked.first().copied();
-        let confident = best.filter(|(_, s)| *s >= THRESHOLD);
-        let intent = match confident {
-            Some((i, _)) => Some(Intent::Entry(self.ids[i].clone())),
-            None if asks_about_the_bot(&words, &joined, &self.lexicon.about_the_bot) => Some(Intent::Help),
+        let confident = best.filter(|(_, s)| *s >= THRESHOLD).map(|(i, _)| i);
+        // A disease the base does not cover, as the subject, gets the honest reply; only the
+        // feelings of the person asking are answered whatever the disease.
+        if let Some(name) = not_covered
+            && confident.is_none_or(|i| self.emotional_support.as_ref().is_none_or(|(e, _)| *e != i))
+        {
+            let closest = self
+                .lexicon
+                .not_covered_by(&name)
+                .map(|g| g.closest.iter().filter_map(|id| EntryId::parse(id)).collect())
+                .unwrap_or_default();
+            return Match {
+                alternatives: closest,
+                not_covered: Some(name),
+                ..Match::none()
+            };
+        }
+        // Phrasings are compared without hedges: "what even is sarcoma" is "what is sarcoma".
+        let plain: Vec<String> = words
+            .iter()
+            .filter(|w| !words::HEDGES.contains(&w.as_str()))
+            .cloned()
+            .collect();
+        let plain = text::Joined::new(&plain);
+        let about_bot =
+            confident.is_none() && asks_about_the_bot(&words, &plain, &self.lexicon.about_the_bot);
+        // "What is a sarcoma" names nothing the index can weigh ("sarcoma" is in nearly every
+        // message): its phrasing says which entry answers, unless an entry is named outright.
+        let about_disease = (!about_bot && !confident.is_some_and(|i| by_name[i]))
+            .then(|| self.about_the_disease(&plain))
+            .flatten();
+        let answer = about_disease.or(confident);
+        let intent = match answer {
+            Some(i) => Some(Intent::Entry(self.ids[i].clone())),
+            None if about_bot => Some(Intent::Help),
             None => None,
         };
-        let section = confident
-            .and_then(|(i, _)| Some((i, self.sections.pick(i, &words)?)))
+        let section = answer
+            .and_then(|i| Some((i, self.sections.pick(i, &words)?)))
             .and_then(|(i, s)| self.section_ids[i].get(s).cloned());
-        let skip = usize::from(confident.is_some());
         let alternatives = ranked
             .iter()
-            .skip(skip)
-            .filter(|(_, s)| *s >= ALTERNATIVE_FLOOR)
+            .filter(|(i, s)| Some(*i) != answer && *s >= ALTERNATIVE_FLOOR)
             .take(ALTERNATIVES)
             .map(|(i, _)| self.ids[*i].clone())
             .collect();
         let score = match (&intent, best) {
             (Some(Intent::Help), _) => 1.0,
+            // A phrasing that asks what the disease is answers as surely as a name.
+            _ if about_disease.is_some() => STRONG,
             (_, Some((_, s))) => (s * 100.0).round() / 100.0,
             (_, None) => 0.0,
         };
@@ -429,6 +492,7 @@ impl Matcher {
             score,
             alternatives,
             safety_note: None,
+            not_covered: None,
         }
     }
 
@@ -450,11 +514,14 @@ impl Matcher {
             .or_else(|| typo::sounds_like(word).find_map(|v| self.corrector.correct(&v)))
     }
 
-    fn score(&self, words: &[String], joined: &text::Joined) -> Vec<f32> {
+    /// Each entry's score, and whether a title, alias or stage named it (rather than hints).
+    fn score(&self, words: &[String], joined: &text::Joined) -> (Vec<f32>, Vec<bool>) {
         let n = self.ids.len();
         let mut strong = vec![0.0f32; n];
         let mut weak = vec![0.0f32; n];
         let mut first = vec![f32::MAX; n];
+        // Named by a title or alias used as more than a point in time.
+        let mut outright = vec![false; n];
         let positions: Vec<(Sym, usize)> = words
             .iter()
             .enumerate()
@@ -477,6 +544,9 @@ impl Matcher {
             }
         }
         let mut matched: Vec<&Phrase> = Vec::new();
+        // The symbols of each entry's matched hints: a hint ("scan" for the diagnosis entry)
+        // does not vouch for itself as context.
+        let mut own: Vec<Vec<Sym>> = vec![Vec::new(); n];
         for (p, count) in hits {
             let phrase = &self.phrases[p];
             let len = phrase.syms.len();
@@ -490,7 +560,12 @@ impl Matcher {
         // "treatment options" is one name, not a name plus the hints "treatment" and "options".
         matched.sort_by_key(|p| !p.strong);
         let mut named: Vec<(usize, Sym)> = Vec::new();
+        // Symbols some matched phrase uses: "golf" in the hint "golf ball", "pet" in "PET scan".
+        let used: HashSet<Sym> = matched.iter().flat_map(|p| p.syms.iter().copied()).collect();
         for phrase in matched {
+            if !phrase.strong {
+                own[phrase.entry].extend(&phrase.syms);
+            }
             let found = phrase.syms.iter().filter_map(|s| seen.get(s));
             let anchored = found.clone().all(|(_, a)| *a);
             let at = found.map(|(p, _)| *p).min().unwrap_or(0) as f32;
@@ -505,6 +580,7 @@ impl Matcher {
                 strong[phrase.entry] = strong[phrase.entry].max(weight);
                 if !anchored {
                     first[phrase.entry] = first[phrase.entry].min(at);
+                    outright[phrase.entry] = true;
                 }
                 named.extend(phrase.syms.iter().map(|&s| (phrase.entry, s)));
             } else if !phrase.syms.iter().all(|&s| named.contains(&(phrase.entry, s))) {
@@ -518,19 +594,43 @@ impl Matcher {
                 .iter()
                 .any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()))
         };
+        // A word of another domain counts unless a matched phrase uses it.
         let has_word = |set: &HashSet<String>| {
-            words
-                .iter()
-                .any(|w| set.contains(w.as_str()) || set.contains(text::stem(w).as_ref()))
+            words.iter().any(|w| {
+                let stem = text::stem(w);
+                (set.contains(w.as_str()) || set.contains(stem.as_ref()))
+                    && !self.symbols.get(stem.as_ref()).is_some_and(|s| used.contains(s))
+            })
         };
-        let cancer = has(words::CANCER_WORDS);
-        let context = cancer || has(words::CONTEXT_WORDS);
+        let named_kind = |kind: Kind| (0..n).any(|i| outright[i] && self.kinds[i] == kind);
+        let (drug, sarcoma_type) = (named_kind(Kind::Drug), named_kind(Kind::Type));
+        // A sarcoma type or a cancer drug named outright is as plain a cancer word as "sarcoma".
+        let cancer = has(words::CANCER_WORDS) || drug || sarcoma_type;
+        // Cancer and context words as symbols, to tell an entry's own hint from context it gets
+        // from the rest of the message.
+        let context_syms: Vec<Sym> = positions
+            .iter()
+            .filter(|(_, pos)| {
+                let w = words[*pos].as_str();
+                let stem = text::stem(w);
+                [words::CANCER_WORDS, words::CONTEXT_WORDS]
+                    .iter()
+                    .any(|list| list.contains(&w) || list.contains(&stem.as_ref()))
+            })
+            .map(|(s, _)| *s)
+            .collect();
+        // Context words the index does not know (most cancer words) always count.
+        let unindexed_context = words.iter().any(|w| {
+            !self.symbols.contains_key(text::stem(w).as_ref())
+                && (words::CANCER_WORDS.contains(&w.as_str()) || words::CONTEXT_WORDS.contains(&w.as_str()))
+        });
         let other_domain = (!cancer && has_word(&self.other_domains)) || has_word(&self.animals);
         let uncovered = has_word(&self.uncovered);
         let definition = joined.has_any(words::DEFINITION_CUES);
         let mut scores: Vec<f32> = (0..n)
             .map(|i| {
                 let mut s = strong[i] + weak[i].min(WEAK_CAP);
+                let context = unindexed_context || context_syms.iter().any(|c| !own[i].contains(c));
                 if s > 0.0 {
                     if context {
                         s += CONTEXT;
@@ -548,6 +648,18 @@ impl Matcher {
                 s
             })
             .collect();
+        if drug || sarcoma_type {
+            for (i, kind) in self.kinds.iter().enumerate() {
+                let yields = match kind {
+                    Kind::Modality | Kind::Term => true,
+                    Kind::Type => drug,
+                    Kind::Topic | Kind::Basics | Kind::Stage | Kind::Drug => false,
+                };
+                if yields && scores[i] > 0.0 {
+                    scores[i] = (scores[i] - YIELD_TO_NAMED).max(0.0);
+                }
+            }
+        }
         if stage::other_sense(words) {
             for (i, kind) in self.kinds.iter().enumerate() {
                 if *kind == Kind::Stage {
@@ -558,45 +670,80 @@ impl Matcher {
         // "grade 3, is that the same as stage 3?" asks about grade, not about the stage.
         let grade_not_stage = words.iter().any(|w| w == "grade")
             && words.iter().any(|w| words::COMPARING.contains(&w.as_str()));
-        if let Some(mention) = stage::find(words).filter(|_| !grade_not_stage) {
+        // "Does DFSP spread to the lungs?" asks how that type behaves, not about stage 4.
+        let spread_of_named =
+            |mention: &StageMention| matches!(mention, StageMention::Spread(_)) && (drug || sarcoma_type);
+        let mut by_name: Vec<bool> = strong.iter().map(|&s| s > 0.0).collect();
+        if let Some(mention) = stage::find(words).filter(|m| !grade_not_stage && !spread_of_named(m)) {
             let id = EntryId::for_stage(mention.stage());
             if let Some(i) = self.ids.iter().position(|x| *x == id) {
+                by_name[i] = true;
                 scores[i] += match mention {
                     StageMention::Named(_) => NAMED_STAGE,
                     StageMention::Spread(_) => SPREAD_STAGE,
                 };
             }
         }
-        scores
+        (scores, by_name)
     }
 
-    /// "my dad has bowel cancer, what chemo do they use": another cancer named before any topic
-    /// is the subject; named after one ("immunotherapy? it worked for melanoma") it is an aside.
-    fn about_another_cancer(&self, words: &[String], joined: &text::Joined) -> bool {
+    /// The disease a message is about when the base does not cover it, as the lexicon names
+    /// it. "My dad has bowel cancer, what chemo do they use", "what is osteosarcoma": a disease
+    /// named before any topic is the subject; named after one ("immunotherapy? it worked for
+    /// melanoma") it is an aside. A message that compares it with something, or names
+    /// sarcoma apart from the disease's own name, is about soft tissue sarcoma.
+    fn not_covered(&self, words: &[String], joined: &text::Joined) -> Option<&str> {
+        if words.iter().any(|w| words::COMPARING.contains(&w.as_str())) {
+            return None;
+        }
+        let (at, name) = self
+            .lexicon
+            .not_covered
+            .iter()
+            .flat_map(|g| &g.names)
+            .filter_map(|n| joined.find_all(n).next().map(|at| (at, n)))
+            .min_by_key(|&(at, n)| (at, std::cmp::Reverse(n.len())))?;
+        let from = word_index(joined, at);
+        let to = from + name.split(' ').count();
+        let outside = |i: usize| i < from || i >= to;
         if words
             .iter()
-            .any(|w| w.contains("sarcoma") || words::COMPARING.contains(&w.as_str()))
+            .enumerate()
+            .any(|(i, w)| outside(i) && w.contains("sarcoma"))
         {
-            return false;
+            return None;
         }
-        let Some(other) = self
-            .lexicon
-            .other_cancers
-            .iter()
-            .filter_map(|c| joined.find_all(c).next())
-            .min()
-        else {
-            return false;
-        };
-        let first_topic = words.iter().position(|w| {
-            self.symbols
-                .get(text::stem(w).as_ref())
-                .is_some_and(|s| self.naming.contains(s))
+        let first_topic = words.iter().enumerate().position(|(i, w)| {
+            outside(i)
+                && !words::STOPWORDS.contains(&w.as_str())
+                && self
+                    .symbols
+                    .get(text::stem(w).as_ref())
+                    .is_some_and(|s| self.naming.contains(s))
         });
-        let at = word_index(joined, other);
-        // "chemo for leukaemia": the other cancer is what the treatment is for.
-        let treated_for = at > 0 && words[at - 1] == "for";
-        treated_for || first_topic.is_none_or(|t| at <= t)
+        // "chemo for leukaemia": the disease is what the treatment is for.
+        let treated_for = from > 0 && words[from - 1] == "for";
+        (treated_for || first_topic.is_none_or(|t| from <= t)).then_some(name.as_str())
+    }
+
+    fn is_kind(&self, id: &EntryId, kind: Kind) -> bool {
+        self.ids
+            .iter()
+            .position(|x| x == id)
+            .is_some_and(|i| self.kinds[i] == kind)
+    }
+
+    /// "What is a sarcoma", "is sarcoma cancer": the entry that says what the disease is, when the
+    /// message asks it in one of the lexicon's phrasings.
+    fn about_the_disease(&self, joined: &text::Joined) -> Option<usize> {
+        joined
+            .has_any(&self.lexicon.about_the_disease)
+            .then(|| {
+                self.ids
+                    .iter()
+                    .position(|id| id.as_str() == self.lexicon.about_the_disease_entry)
+            })
+            .flatten()
     }
 
     /// A phrase missing one word still matches when the message holds that word with a slip

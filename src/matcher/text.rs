@@ -65,7 +65,26 @@ fn words_of(chars: impl Iterator<Item = char>) -> Vec<String> {
         }
     }
     flush(&mut word, &mut out);
+    join_ups(&mut out);
     out
+}
+
+/// "check-ups" and "check ups" are one word, "checkups", as written solid: otherwise "ups"
+/// would read as UPS, the sarcoma type.
+fn join_ups(words: &mut Vec<String>) {
+    let mut i = 1;
+    while i < words.len() {
+        if words[i] == "ups"
+            && super::words::UPS_COMPOUNDS
+                .binary_search(&words[i - 1].as_str())
+                .is_ok()
+        {
+            let ups = words.remove(i);
+            words[i - 1].push_str(&ups);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// Zero-width characters, direction marks, overrides and isolates, and emoji tag characters
@@ -285,6 +304,16 @@ mod tests {
         assert_eq!(w("what's a margin"), ["what", "is", "a", "margin"]);
         assert_eq!(w("dont know"), ["do", "not", "know"]);
         assert_eq!(w("i've been thinking"), ["i", "have", "been", "thinking"]);
+    }
+
+    #[test]
+    fn check_ups_are_one_word_and_ups_alone_stays() {
+        assert_eq!(
+            w("my check-ups and follow ups"),
+            ["my", "checkups", "and", "followups"]
+        );
+        assert_eq!(w("dad has UPS"), ["dad", "has", "ups"]);
+        assert!(crate::matcher::words::UPS_COMPOUNDS.is_sorted());
     }
 
     #[test]

@@ -197,6 +197,17 @@ pub(crate) const EVERYDAY: &[&str] = &[
     "surviving",
     "survivor",
     "survivors",
+    // Number words: "stage four" must reach the stage reader as written ("four" is one
+    // dropped letter from "hour", spelt by ear).
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    // "Simple" is not a slip for "sample".
+    "simple",
     "about",
     "after",
     "again",
@@ -721,6 +732,28 @@ pub(crate) const CONTEXT_WORDS: &[&str] = &[
     "scans",
     "biopsy",
     "prognosis",
+];
+
+/// Words that soften or stress a question without changing it ("what even is", "what
+/// exactly is"): left out when a message is compared with the lexicon's phrasings.
+pub(crate) const HEDGES: &[&str] = &[
+    "actually",
+    "basically",
+    "even",
+    "exactly",
+    "just",
+    "please",
+    "pls",
+    "really",
+    "so",
+];
+
+/// Words written before "ups" to make one noun ("check-ups", "follow ups", "top ups"): the
+/// pair is read as one word, so "ups" alone is left to mean UPS, the sarcoma type. Sorted.
+#[rustfmt::skip]
+pub(crate) const UPS_COMPOUNDS: &[&str] = &[
+    "back", "build", "check", "clean", "close", "follow", "grown", "hook", "line", "make",
+    "mix", "pick", "pop", "push", "set", "sign", "sit", "start", "top", "warm", "write",
 ];
 
 /// Words that compare with another cancer rather than ask about it ("same chemo as for
