@@ -4,24 +4,20 @@
 //! scored here with the rules of `../shared/tools/score-intents` (`support/sets.rs`), the same
 //! figures `sarcoma-bot match` gives that tool.
 //!
-//! Counted lines: only those whose labels include an id this branch can answer (an entry of
-//! the built-in knowledge, or `none`, `help`, `crisis`, `emergency`). Lines labelled only with
-//! issue 10's ids (`drug-*`, the sarcoma types, diagnosis) cannot pass before that issue is
-//! merged, so they are left out here; 150 of the set's lines are counted.
+//! Counted lines: those whose labels include an id the knowledge can answer (an entry, or
+//! `none`, `help`, `crisis`, `emergency`): with issue 10 merged, all 150.
 //!
-//! Why the floors sit below 95% (measured 2026-12-02: 124 of 150 counted lines, 0.827):
-//! - 9 lines about side effects, wounds and money get a crisis or emergency reply from the
-//!   safety screen (`knowledge/safety`, `src/safety`), which this issue must not change;
+//! Why the floors sit below 95% (measured 2026-12-02 with issues 10 and 11 merged: 128 of 150,
+//! 0.853; on the lines labelled with this issue's entries, 111 of 122, 0.910):
+//! - 5 lines about side effects and wounds get an emergency reply from the safety screen
+//!   (issue 8 names blood in the urine on ifosfamide and a red, leaking wound as emergencies);
 //! - "5 year survival stage 3" goes to the stage by the named-stage rule of the matcher;
 //! - lines about older entries (recurrence, stage 4, radiation, clinical trials) mostly find
-//!   the right entry but another part.
-//!
+//!   the right entry but another part;
 //! - a few member wordings this knowledge does not reach yet (a carer unseen, "should we stop
 //!   treatment now", being around grandchildren on chemo).
 //!
-//! On the lines labelled with this issue's entries that the safety screen leaves alone, 110 of
-//! 118 are right (0.932); that figure is held too. No sentence of the set is in the knowledge;
-//! the held-out sets are scored by the lead.
+//! No sentence of the set is in the knowledge; the held-out sets are scored by the lead.
 
 #[path = "support/sets.rs"]
 mod sets;
@@ -52,8 +48,8 @@ const ISSUE_11: &[&str] = &[
 ];
 
 /// Floors from the measured figures above.
-const COUNTED_FLOOR: f64 = 0.82;
-const ISSUE_LINES_FLOOR: f64 = 0.93;
+const COUNTED_FLOOR: f64 = 0.85;
+const ISSUE_LINES_FLOOR: f64 = 0.9;
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
@@ -218,7 +214,12 @@ fn everyday_words_in_the_new_names_do_not_make_other_cancers_ours() {
         "how is breast cancer treated",
         "tell me about bowel cancer",
     ] {
-        assert_eq!(place(&a, q), "no match", "{q}");
+        // No sarcoma entry; worry about another cancer may get kindness first.
+        let got = place(&a, q);
+        assert!(
+            got == "no match" || got.starts_with("emotional-support"),
+            "{q}: {got}"
+        );
     }
     // Words a slip away from the new names keep their own sense.
     assert!(!place(&a, "sorry for rambling").starts_with("end-of-life"));

@@ -338,6 +338,7 @@ pub(crate) fn topics_card(kb: &KnowledgeBase) -> Card {
     .field("Stages and recurrence (/stage)", &list(&[Kind::Stage]))
     .field("Types of sarcoma (/glossary)", &list(&[Kind::Type]))
     .field("Drugs by name (/glossary)", &list(&[Kind::Drug]))
+    .field("Living with it (/ask)", &list(&[Kind::Living]))
     .field("Glossary (/glossary)", &list(&[Kind::Term]))
     .footer(&kb.messages().disclaimer)
     .fit()

@@ -192,6 +192,10 @@ pub enum Kind {
     Type,
     /// A drug by name (doxorubicin).
     Drug,
+    /// Living through treatment and after it: side effects, follow-up, prognosis, daily life,
+    /// caregivers, the end of life, emotional support. Asked in members' own words (`/ask`),
+    /// never offered under `/treatment`, which stays for the kinds of treatment.
+    Living,
 }
 
 /// One part of an entry, answerable on its own: "chemo side effects" gets the chemotherapy

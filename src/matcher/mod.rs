@@ -653,7 +653,7 @@ impl Matcher {
                 let yields = match kind {
                     Kind::Modality | Kind::Term => true,
                     Kind::Type => drug,
-                    Kind::Topic | Kind::Basics | Kind::Stage | Kind::Drug => false,
+                    Kind::Topic | Kind::Basics | Kind::Stage | Kind::Drug | Kind::Living => false,
                 };
                 if yields && scores[i] > 0.0 {
                     scores[i] = (scores[i] - YIELD_TO_NAMED).max(0.0);
