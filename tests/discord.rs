@@ -685,10 +685,14 @@ async fn topics_and_about_describe_the_bot_its_sources_and_privacy() {
             "Stages and recurrence (/stage)",
             "Types of sarcoma (/glossary)",
             "Drugs by name (/glossary)",
+            "Living with it (/ask)",
             "Glossary (/glossary)"
         ]
     );
     let value = |i: usize| fields[i]["value"].as_str().unwrap();
+    // Living with it has its own group; /treatment stays for the kinds of treatment.
+    assert!(value(5).contains("Side effects of treatment") && value(5).contains("Follow-up care"));
+    assert!(!value(1).contains("Side effects of treatment"));
     assert!(value(2).contains("Stage 4"));
     assert!(value(3).contains("Liposarcoma") && value(3).contains("GIST"));
     assert!(value(4).contains("Doxorubicin") && value(4).contains("Imatinib"));
