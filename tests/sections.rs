@@ -193,3 +193,28 @@ fn the_new_families_find_their_part() {
     // Check-ups are not UPS, the sarcoma type.
     assert!(!place(&a, "how often are check-ups after surgery").starts_with("undifferentiated"));
 }
+
+/// Issue 10: each drug's warnings that need urgent care point to the emergency reply's advice.
+#[test]
+fn every_drugs_warnings_give_the_urgent_care_numbers() {
+    let a = answerer();
+    let drugs: Vec<_> = a
+        .knowledge()
+        .entries()
+        .iter()
+        .filter(|e| e.kind == sarcoma_bot::knowledge::Kind::Drug)
+        .collect();
+    assert_eq!(drugs.len(), 7, "the issue's seven drug entries");
+    for entry in drugs {
+        let warnings = entry
+            .section("warnings")
+            .unwrap_or_else(|| panic!("{} has no warnings section", entry.id));
+        for needle in ["24-hour", "999", "911"] {
+            assert!(
+                warnings.text.contains(needle),
+                "{}#warnings lacks {needle:?}",
+                entry.id
+            );
+        }
+    }
+}
