@@ -363,7 +363,6 @@ impl<'a> Reply<'a> {
     }
 }
 
-/// What a match means for safety: the safety reply or note it carries, else its entry.
 fn titles(links: &[Link<'_>]) -> String {
     links.iter().map(|l| l.title).collect::<Vec<_>>().join(" · ")
 }

@@ -87,7 +87,13 @@ pub(crate) struct Screen {
 impl Screen {
     pub(crate) fn new(data: &SafetyData) -> Screen {
         let idioms = PhraseIndex::new(&data.guard.idioms);
-        let model = train(data, &idioms);
+        // Each example's sentences, read once for both the model and the known words.
+        let said: Vec<Vec<Vec<String>>> = data
+            .examples
+            .iter()
+            .map(|e| sentences(&e.text).into_iter().map(|(words, _)| words).collect())
+            .collect();
+        let model = train(data, &said, &idioms);
         Screen {
             crisis: Rules::new(&data.crisis),
             emergency: Rules::new(&data.emergency),
@@ -97,7 +103,7 @@ impl Screen {
             guard: data.guard.clone(),
             model,
             corrector: typo::Corrector::new(data.typo_targets.iter().map(String::as_str)),
-            known: known_words(data),
+            known: known_words(data, &said),
         }
     }
 
@@ -235,12 +241,12 @@ impl Screen {
 /// word that at least two examples use. Members' real words ("round", "bills", "knitting")
 /// sit one letter from safety words ("wound", "pills", "cutting"); the examples show which
 /// words people really write, while a misspelling is rarely written the same way twice.
-fn known_words(data: &SafetyData) -> HashSet<String> {
+fn known_words(data: &SafetyData, said: &[Vec<Vec<String>>]) -> HashSet<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for example in &data.examples {
-        let words: HashSet<String> = text::words(&example.text).into_iter().collect();
+    for example in said {
+        let words: HashSet<&String> = example.iter().flatten().collect();
         for word in words {
-            *seen.entry(word).or_default() += 1;
+            *seen.entry(word.clone()).or_default() += 1;
         }
     }
     data.typo_targets
@@ -258,7 +264,7 @@ fn known_words(data: &SafetyData) -> HashSet<String> {
 /// or emergency post may hold its sign in one sentence among small talk. Those posts teach
 /// only the sentence a first model, trained on everything else, finds most like their label,
 /// so "anyone done ifosfamide as an outpatient?" is never learnt as a crisis.
-fn train(data: &SafetyData, idioms: &PhraseIndex) -> Model {
+fn train(data: &SafetyData, said: &[Vec<Vec<String>>], idioms: &PhraseIndex) -> Model {
     let words = |sentence: &[String]| {
         let mut words = sentence.to_vec();
         rules::blank_idioms(&mut words, idioms);
@@ -267,11 +273,11 @@ fn train(data: &SafetyData, idioms: &PhraseIndex) -> Model {
     };
     let mut clear: Vec<(Vec<String>, usize)> = Vec::new();
     let mut unsure: Vec<(Vec<Vec<String>>, usize)> = Vec::new();
-    for example in &data.examples {
+    for (example, sentences) in data.examples.iter().zip(said) {
         let class = example.level.map_or(model::CLASSES - 1, Level::index);
-        let said: Vec<Vec<String>> = sentences(&example.text)
+        let said: Vec<Vec<String>> = sentences
             .iter()
-            .map(|(s, _)| words(s))
+            .map(|s| words(s))
             .filter(|w| !w.is_empty())
             .collect();
         let alarm = matches!(example.level, Some(Level::Crisis | Level::Emergency));
