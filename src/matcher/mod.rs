@@ -40,6 +40,9 @@ const PER_EXTRA_WORD: f32 = 0.2;
 const CONTEXT: f32 = 0.35;
 /// "stage 4" named outright outweighs any topic word in the same message.
 const NAMED_STAGE: f32 = 3.0;
+/// "5 year survival stage 3", "stage 4 and so tired": a stage named beside a topic of living
+/// with sarcoma named outright is the member's situation, and the topic is what they ask.
+const STAGE_AS_SITUATION: f32 = 0.9;
 /// "spread to the lungs" points to a stage less surely than a number.
 const SPREAD_STAGE: f32 = 1.2;
 /// "what does X mean" asks for the glossary entry, not the topic around it.
@@ -678,7 +681,9 @@ impl Matcher {
             let id = EntryId::for_stage(mention.stage());
             if let Some(i) = self.ids.iter().position(|x| *x == id) {
                 by_name[i] = true;
+                let living_named = (0..n).any(|j| outright[j] && self.kinds[j] == Kind::Living);
                 scores[i] += match mention {
+                    StageMention::Named(_) if living_named => STAGE_AS_SITUATION,
                     StageMention::Named(_) => NAMED_STAGE,
                     StageMention::Spread(_) => SPREAD_STAGE,
                 };
@@ -748,6 +753,7 @@ impl Matcher {
 
     /// A phrase missing one word still matches when the message holds that word with a slip
     /// that made another real word ("clinical trails"): the rest of the phrase vouches for it.
+    /// A slip keeps the first letter: "survival rate" is no slip for "late stage".
     fn completes(&self, phrase: &Phrase, query: &[Sym], words: &[String]) -> bool {
         let Some(missing) = phrase.syms.iter().find(|s| query.binary_search(s).is_err()) else {
             return true;
@@ -755,7 +761,10 @@ impl Matcher {
         let target = &self.names[*missing as usize];
         target.len() >= 4
             && words.iter().any(|w| {
-                w.len() >= 4 && typo::distance(text::stem(w).as_bytes(), target.as_bytes(), 1).is_some()
+                let stem = text::stem(w);
+                w.len() >= 4
+                    && stem.as_bytes().first() == target.as_bytes().first()
+                    && typo::distance(stem.as_bytes(), target.as_bytes(), 1).is_some()
             })
     }
 }

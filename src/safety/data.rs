@@ -55,6 +55,10 @@ pub(crate) struct Pattern {
     pub(crate) within: Option<usize>,
     /// Any of these in the sentence cancels the pattern ("suicide squad").
     pub(crate) unless: Words,
+    /// A sign that needs a call to the care team today and is usually raised beside a
+    /// question the knowledge answers ("the scar is red and leaking a bit"): that answer is
+    /// given with the emergency note first, and the emergency reply only when there is none.
+    pub(crate) answer_too: bool,
 }
 
 /// Words that say a message is not about a person at risk now.
@@ -136,6 +140,8 @@ struct RawPattern {
     within: Option<usize>,
     #[serde(default)]
     unless: Vec<String>,
+    #[serde(default)]
+    answer_too: bool,
 }
 
 #[derive(Deserialize)]
@@ -220,6 +226,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
                 sets,
                 within: p.within,
                 unless: alternatives(&p.unless),
+                answer_too: p.answer_too,
             });
         }
         out

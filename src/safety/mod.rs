@@ -195,7 +195,8 @@ impl Screen {
         //    personal question that names one gets the note.
         let emergency_rule = self.emergency.hit(words) || rules::fever_reading(words);
         if medical && emergency_rule && !cx.general_question() {
-            return sign(Level::Emergency, true, cx.question);
+            let answer_too = !rules::fever_reading(words) && self.emergency.answer_too(words);
+            return sign(Level::Emergency, true, cx.question || answer_too);
         }
         // 4. What only the model sees, for the same outcomes and under the same guards.
         // The model's crisis view is not heard on questions ("will the rads burn my skin?"),

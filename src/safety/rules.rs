@@ -204,6 +204,17 @@ impl Rules {
         self.phrases.find(words).any(|at| !negated(words, at))
             || self.patterns.iter().any(|p| pattern_hit(p, words))
     }
+
+    /// Whether every sign the sentence holds is one that may be answered beside the
+    /// question it comes with (see [`Pattern::answer_too`]).
+    pub(crate) fn answer_too(&self, words: &[String]) -> bool {
+        !self.phrases.find(words).any(|at| !negated(words, at))
+            && self
+                .patterns
+                .iter()
+                .filter(|p| pattern_hit(p, words))
+                .all(|p| p.answer_too)
+    }
 }
 
 /// The length of the longest alternative of `set` that starts at `at`.
@@ -487,6 +498,7 @@ mod tests {
             sets: vec![vec![w("took"), w("taken")], vec![w("all")], vec![w("pills")]],
             within: Some(3),
             unless: vec![],
+            answer_too: false,
         };
         assert!(pattern_hit(&p, &w("she took all her pills")));
         assert!(!pattern_hit(
