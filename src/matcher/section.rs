@@ -8,7 +8,6 @@
 //! answers, so the held-out accuracy of entry routing is untouched by section data.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::text;
 use crate::knowledge::{Entry, KnowledgeBase};
@@ -32,30 +31,9 @@ const UNSEEN_IDF: f32 = 2.0;
 
 type Word = u32;
 
-/// FNV-1a: the index hashes thousands of short words while it is built, and SipHash's
-/// protection against chosen keys is not needed for keys that come from the knowledge files.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-type Fast = BuildHasherDefault<Fnv>;
+/// The index hashes thousands of short words while it is built, and SipHash's protection
+/// against chosen keys is not needed for keys that come from the knowledge files.
+type Fast = rustc_hash::FxBuildHasher;
 
 /// A bag of distinct words, sorted, with its length under the word weights.
 struct Bag {

@@ -76,17 +76,33 @@ pub(crate) fn sounds_like(word: &str) -> impl Iterator<Item = String> + '_ {
         .map(move |(from, to)| word.replacen(from, to, 1))
 }
 
+/// The letters a word uses, one bit each (anything but a–z shares one bit). An edit changes
+/// at most two bits, so a word whose letters differ from another's in more than twice the
+/// edit budget cannot be close to it: most candidates are ruled out without a distance.
+fn letters(word: &[u8]) -> u32 {
+    word.iter().fold(0, |m, &b| {
+        m | if b.is_ascii_lowercase() {
+            1 << (b - b'a')
+        } else {
+            1 << 26
+        }
+    })
+}
+
 /// Candidate words bucketed by length, so a lookup only compares words that could be close.
 pub(crate) struct Corrector {
-    by_len: HashMap<usize, Vec<String>>,
+    by_len: HashMap<usize, Vec<(u32, String)>>,
 }
 
 impl Corrector {
     pub(crate) fn new<'a>(vocabulary: impl IntoIterator<Item = &'a str>) -> Corrector {
-        let mut by_len: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut by_len: HashMap<usize, Vec<(u32, String)>> = HashMap::new();
         for w in vocabulary {
             if w.len() >= 4 && w.bytes().all(|b| b.is_ascii_lowercase()) {
-                by_len.entry(w.len()).or_default().push(w.to_owned());
+                by_len
+                    .entry(w.len())
+                    .or_default()
+                    .push((letters(w.as_bytes()), w.to_owned()));
             }
         }
         for words in by_len.values_mut() {
@@ -110,7 +126,7 @@ impl Corrector {
 
     fn swapped(&self, word: &str) -> Option<&str> {
         let b = word.as_bytes();
-        self.by_len.get(&b.len())?.iter().map(String::as_str).find(|c| {
+        self.by_len.get(&b.len())?.iter().map(|(_, c)| c.as_str()).find(|c| {
             let c = c.as_bytes();
             let diff: Vec<usize> = (0..b.len()).filter(|&i| b[i] != c[i]).collect();
             diff.len() == 2 && diff[1] == diff[0] + 1 && b[diff[0]] == c[diff[1]] && b[diff[1]] == c[diff[0]]
@@ -123,7 +139,7 @@ impl Corrector {
         self.by_len
             .get(&(b.len() + 1))?
             .iter()
-            .map(String::as_str)
+            .map(|(_, c)| c.as_str())
             .find(|c| {
                 let c = c.as_bytes();
                 (0..c.len()).any(|skip| c[..skip] == b[..skip] && c[skip + 1..] == b[skip..])
@@ -136,8 +152,12 @@ impl Corrector {
         }
         let mut best: Option<(usize, usize, &str)> = None;
         let mut rows = Vec::new();
+        let mask = letters(word.as_bytes());
         for len in word.len().saturating_sub(limit)..=word.len() + limit {
-            for candidate in self.by_len.get(&len).into_iter().flatten() {
+            for (letters, candidate) in self.by_len.get(&len).into_iter().flatten() {
+                if (mask ^ letters).count_ones() as usize > 2 * limit {
+                    continue;
+                }
                 // Two edits are only allowed when the first letter agrees, so a candidate with
                 // another first letter is held to one (which also ends the search sooner).
                 let same_start = word.as_bytes().first() == candidate.as_bytes().first();

@@ -44,7 +44,7 @@ pub(crate) struct Family {
 }
 
 /// Alternatives, each a run of normalised words: `["shivery", "hot and cold"]`.
-pub(crate) type Words = Vec<Vec<String>>;
+pub(crate) use super::rules::PhraseIndex as Words;
 
 /// Words from several sets that together make a sign: "took" … "all" … "pills".
 #[derive(Clone, Debug)]
@@ -162,10 +162,12 @@ fn normalised(phrase: &str) -> Vec<String> {
 
 /// Each entry of a list as its own run of words; entries with no words are dropped.
 fn alternatives(list: &[String]) -> Words {
-    list.iter()
+    let runs: Vec<Vec<String>> = list
+        .iter()
         .map(|w| normalised(w))
         .filter(|w| !w.is_empty())
-        .collect()
+        .collect();
+    Words::new(&runs)
 }
 
 /// Parses `rules.toml`, adding a problem for each thing wrong.
@@ -200,7 +202,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
             let at = line(p.span().start);
             let p = p.into_inner();
             let sets: Vec<Words> = p.sets.iter().map(|set| alternatives(set)).collect();
-            if sets.len() < 2 || sets.iter().any(Vec::is_empty) {
+            if sets.len() < 2 || sets.iter().any(Words::is_empty) {
                 problems.push(Problem::error(
                     file,
                     at,

@@ -4,9 +4,11 @@
 //! or a condition ("if I get a fever"). The words of this grammar are English itself, not
 //! content, so they live here; everything a moderator may extend lives in the data.
 
-use std::collections::HashMap;
+use std::sync::OnceLock;
 
-use super::data::{Family, Guard, Pattern, Words};
+use rustc_hash::FxHashMap;
+
+use super::data::{Family, Guard, Pattern};
 
 /// Words that turn the next few words around: "no fever", "not suicidal", "never wanted to die".
 const NEGATORS: &[&str] = &[
@@ -143,14 +145,18 @@ const PERSONS: &[&str] = &[
 ];
 const FIRST_PERSON: &[&str] = &["i", "me", "my", "im", "myself", "we", "us", "our"];
 
-/// Phrases indexed by first word: most are ruled out by the first word alone.
+/// Alternatives, each a run of words, indexed by first word: at most positions of a sentence
+/// one lookup rules every alternative out.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct PhraseIndex {
-    by_first: HashMap<String, Vec<Vec<String>>>,
+    /// Looked up for every word of every sentence, so hashed with Fx: the keys come from the
+    /// safety files, not from members.
+    by_first: FxHashMap<String, Vec<Vec<String>>>,
 }
 
 impl PhraseIndex {
     pub(crate) fn new(phrases: &[Vec<String>]) -> PhraseIndex {
-        let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
         for p in phrases {
             if let Some(first) = p.first() {
                 by_first.entry(first.clone()).or_default().push(p.clone());
@@ -159,14 +165,37 @@ impl PhraseIndex {
         PhraseIndex { by_first }
     }
 
-    /// Start positions of every phrase found in `words`.
-    fn find(&self, words: &[String]) -> impl Iterator<Item = usize> + '_ {
-        let words = words.to_vec();
-        (0..words.len()).filter(move |&i| {
-            self.by_first
-                .get(&words[i])
-                .is_some_and(|ps| ps.iter().any(|p| words[i..].starts_with(p)))
-        })
+    /// English phrases written with single spaces, as the grammar's own lists are.
+    fn of(phrases: &[&str]) -> PhraseIndex {
+        let runs: Vec<Vec<String>> = phrases
+            .iter()
+            .map(|p| p.split(' ').map(str::to_owned).collect())
+            .collect();
+        PhraseIndex::new(&runs)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_first.is_empty()
+    }
+
+    /// The length of the longest alternative that starts at `at`.
+    pub(crate) fn longest_at(&self, words: &[String], at: usize) -> Option<usize> {
+        self.by_first
+            .get(words.get(at)?)?
+            .iter()
+            .filter(|p| words[at..].starts_with(p))
+            .map(Vec::len)
+            .max()
+    }
+
+    /// Start positions of every alternative found in `words`.
+    pub(crate) fn find<'a>(&'a self, words: &'a [String]) -> impl Iterator<Item = usize> + 'a {
+        (0..words.len()).filter(move |&i| self.longest_at(words, i).is_some())
+    }
+
+    /// Whether any alternative stands anywhere in `words`.
+    pub(crate) fn anywhere(&self, words: &[String]) -> bool {
+        self.find(words).next().is_some()
     }
 }
 
@@ -174,7 +203,7 @@ impl PhraseIndex {
 pub(crate) struct Rules {
     phrases: PhraseIndex,
     patterns: Vec<Pattern>,
-    cues: Words,
+    cues: PhraseIndex,
 }
 
 impl Rules {
@@ -196,7 +225,7 @@ impl Rules {
     /// hearing: without one, a sentence about lasagne is not weighed for risk at all. A
     /// family that lists no cues lets the model hear every sentence.
     pub(crate) fn cued(&self, words: &[String]) -> bool {
-        self.cues.is_empty() || anywhere(&self.cues, words)
+        self.cues.is_empty() || self.cues.anywhere(words)
     }
 
     /// Whether the sentence holds a phrase or pattern that is not negated.
@@ -217,36 +246,23 @@ impl Rules {
     }
 }
 
-/// The length of the longest alternative of `set` that starts at `at`.
-fn starts_at(set: &Words, words: &[String], at: usize) -> Option<usize> {
-    set.iter()
-        .filter(|alt| words[at..].starts_with(alt))
-        .map(Vec::len)
-        .max()
-}
-
-/// Whether any alternative of `set` stands anywhere in `words`.
-pub(crate) fn anywhere(set: &Words, words: &[String]) -> bool {
-    (0..words.len()).any(|i| starts_at(set, words, i).is_some())
-}
-
 fn pattern_hit(p: &Pattern, words: &[String]) -> bool {
-    if anywhere(&p.unless, words) {
+    if p.unless.anywhere(words) {
         return false;
     }
     match p.within {
         // Each set in order, each starting within reach of where the last one ended.
-        Some(reach) => (0..words.len()).any(|start| {
-            let Some(len) = starts_at(&p.sets[0], words, start) else {
-                return false;
-            };
+        Some(reach) => p.sets[0].find(words).any(|start| {
             if negated(words, start) {
                 return false;
             }
+            let Some(len) = p.sets[0].longest_at(words, start) else {
+                return false;
+            };
             let mut end = start + len;
             p.sets[1..].iter().all(|set| {
                 let last = words.len().min(end + reach);
-                match (end..last).find_map(|i| starts_at(set, words, i).map(|n| i + n)) {
+                match (end..last).find_map(|i| set.longest_at(words, i).map(|n| i + n)) {
                     Some(next) => {
                         end = next;
                         true
@@ -258,8 +274,8 @@ fn pattern_hit(p: &Pattern, words: &[String]) -> bool {
         // Every set somewhere in the sentence; the first set is the sign, and it must not
         // be negated everywhere it stands.
         None => {
-            p.sets[1..].iter().all(|set| anywhere(set, words))
-                && (0..words.len()).any(|i| starts_at(&p.sets[0], words, i).is_some() && !negated(words, i))
+            p.sets[1..].iter().all(|set| set.anywhere(words))
+                && p.sets[0].find(words).any(|i| !negated(words, i))
         }
     }
 }
@@ -280,6 +296,41 @@ pub(crate) fn negated(words: &[String], at: usize) -> bool {
                     .get(i + 1)
                     .or(words.get(at))
                     .is_some_and(|next| NOT_NEGATING_AFTER_NO.contains(&next.as_str())))
+    })
+}
+
+/// The grammar's phrase lists, indexed once.
+struct Grammar {
+    past: PhraseIndex,
+    present: PhraseIndex,
+    conditions: PhraseIndex,
+    /// "not sure if this is anything but…" reports; "if i get a fever…" supposes.
+    unsure: PhraseIndex,
+    /// A question however it is written: "is that normal", "should i worry".
+    asks: PhraseIndex,
+    /// "i can not…", "i am…" open reports, not questions.
+    reports: PhraseIndex,
+    /// "anyone else feel like this?" is the writer's own feeling, asked of the group.
+    anyone_else: PhraseIndex,
+}
+
+fn grammar() -> &'static Grammar {
+    static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
+    GRAMMAR.get_or_init(|| Grammar {
+        past: PhraseIndex::of(PAST),
+        present: PhraseIndex::of(PRESENT),
+        conditions: PhraseIndex::of(CONDITIONS),
+        unsure: PhraseIndex::of(&["not sure if", "wondering if", "no idea if", "do not know if", "unsure if"]),
+        asks: PhraseIndex::of(&[
+            "is that normal",
+            "is this normal",
+            "is it normal",
+            "should i worry",
+            "should i be worried",
+            "should we worry",
+        ]),
+        reports: PhraseIndex::of(&["i can not", "i am"]),
+        anyone_else: PhraseIndex::of(&["anyone else", "anybody else"]),
     })
 }
 
@@ -311,19 +362,20 @@ pub(crate) struct Context {
 
 impl Context {
     pub(crate) fn of(words: &[String], question_mark: bool, guard: &Guard) -> Context {
-        let joined = format!(" {} ", words.join(" "));
-        let has = |p: &str| joined.contains(&format!(" {p} "));
-        let any = |list: &[&str]| list.iter().any(|p| has(p));
-        let over = any(PAST);
+        let g = grammar();
+        let has = |p: &PhraseIndex| p.anywhere(words);
         // "all fine now" says the thing is over; only a "now" outside such phrases is the present.
-        let mut rest = joined.clone();
-        // Longest first: "all fine now" goes whole, not as "all fine" leaving a "now".
-        let mut past = PAST.to_vec();
-        past.sort_by_key(|p| std::cmp::Reverse(p.len()));
-        for p in past {
-            rest = rest.replace(&format!(" {p} "), " ");
+        let mut past = vec![false; words.len()];
+        for at in 0..words.len() {
+            if let Some(n) = g.past.longest_at(words, at) {
+                past[at..at + n].fill(true);
+            }
         }
-        let present = PRESENT.iter().any(|p| rest.contains(&format!(" {p} ")));
+        let over = past.iter().any(|p| *p);
+        let present = g.present.find(words).any(|at| {
+            let n = g.present.longest_at(words, at).unwrap_or(1);
+            !past[at..at + n].iter().any(|p| *p)
+        });
         // "husbands temp", "mums wound": a possessive without its apostrophe is still the person.
         let word_in = |list: &[&str]| {
             words.iter().any(|w| {
@@ -347,21 +399,14 @@ impl Context {
             && words
                 .iter()
                 .any(|w| matches!(w.as_str(), "what" | "how" | "why" | "which" | "whats")))
-            || any(&[
-                "is that normal",
-                "is this normal",
-                "is it normal",
-                "should i worry",
-                "should i be worried",
-                "should we worry",
-            ]);
+            || has(&g.asks);
         // A thermometer reading is a report, however it is asked: "38.4, is that bad?"
         let reading = words.iter().any(|w| {
             w.parse::<u16>()
                 .is_ok_and(|t| (38..=42).contains(&t) || (100..=106).contains(&t))
         });
         // "can not breathe" opens with "can" but is no question.
-        let report = words.get(1).is_some_and(|w| w == "not") || has("i can not") || has("i am");
+        let report = words.get(1).is_some_and(|w| w == "not") || has(&g.reports);
         Context {
             question: question_mark || ((opener || asks) && !report),
             opener: (opener || asks) && !report && !reading,
@@ -372,22 +417,15 @@ impl Context {
                 PERSONS.contains(&w.as_str()) && !matches!(w.as_str(), "my" | "our" | "his" | "her")
             }),
             // "anyone else feel like this?" is the writer's own feeling, asked of the group.
-            anyone: anywhere(&guard.anyone, words) && !has("anyone else") && !has("anybody else"),
-            story: anywhere(&guard.stories, words),
-            learning: anywhere(&guard.learning, words),
-            helping: anywhere(&guard.helping, words),
+            anyone: guard.anyone.anywhere(words) && !has(&g.anyone_else),
+            story: guard.stories.anywhere(words),
+            learning: guard.learning.anywhere(words),
+            helping: guard.helping.anywhere(words),
             over: (over || words.iter().any(|w| is_a_past_year(w))) && !present,
             present,
             // "not sure if this is anything but…" reports; "if i get a fever…" supposes.
-            conditional: any(CONDITIONS)
-                && !any(&[
-                    "not sure if",
-                    "wondering if",
-                    "no idea if",
-                    "do not know if",
-                    "unsure if",
-                ]),
-            animal: anywhere(&guard.animals, words),
+            conditional: has(&g.conditions) && !has(&g.unsure),
+            animal: guard.animals.anywhere(words),
         }
     }
 
@@ -454,16 +492,7 @@ fn is_a_past_year(w: &str) -> bool {
 /// Blanks the words of every idiom ("dying to know"), keeping positions.
 pub(crate) fn blank_idioms(words: &mut [String], idioms: &PhraseIndex) {
     let spans: Vec<(usize, usize)> = (0..words.len())
-        .filter_map(|at| {
-            let len = idioms
-                .by_first
-                .get(&words[at])?
-                .iter()
-                .filter(|p| words[at..].starts_with(p))
-                .map(Vec::len)
-                .max()?;
-            Some((at, len))
-        })
+        .filter_map(|at| Some((at, idioms.longest_at(words, at)?)))
         .collect();
     for (at, len) in spans {
         for w in &mut words[at..at + len] {
@@ -494,10 +523,11 @@ mod tests {
 
     #[test]
     fn ordered_patterns_keep_their_reach() {
+        let set = |words: &[&str]| PhraseIndex::new(&words.iter().map(|x| w(x)).collect::<Vec<_>>());
         let p = Pattern {
-            sets: vec![vec![w("took"), w("taken")], vec![w("all")], vec![w("pills")]],
+            sets: vec![set(&["took", "taken"]), set(&["all"]), set(&["pills"])],
             within: Some(3),
-            unless: vec![],
+            unless: PhraseIndex::default(),
             answer_too: false,
         };
         assert!(pattern_hit(&p, &w("she took all her pills")));
@@ -512,11 +542,11 @@ mod tests {
     fn context_reads_time_questions_and_people() {
         let g = Guard {
             idioms: vec![],
-            animals: vec![w("dog")],
-            anyone: vec![w("someone")],
-            stories: vec![w("on the news")],
-            learning: vec![w("reading up")],
-            helping: vec![w("support")],
+            animals: PhraseIndex::new(&[w("dog")]),
+            anyone: PhraseIndex::new(&[w("someone")]),
+            stories: PhraseIndex::new(&[w("on the news")]),
+            learning: PhraseIndex::new(&[w("reading up")]),
+            helping: PhraseIndex::new(&[w("support")]),
         };
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
         assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
