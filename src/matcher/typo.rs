@@ -126,11 +126,18 @@ impl Corrector {
 
     fn swapped(&self, word: &str) -> Option<&str> {
         let b = word.as_bytes();
-        self.by_len.get(&b.len())?.iter().map(|(_, c)| c.as_str()).find(|c| {
-            let c = c.as_bytes();
-            let diff: Vec<usize> = (0..b.len()).filter(|&i| b[i] != c[i]).collect();
-            diff.len() == 2 && diff[1] == diff[0] + 1 && b[diff[0]] == c[diff[1]] && b[diff[1]] == c[diff[0]]
-        })
+        self.by_len
+            .get(&b.len())?
+            .iter()
+            .map(|(_, c)| c.as_str())
+            .find(|c| {
+                let c = c.as_bytes();
+                let diff: Vec<usize> = (0..b.len()).filter(|&i| b[i] != c[i]).collect();
+                diff.len() == 2
+                    && diff[1] == diff[0] + 1
+                    && b[diff[0]] == c[diff[1]]
+                    && b[diff[1]] == c[diff[0]]
+            })
     }
 
     /// A 5-letter vocabulary word that is `word` with one letter put back.

@@ -780,7 +780,16 @@ pub(crate) const FILLERS: &[&str] = &[
 /// "before the op", "after surgery": a treatment named only as a point in time is not the
 /// subject of the question.
 pub(crate) const TIME_ANCHORS: &[&str] = &[
-    "before", "after", "following", "post", "pre", "until", "since", "during", "while", "throughout",
+    "before",
+    "after",
+    "following",
+    "post",
+    "pre",
+    "until",
+    "since",
+    "during",
+    "while",
+    "throughout",
 ];
 
 /// Thanks and sign-offs: a message made of these needs no answer from the knowledge base.

@@ -69,6 +69,15 @@ const PAST: &[&str] = &[
     "since then",
     "turned out",
     "got over",
+    "that was",
+    "at the time",
+    "it passed",
+    "before my diagnosis",
+    "before diagnosis",
+    "before i was diagnosed",
+    "i remember",
+    "remember when",
+    "home again",
     "recovered",
     "resolved",
 ];
@@ -105,6 +114,8 @@ const CONDITIONS: &[&str] = &[
     "when to go",
     "how do i know when",
     "how will i know",
+    "for future reference",
+    "future reference",
 ];
 /// Who a sentence is about: the writer or a particular person, rather than people in general.
 const PERSONS: &[&str] = &[
@@ -320,7 +331,13 @@ fn grammar() -> &'static Grammar {
         past: PhraseIndex::of(PAST),
         present: PhraseIndex::of(PRESENT),
         conditions: PhraseIndex::of(CONDITIONS),
-        unsure: PhraseIndex::of(&["not sure if", "wondering if", "no idea if", "do not know if", "unsure if"]),
+        unsure: PhraseIndex::of(&[
+            "not sure if",
+            "wondering if",
+            "no idea if",
+            "do not know if",
+            "unsure if",
+        ]),
         asks: PhraseIndex::of(&[
             "is that normal",
             "is this normal",
