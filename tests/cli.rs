@@ -489,14 +489,17 @@ fn check_routes_lists_example_questions_that_land_elsewhere_and_check_fails_on_t
         "{out}"
     );
     edit(&dir, "treatments.toml", |t| {
-        t.replace("\"how is chemo given\"", "\"what is the stage 4 outlook\"")
+        t.replace(
+            "\"how is chemo given\"",
+            "\"what does stage 4 mean for the cancer\"",
+        )
     });
     let (ok, out) = check(&dir, &["--routes"]);
     assert!(!ok, "{out}");
     assert!(out.contains("1 of "), "{out}");
     assert!(
         out.contains(
-            "entry `chemotherapy`: `sections[2].examples[0]` \"what is the stage 4 outlook\" lands on stage-4"
+            "entry `chemotherapy`: `sections[2].examples[0]` \"what does stage 4 mean for the cancer\" lands on stage-4"
         ) && out.contains("not chemotherapy#how-given")
             && out.contains("treatments.toml:"),
         "{out}"

@@ -5,19 +5,23 @@
 //! figures `sarcoma-bot match` gives that tool.
 //!
 //! Counted lines: those whose labels include an id the knowledge can answer (an entry, or
-//! `none`, `help`, `crisis`, `emergency`): with issue 10 merged, all 150.
+//! `none`, `help`, `crisis`, `emergency`): all of them now.
 //!
-//! Why the floors sit below 95% (measured 2026-12-02 with issues 10 and 11 merged: 128 of 150,
-//! 0.853; on the lines labelled with this issue's entries, 111 of 122, 0.910):
-//! - 5 lines about side effects and wounds get an emergency reply from the safety screen
-//!   (issue 8 names blood in the urine on ifosfamide and a red, leaking wound as emergencies);
-//! - "5 year survival stage 3" goes to the stage by the named-stage rule of the matcher;
-//! - lines about older entries (recurrence, stage 4, radiation, clinical trials) mostly find
-//!   the right entry but another part;
-//! - a few member wordings this knowledge does not reach yet (a carer unseen, "should we stop
-//!   treatment now", being around grandchildren on chemo).
+//! Where the figures stand (measured 2026-12-03, release build, `score-intents` agreeing):
+//! - dev-b (150 lines): 139 right (0.927); on this issue's lines 120/127 (0.945). Still
+//!   missed: a carer's "never how i am", "should we stop treatment now" and stopping chemo as
+//!   a family (no confident answer, or the chemotherapy entry), "the doctor won't give me a
+//!   number", "it's back. what happens now", and parts of older entries (recurrence, stage 4
+//!   "what now", follow-up scans).
+//! - dev-c (160 lines): written blind and held out until its first run (66/160, 41.2%,
+//!   tests/fixtures/members/FIRST-RUNS.md; now 67/160, 57/137 on this issue's lines). That and
+//!   holdout-d's first run (64/150, 42.7%) are the honest figures for unseen questions:
+//!   keyword routing does not reach most unseen wordings of these topics. A drug, a type or a
+//!   treatment named in the question wins over the living topic asked about, and everyday
+//!   words ("pace yourselves", "cuddle my grandkids") name nothing. The issue's 95% is not
+//!   met; these floors only keep what there is.
 //!
-//! No sentence of the set is in the knowledge; the held-out sets are scored by the lead.
+//! No sentence of a set is in the knowledge; holdout-d is scored by the lead, not here.
 
 #[path = "support/sets.rs"]
 mod sets;
@@ -47,9 +51,9 @@ const ISSUE_11: &[&str] = &[
     "emotional-support",
 ];
 
-/// Floors from the measured figures above.
-const COUNTED_FLOOR: f64 = 0.85;
-const ISSUE_LINES_FLOOR: f64 = 0.9;
+/// Floors (over all lines, over this issue's lines) at the figures measured above.
+const DEV_B: (f64, f64) = (0.92, 0.94);
+const DEV_C: (f64, f64) = (0.41, 0.41);
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
@@ -63,8 +67,9 @@ fn entry_id(label: &str) -> &str {
     label.split_once('#').map_or(label, |(id, _)| id)
 }
 
-#[test]
-fn dev_b_holds_on_the_lines_this_branch_can_answer() {
+/// Scores a set, prints its misses, and holds it to its floors: over all lines, and over the
+/// lines labelled with this issue's entries that no safety reply took.
+fn holds(set: &str, min_lines: usize, overall_floor: f64, issue_floor: f64) {
     let a = answerer();
     let exists = |label: &str| {
         let id = entry_id(label);
@@ -74,7 +79,7 @@ fn dev_b_holds_on_the_lines_this_branch_can_answer() {
     let (mut right, mut counted) = (0, 0);
     let (mut issue_right, mut issue_counted) = (0, 0);
     let mut misses = Vec::new();
-    for case in load("members/dev-b.tsv") {
+    for case in load(set) {
         if !case.accept.iter().any(|l| exists(l)) {
             continue;
         }
@@ -100,23 +105,33 @@ fn dev_b_holds_on_the_lines_this_branch_can_answer() {
     let overall = right as f64 / counted as f64;
     let issue = issue_right as f64 / issue_counted as f64;
     eprintln!(
-        "dev-b: {right}/{counted} = {overall:.3}; issue 11 lines: {issue_right}/{issue_counted} = {issue:.3}"
+        "{set}: {right}/{counted} = {overall:.3}; issue 11 lines: {issue_right}/{issue_counted} = {issue:.3}"
     );
     for m in &misses {
         eprintln!("  {m}");
     }
     assert!(
-        counted >= 140,
-        "only {counted} lines counted: did the labels or the ids change?"
+        counted >= min_lines,
+        "{set}: only {counted} lines counted: did the labels or the ids change?"
     );
     assert!(
-        overall >= COUNTED_FLOOR,
-        "dev-b: {overall:.3} is below {COUNTED_FLOOR}"
+        overall >= overall_floor,
+        "{set}: {overall:.3} is below {overall_floor}"
     );
     assert!(
-        issue >= ISSUE_LINES_FLOOR,
-        "dev-b, issue 11 lines: {issue:.3} is below {ISSUE_LINES_FLOOR}"
+        issue >= issue_floor,
+        "{set}, issue 11 lines: {issue:.3} is below {issue_floor}"
     );
+}
+
+#[test]
+fn dev_b_holds_its_floors() {
+    holds("members/dev-b.tsv", 150, DEV_B.0, DEV_B.1);
+}
+
+#[test]
+fn dev_c_does_not_go_backwards() {
+    holds("members/dev-c.tsv", 160, DEV_C.0, DEV_C.1);
 }
 
 #[test]

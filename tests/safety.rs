@@ -132,7 +132,16 @@ fn older_held_out_sets_do_not_go_backwards() {
 /// thresholds changed and never tuned against: held at its latest run (FIRST-RUNS.md).
 #[test]
 fn held_out_set_g_does_not_go_backwards() {
-    assert_floors(&["holdout-g.tsv"], [0.92, 0.9, 0.92], 0.08);
+    assert_floors(&["holdout-g.tsv"], [0.92, 0.9, 0.92], 0.06);
+}
+
+/// Sets h and i (640 lines, written 2026-12-03 blind to everything else), held out until their
+/// first runs (FIRST-RUNS.md: crisis 85.0%, emergency 92.2%, distress 75.0%, full alarms on
+/// 12.5% of ordinary lines) and used since to find false alarms: held at their latest run
+/// (crisis 119/140, emergency 166/180, distress 60/80, 22 of 240 ordinary lines alarmed).
+#[test]
+fn sets_h_and_i_do_not_go_backwards() {
+    assert_floors(&["holdout-h.tsv", "holdout-i.tsv"], [0.849, 0.92, 0.75], 0.092);
 }
 
 fn assert_all(lines: &[&str], want: &str) {
@@ -238,7 +247,38 @@ fn idioms_questions_the_past_and_pets_are_not_alarms() {
         "my dog is bleeding from his paw",
         "does chemo kill cancer cells",
         "how do i support someone who is suicidal?",
+        "will radiotherapy leave a scar for good?",
+        "my temp was 37.4 this morning, on chemo, keeping an eye on it",
+        "do they give you a thermometer before the first cycle?",
+        "said goodbye to the chemo nurses today, last cycle done!",
     ]);
+}
+
+/// A wound that leaks or smells needs a call to the team today, and the member is usually
+/// asking about it: the wound-healing answer comes with the emergency note first. With no
+/// answer to give, the emergency reply stands alone.
+#[test]
+fn a_leaking_wound_gets_its_answer_with_the_emergency_note() {
+    let answerer = answerer();
+    for q in [
+        "the scar is weeping a bit and smells funny",
+        "the wound is weeping, what should I do?",
+    ] {
+        let m = answerer.matcher().find(q);
+        assert_eq!(
+            sarcoma_bot::routes::place(&m),
+            "wound-healing#wound-problems",
+            "{q}"
+        );
+        assert_eq!(m.safety_note, Some(SafetyNote::Emergency), "{q}");
+    }
+    let m = answerer.matcher().find("pus everywhere from his incision");
+    assert_eq!(m.outcome(), "emergency");
+    // Other emergencies keep the reply of their own, whatever else the message names.
+    let m = answerer
+        .matcher()
+        .find("my calf is swollen, red and really painful after surgery");
+    assert_eq!(m.intent, Some(Intent::Emergency), "{m:?}");
 }
 
 #[test]
