@@ -681,9 +681,8 @@ impl Matcher {
             let id = EntryId::for_stage(mention.stage());
             if let Some(i) = self.ids.iter().position(|x| *x == id) {
                 by_name[i] = true;
-                let living_named = (0..n).any(|j| outright[j] && self.kinds[j] == Kind::Living);
                 scores[i] += match mention {
-                    StageMention::Named(_) if living_named => STAGE_AS_SITUATION,
+                    StageMention::Named(_) if named_kind(Kind::Living) => STAGE_AS_SITUATION,
                     StageMention::Named(_) => NAMED_STAGE,
                     StageMention::Spread(_) => SPREAD_STAGE,
                 };

@@ -193,9 +193,10 @@ impl Screen {
         }
         // 3. Medical emergencies now: not a pet's, not an "if", not a general question; a
         //    personal question that names one gets the note.
-        let emergency_rule = self.emergency.hit(words) || rules::fever_reading(words);
-        if medical && emergency_rule && !cx.general_question() {
-            let answer_too = !rules::fever_reading(words) && self.emergency.answer_too(words);
+        let reading = rules::fever_reading(words);
+        let emergency_rule = self.emergency.sign(words);
+        if medical && (reading || emergency_rule.is_some()) && !cx.general_question() {
+            let answer_too = !reading && emergency_rule == Some(true);
             return sign(Level::Emergency, true, cx.question || answer_too);
         }
         // 4. What only the model sees, for the same outcomes and under the same guards.

@@ -114,8 +114,6 @@ const CONDITIONS: &[&str] = &[
     "when to go",
     "how do i know when",
     "how will i know",
-    "for future reference",
-    "future reference",
 ];
 /// Who a sentence is about: the writer or a particular person, rather than people in general.
 const PERSONS: &[&str] = &[
@@ -199,9 +197,14 @@ impl PhraseIndex {
             .max()
     }
 
+    /// Where alternatives start in `words`, each with the length of the longest there.
+    pub(crate) fn spans<'a>(&'a self, words: &'a [String]) -> impl Iterator<Item = (usize, usize)> + 'a {
+        (0..words.len()).filter_map(move |at| Some((at, self.longest_at(words, at)?)))
+    }
+
     /// Start positions of every alternative found in `words`.
     pub(crate) fn find<'a>(&'a self, words: &'a [String]) -> impl Iterator<Item = usize> + 'a {
-        (0..words.len()).filter(move |&i| self.longest_at(words, i).is_some())
+        self.spans(words).map(|(at, _)| at)
     }
 
     /// Whether any alternative stands anywhere in `words`.
@@ -241,19 +244,19 @@ impl Rules {
 
     /// Whether the sentence holds a phrase or pattern that is not negated.
     pub(crate) fn hit(&self, words: &[String]) -> bool {
-        self.phrases.find(words).any(|at| !negated(words, at))
-            || self.patterns.iter().any(|p| pattern_hit(p, words))
+        self.sign(words).is_some()
     }
 
-    /// Whether every sign the sentence holds is one that may be answered beside the
-    /// question it comes with (see [`Pattern::answer_too`]).
-    pub(crate) fn answer_too(&self, words: &[String]) -> bool {
-        !self.phrases.find(words).any(|at| !negated(words, at))
-            && self
-                .patterns
-                .iter()
-                .filter(|p| pattern_hit(p, words))
-                .all(|p| p.answer_too)
+    /// The sign the sentence holds, if any: a phrase that is not negated, or a pattern.
+    /// `Some(true)` when every sign found may be answered beside the question it comes with
+    /// (see [`Pattern::answer_too`]).
+    pub(crate) fn sign(&self, words: &[String]) -> Option<bool> {
+        if self.phrases.find(words).any(|at| !negated(words, at)) {
+            return Some(false);
+        }
+        let mut hits = self.patterns.iter().filter(|p| pattern_hit(p, words));
+        let first = hits.next()?;
+        Some(first.answer_too && hits.all(|p| p.answer_too))
     }
 }
 
@@ -263,13 +266,10 @@ fn pattern_hit(p: &Pattern, words: &[String]) -> bool {
     }
     match p.within {
         // Each set in order, each starting within reach of where the last one ended.
-        Some(reach) => p.sets[0].find(words).any(|start| {
+        Some(reach) => p.sets[0].spans(words).any(|(start, len)| {
             if negated(words, start) {
                 return false;
             }
-            let Some(len) = p.sets[0].longest_at(words, start) else {
-                return false;
-            };
             let mut end = start + len;
             p.sets[1..].iter().all(|set| {
                 let last = words.len().min(end + reach);
@@ -383,16 +383,14 @@ impl Context {
         let has = |p: &PhraseIndex| p.anywhere(words);
         // "all fine now" says the thing is over; only a "now" outside such phrases is the present.
         let mut past = vec![false; words.len()];
-        for at in 0..words.len() {
-            if let Some(n) = g.past.longest_at(words, at) {
-                past[at..at + n].fill(true);
-            }
+        for (at, n) in g.past.spans(words) {
+            past[at..at + n].fill(true);
         }
         let over = past.iter().any(|p| *p);
-        let present = g.present.find(words).any(|at| {
-            let n = g.present.longest_at(words, at).unwrap_or(1);
-            !past[at..at + n].iter().any(|p| *p)
-        });
+        let present = g
+            .present
+            .spans(words)
+            .any(|(at, n)| !past[at..at + n].iter().any(|p| *p));
         // "husbands temp", "mums wound": a possessive without its apostrophe is still the person.
         let word_in = |list: &[&str]| {
             words.iter().any(|w| {
@@ -508,9 +506,7 @@ fn is_a_past_year(w: &str) -> bool {
 
 /// Blanks the words of every idiom ("dying to know"), keeping positions.
 pub(crate) fn blank_idioms(words: &mut [String], idioms: &PhraseIndex) {
-    let spans: Vec<(usize, usize)> = (0..words.len())
-        .filter_map(|at| Some((at, idioms.longest_at(words, at)?)))
-        .collect();
+    let spans: Vec<(usize, usize)> = idioms.spans(words).collect();
     for (at, len) in spans {
         for w in &mut words[at..at + len] {
             w.clear();
