@@ -1,6 +1,7 @@
-//! Embeds every `knowledge/*.toml` file, and every file of `knowledge/safety/`, into the
-//! binary, so `sarcoma-bot` answers from anywhere without a knowledge folder beside it. A
-//! moderator who adds a file gets it embedded on the next build without touching the code.
+//! Embeds every `knowledge/*.toml` file, `knowledge/questions.tsv`, and every file of
+//! `knowledge/safety/` into the binary, so `sarcoma-bot` answers from anywhere without a
+//! knowledge folder beside it. A moderator who adds a file gets it embedded on the next build
+//! without touching the code.
 
 use std::{env, fs, path::Path};
 
@@ -19,7 +20,9 @@ fn main() {
     };
     let mut files: Vec<_> = listed(&dir)
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "toml") || p.file_name().is_some_and(|n| n == "questions.tsv")
+        })
         .chain(listed(&safety))
         .collect();
     files.sort();

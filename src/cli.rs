@@ -99,6 +99,10 @@ pub(crate) fn run() -> Result<ExitCode> {
                 if let Some(note) = &answer.note {
                     writeln!(out, "({note})\n")?;
                 }
+                // The Discord reply shows the safety note above the answer; so does this one.
+                if let Some(safety) = answer.safety_note_text {
+                    writeln!(out, "{safety}\n")?;
+                }
                 write!(out, "{}", answer.reply.to_text())?;
             }
             Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@
 //! thin front ends over [`answer::Answerer`].
 
 pub mod answer;
+pub(crate) mod classifier;
 pub mod config;
 pub mod discord;
 pub mod knowledge;

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use tracing::{info, warn};
 
 use crate::answer::Answerer;
-use crate::knowledge::{Problem, SAFETY_DIR};
+use crate::knowledge::{Problem, SAFETY_DIR, read_at_top};
 
 /// How often the knowledge folder is looked at for edits. Polling a handful of files costs
 /// nothing, needs no platform file-watching API, and works on network and container mounts.
@@ -173,7 +173,7 @@ fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     };
     let mut files: Vec<_> = listed(dir)
         .into_iter()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+        .filter(|e| read_at_top(&e.path()))
         .chain(listed(&dir.join(SAFETY_DIR)))
         .filter_map(|e| {
             let meta = e.metadata().ok().filter(std::fs::Metadata::is_file)?;
@@ -296,7 +296,10 @@ mod tests {
         let after_entry_edit = fingerprint(&dir);
         assert_ne!(after_entry_edit, before);
         std::fs::write(dir.join(SAFETY_DIR).join("checks.tsv"), "# emptied\n").unwrap();
-        assert_ne!(fingerprint(&dir), after_entry_edit);
+        let after_safety_edit = fingerprint(&dir);
+        assert_ne!(after_safety_edit, after_entry_edit);
+        std::fs::write(dir.join("questions.tsv"), "# emptied\n").unwrap();
+        assert_ne!(fingerprint(&dir), after_safety_edit);
     }
 
     /// Readers racing a stream of swaps each see one whole version: the title and the summary

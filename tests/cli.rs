@@ -101,6 +101,20 @@ fn ask_with_a_crisis_message_gives_only_the_safety_reply() {
 }
 
 #[test]
+fn ask_shows_the_safety_note_above_the_answer_as_the_bot_would() {
+    let question = "my wound from surgery is leaking and smells, how long does healing take";
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(&["ask", "--json", question]))).unwrap();
+    assert_eq!(json["safety_note"], "emergency", "{json}");
+    let note = json["safety_note_text"].as_str().expect("the note's text");
+    let text = stdout(&run(&["ask", question]));
+    assert!(text.starts_with(note), "{text}");
+    assert!(
+        text.contains(json["reply"]["entry"]["title"].as_str().unwrap()),
+        "{text}"
+    );
+}
+
+#[test]
 fn ask_reads_only_the_first_4000_characters_and_says_so() {
     let long = format!("radiation {}", "x ".repeat(3000));
     let o = run(&["ask", "--json", &long]);
@@ -135,6 +149,63 @@ fn check_passes_on_the_shipped_knowledge() {
     assert!(ok, "{out}");
     assert!(out.contains("0 error(s)"), "{out}");
     assert!(out.contains("stage-4"), "{out}");
+}
+
+#[test]
+fn the_router_learns_a_members_phrasing_from_questions_tsv_alone() {
+    let dir = knowledge_copy("router");
+    let ask = |dir: &Path| -> serde_json::Value {
+        let o = run(&[
+            "--knowledge",
+            dir.to_str().unwrap(),
+            "ask",
+            "--json",
+            "glimmerwort?",
+        ]);
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    assert_ne!(
+        ask(&dir)["id"],
+        "hair-loss",
+        "the word means nothing before it is taught"
+    );
+    edit(&dir, "questions.tsv", |t| {
+        let taught = [
+            "does glimmerwort work",
+            "glimmerwort during chemo, worth trying",
+            "who has tried glimmerwort",
+            "where do i get glimmerwort",
+            "is glimmerwort free on the nhs",
+            "glimmerwort for my daughter",
+        ];
+        let lines: String = taught
+            .iter()
+            .map(|q| format!("{q}\thair-loss#cold-caps\n"))
+            .collect();
+        t + &lines
+    });
+    let after = ask(&dir);
+    assert_eq!(after["id"], "hair-loss", "{after}");
+    assert_eq!(after["section"], "cold-caps", "{after}");
+}
+
+#[test]
+fn check_reports_a_question_labelled_with_an_unknown_part_by_file_and_line() {
+    let dir = knowledge_copy("questions");
+    let lines = std::fs::read_to_string(dir.join("questions.tsv"))
+        .unwrap()
+        .lines()
+        .count();
+    edit(&dir, "questions.tsv", |t| {
+        t + "what happens now\tstage-4#no-such-part\nno label at all\n"
+    });
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(&format!("questions.tsv:{}", lines + 1)) && out.contains("no section `no-such-part`"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("questions.tsv:{}", lines + 2)), "{out}");
 }
 
 #[test]

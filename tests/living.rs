@@ -14,12 +14,15 @@
 //!   number", "it's back. what happens now", and parts of older entries (recurrence, stage 4
 //!   "what now", follow-up scans).
 //! - dev-c (160 lines): written blind and held out until its first run (66/160, 41.2%,
-//!   tests/fixtures/members/FIRST-RUNS.md; now 67/160, 57/137 on this issue's lines). That and
-//!   holdout-d's first run (64/150, 42.7%) are the honest figures for unseen questions:
-//!   keyword routing does not reach most unseen wordings of these topics. A drug, a type or a
-//!   treatment named in the question wins over the living topic asked about, and everyday
-//!   words ("pace yourselves", "cuddle my grandkids") name nothing. The issue's 95% is not
-//!   met; these floors only keep what there is.
+//!   tests/fixtures/members/FIRST-RUNS.md). That and holdout-d's first run (64/150, 42.7%)
+//!   were the honest figures for unseen questions: keyword routing did not reach most unseen
+//!   wordings of these topics. With the router learning from `knowledge/questions.tsv`
+//!   (questions written by helpers who saw the knowledge but no set), dev-c stands at
+//!   88/160 (0.550), 75/137 on this issue's lines: the added questions pick the part asked
+//!   (right entry, wrong part fell from 30 to 14), and the router answers some questions that
+//!   name nothing the vocabulary holds. A drug, type or treatment named in a question still
+//!   often wins over the living topic asked about. The issue's 95% is not met; these floors
+//!   keep what there is.
 //!
 //! No sentence of a set is in the knowledge; holdout-d is scored by the lead, not here.
 
@@ -53,7 +56,7 @@ const ISSUE_11: &[&str] = &[
 
 /// Floors (over all lines, over this issue's lines) at the figures measured above.
 const DEV_B: (f64, f64) = (0.92, 0.94);
-const DEV_C: (f64, f64) = (0.41, 0.41);
+const DEV_C: (f64, f64) = (0.54, 0.54);
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)

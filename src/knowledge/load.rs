@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
+use super::questions::{self, Unchecked};
 use super::validate::{self, Located};
 use super::{
     Date, Entry, EntryId, Kind, KnowledgeBase, Lexicon, Messages, Origin, SafetyReply, Section, Source,
@@ -165,7 +166,7 @@ pub(super) fn from_dir(dir: &Path, today: Date) -> Result<Loaded, LoadError> {
     let mut paths: Vec<_> = listing
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.is_file() && read_at_top(p))
         .collect();
     // The safety folder's files are all read, whatever their kind, so that a stray file is
     // reported rather than silently ignored.
@@ -222,6 +223,7 @@ enum Role {
     SafetyRules,
     SafetyExamples,
     SafetyChecks,
+    Questions,
     Unknown,
 }
 
@@ -240,9 +242,16 @@ fn role(name: &str) -> Role {
     match base {
         MESSAGES_FILE => Role::Messages,
         LEXICON_FILE => Role::Lexicon,
+        questions::FILE => Role::Questions,
         _ if base.ends_with(".toml") => Role::Entries,
         _ => Role::Unknown,
     }
+}
+
+/// Whether a file at the top of a knowledge folder is read: entry files and the other `.toml`
+/// files, and the router's questions. (Every file of the safety folder is read.)
+pub(crate) fn read_at_top(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "toml") || path.file_name().is_some_and(|n| n == questions::FILE)
 }
 
 /// Parses and validates a set of named files. File roles come from their names:
@@ -257,6 +266,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
     let mut unread_entries = false;
     let mut lexicon = None;
     let mut lexicon_file = LEXICON_FILE;
+    let mut asked: Option<(String, Vec<Unchecked>)> = None;
 
     for (name, bytes) in &files {
         if bytes.len() > MAX_FILE_BYTES {
@@ -296,6 +306,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                     safety::CHECKS_FILE
                 ),
             )),
+            Role::Questions => asked = Some((name.clone(), questions::parse(name, text, &mut problems))),
             Role::Messages => messages = parse::<Messages>(name, text, &mut problems),
             Role::Lexicon => {
                 lexicon = parse::<Lexicon>(name, text, &mut problems);
@@ -384,6 +395,14 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
         let ids = entries.iter().map(|e| e.entry.id.as_str()).collect();
         l.validate_ids(lexicon_file, &ids, &mut problems);
     }
+    // Like `related`, labels are checked once every entries file reads.
+    let questions = match asked.filter(|_| !unread_entries) {
+        Some((file, lines)) => {
+            let all: Vec<&Entry> = entries.iter().map(|l| &l.entry).collect();
+            questions::checked(&file, lines, &all, &mut problems)
+        }
+        None => Vec::new(),
+    };
     if let Some(m) = &messages {
         validate::messages(m, &mut problems);
     }
@@ -401,6 +420,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                 messages,
                 safety: safety_data,
                 lexicon,
+                questions,
             },
             warnings: problems,
         }),

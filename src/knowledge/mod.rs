@@ -8,6 +8,7 @@
 mod date;
 mod lexicon;
 mod load;
+mod questions;
 mod readability;
 mod validate;
 
@@ -21,7 +22,8 @@ use crate::safety::SafetyData;
 pub use date::Date;
 pub use lexicon::Lexicon;
 pub use load::{LoadError, Loaded, Problem, Severity};
-pub(crate) use load::{SAFETY_DIR, line_of};
+pub(crate) use load::{SAFETY_DIR, line_of, read_at_top};
+pub(crate) use questions::Question;
 
 /// Ids the bot's commands and the outside evaluation rely on; a knowledge folder without
 /// one of them is rejected.
@@ -318,6 +320,7 @@ pub struct KnowledgeBase {
     messages: Messages,
     safety: SafetyData,
     lexicon: Lexicon,
+    questions: Vec<Question>,
 }
 
 /// The files of `knowledge/`, embedded at build time by `build.rs`.
@@ -365,6 +368,11 @@ impl KnowledgeBase {
 
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
+    }
+
+    /// What the router learns from besides the entries' examples: `questions.tsv`.
+    pub(crate) fn questions(&self) -> &[Question] {
+        &self.questions
     }
 
     /// The readability grade of an entry, as `check` reports it.

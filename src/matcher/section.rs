@@ -167,7 +167,22 @@ impl<'a> Stemmed<'a> {
 
 impl Sections {
     pub(crate) fn new(kb: &KnowledgeBase) -> Sections {
-        let stemmed: Vec<Stemmed> = kb.entries().iter().map(Stemmed::new).collect();
+        let mut stemmed: Vec<Stemmed> = kb.entries().iter().map(Stemmed::new).collect();
+        // The labelled questions of `questions.tsv` are more examples of their sections.
+        // Those labelled with a whole entry are left to the router: as whole-entry examples
+        // they outweighed sections' own examples ("what is a pathologist" came to land on the
+        // whole pathology report entry).
+        for q in kb.questions() {
+            let Some(section) = q.section.as_deref() else {
+                continue;
+            };
+            let Some(i) = kb.entries().iter().position(|e| e.id == q.entry) else {
+                continue;
+            };
+            if let Some(j) = kb.entries()[i].sections.iter().position(|s| s.id == section) {
+                stemmed[i].parts[j].examples.push(stems(&q.text));
+            }
+        }
         let mut s = Sections {
             vocabulary: HashMap::default(),
             idf: Vec::new(),

@@ -1,0 +1,299 @@
+//! A small linear classifier over hashed word and character n-grams, trained when the
+//! knowledge is loaded from labelled examples kept in `knowledge/`.
+//!
+//! Word lists catch the phrasings someone thought of; members find others. A model over many
+//! short features generalises from examples to the same ideas in other words, and character
+//! n-grams forgive the typos that a phrase list misses. It stays small on purpose:
+//! multinomial logistic regression, hashed features, a fixed training order, so the same
+//! examples always give the same weights and a moderator's new example takes effect at the
+//! next reload with no separate training step. Safety and question routing each train their
+//! own model with their own [`Settings`].
+
+/// How a model is sized and trained.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settings {
+    /// Feature buckets: more means fewer collisions and more memory (buckets × classes).
+    pub(crate) buckets: usize,
+    pub(crate) epochs: usize,
+    pub(crate) learning_rate: f32,
+    /// Keeps rare features from carrying a whole decision on their own.
+    pub(crate) l2: f32,
+    /// Whether character 3- and 4-grams are features besides words and word pairs.
+    pub(crate) chars: bool,
+    /// A class whose gradient for an example is smaller than this leaves its weights alone
+    /// for that example. With many classes most are already near zero for any one example,
+    /// and skipping them makes training several times faster; zero updates every class.
+    pub(crate) skip_below: f32,
+}
+
+pub(crate) struct Model {
+    settings: Settings,
+    classes: usize,
+    /// Bucket-major: the weights of bucket `f` are `weights[f * classes..][..classes]`.
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl Model {
+    /// Trains on `(words, class)` pairs; a class at or past `classes` is skipped. The order of
+    /// the examples is the only input besides their content: training is deterministic.
+    pub(crate) fn train(examples: &[(Vec<String>, usize)], classes: usize, settings: Settings) -> Model {
+        let mut model = Model {
+            settings,
+            classes,
+            weights: vec![0.0; settings.buckets * classes],
+            bias: vec![0.0; classes],
+        };
+        if examples.is_empty() || classes == 0 {
+            return model;
+        }
+        let data: Vec<(Vec<u32>, usize)> = examples
+            .iter()
+            .filter(|(_, class)| *class < classes)
+            .map(|(words, class)| (model.features(words), *class))
+            .collect();
+        // Classes are not equally common in the examples; weigh each so that all count alike.
+        let mut counts = vec![0usize; classes];
+        for (_, c) in &data {
+            counts[*c] += 1;
+        }
+        let class_weight: Vec<f32> = counts
+            .iter()
+            .map(|&n| {
+                if n == 0 {
+                    0.0
+                } else {
+                    data.len() as f32 / (classes as f32 * n as f32)
+                }
+            })
+            .collect();
+        // AdaGrad: each weight's step shrinks with the gradients it has seen, so frequent
+        // features settle and rare ones still learn.
+        let mut grad_sq = vec![1e-8f32; settings.buckets * classes];
+        let mut bias_sq = vec![1e-8f32; classes];
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let rate = settings.learning_rate;
+        let mut p = vec![0.0; classes];
+        let mut g = vec![0.0; classes];
+        let mut active = Vec::with_capacity(classes);
+        for _ in 0..settings.epochs {
+            shuffle(&mut order, &mut seed);
+            for &i in &order {
+                let (feats, class) = &data[i];
+                let scale = norm(feats.len());
+                model.probabilities_into(feats, &mut p);
+                active.clear();
+                for c in 0..classes {
+                    let target = if c == *class { 1.0 } else { 0.0 };
+                    g[c] = (p[c] - target) * class_weight[*class];
+                    bias_sq[c] += g[c] * g[c];
+                    model.bias[c] -= rate * g[c] / bias_sq[c].sqrt();
+                    if g[c].abs() >= settings.skip_below {
+                        active.push(c);
+                    }
+                }
+                // Each weight is updated once per example from the same gradient, so walking
+                // the weights bucket by bucket (contiguous in memory) changes no result.
+                let step = |w: &mut f32, sq: &mut f32, g: f32| {
+                    let gw = g * scale + settings.l2 * *w;
+                    *sq += gw * gw;
+                    *w -= rate * gw / sq.sqrt();
+                };
+                for &f in feats {
+                    let at = f as usize * classes;
+                    let weights = &mut model.weights[at..at + classes];
+                    let sq = &mut grad_sq[at..at + classes];
+                    if active.len() == classes {
+                        for ((w, s), &gc) in weights.iter_mut().zip(sq.iter_mut()).zip(&g) {
+                            step(w, s, gc);
+                        }
+                    } else {
+                        for &c in &active {
+                            step(&mut weights[c], &mut sq[c], g[c]);
+                        }
+                    }
+                }
+            }
+        }
+        model
+    }
+
+    /// A probability per class for a text given as its words.
+    pub(crate) fn predict(&self, words: &[String]) -> Vec<f32> {
+        let mut p = vec![0.0; self.classes];
+        self.probabilities_into(&self.features(words), &mut p);
+        p
+    }
+
+    fn probabilities_into(&self, feats: &[u32], z: &mut [f32]) {
+        let scale = norm(feats.len());
+        z.copy_from_slice(&self.bias);
+        for &f in feats {
+            let w = &self.weights[f as usize * self.classes..][..self.classes];
+            for (zc, wc) in z.iter_mut().zip(w) {
+                *zc += wc * scale;
+            }
+        }
+        let max = z.iter().copied().fold(f32::MIN, f32::max);
+        let mut sum = 0.0;
+        for v in z.iter_mut() {
+            *v = (*v - max).exp();
+            sum += *v;
+        }
+        for v in z.iter_mut() {
+            *v /= sum;
+        }
+    }
+
+    /// Word unigrams and bigrams, and (if the settings say so) character 3- and 4-grams inside
+    /// each word with its edges marked, each hashed to a bucket. Each kind is hashed with its
+    /// own tag so "no" the word and "no" the letters never share a weight.
+    fn features(&self, words: &[String]) -> Vec<u32> {
+        let buckets = self.settings.buckets as u64;
+        let bucket = |parts: &[&[u8]]| (fnv(parts) % buckets) as u32;
+        let mut out = Vec::with_capacity(words.len() * 10);
+        let mut prev: Option<&str> = None;
+        for w in words {
+            out.push(bucket(&[b"w", w.as_bytes()]));
+            out.push(bucket(&[
+                b"b",
+                prev.unwrap_or("^").as_bytes(),
+                b" ",
+                w.as_bytes(),
+            ]));
+            prev = Some(w);
+            if self.settings.chars && w.len() > 3 {
+                let padded: Vec<u8> = [b"<", w.as_bytes(), b">"].concat();
+                for n in [3usize, 4] {
+                    for gram in padded.windows(n) {
+                        out.push(bucket(&[b"c", gram]));
+                    }
+                }
+            }
+        }
+        if let Some(last) = prev {
+            out.push(bucket(&[b"b", last.as_bytes(), b" $"]));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Longer texts have more features; dividing by the square root keeps one strong phrase in a
+/// long sentence from being drowned out entirely.
+fn norm(n: usize) -> f32 {
+    1.0 / (n.max(1) as f32).sqrt()
+}
+
+/// FNV-1a over the parts.
+fn fnv(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Fisher–Yates with xorshift: a fixed seed, so training is reproducible.
+fn shuffle(order: &mut [usize], seed: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        let j = (*seed % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: Settings = Settings {
+        buckets: 1 << 12,
+        epochs: 24,
+        learning_rate: 0.4,
+        l2: 1e-5,
+        chars: true,
+        skip_below: 0.0,
+    };
+
+    fn w(s: &str) -> Vec<String> {
+        s.split(' ').map(str::to_owned).collect()
+    }
+
+    fn best(model: &Model, s: &str) -> usize {
+        let p = model.predict(&w(s));
+        (0..p.len()).max_by(|a, b| p[*a].total_cmp(&p[*b])).unwrap()
+    }
+
+    #[test]
+    fn learns_to_tell_classes_apart_and_generalises_to_a_typo() {
+        let examples: Vec<(Vec<String>, usize)> = [
+            ("i want to die", 0),
+            ("i do not want to live", 0),
+            ("thinking about ending my life", 0),
+            ("i have a fever on chemo", 1),
+            ("my temperature is high after chemo", 1),
+            ("fever and chills after treatment", 1),
+            ("i am so scared", 2),
+            ("i feel so alone", 2),
+            ("i can not stop crying", 2),
+            ("what is radiation", 3),
+            ("how is surgery done", 3),
+            ("what does stage 2 mean", 3),
+        ]
+        .iter()
+        .map(|(t, c)| (w(t), *c))
+        .collect();
+        let model = Model::train(&examples, 4, SMALL);
+        assert_eq!(best(&model, "i want to dye"), 0);
+        assert_eq!(best(&model, "fever after my chemo"), 1);
+        assert_eq!(best(&model, "so scared and alone"), 2);
+        assert_eq!(best(&model, "what is surgery"), 3);
+    }
+
+    #[test]
+    fn words_alone_still_learn_when_character_grams_are_off() {
+        let examples: Vec<(Vec<String>, usize)> = [
+            ("will my hair fall out", 0),
+            ("when does hair grow back", 0),
+            ("how often are the scans", 1),
+            ("which scans after treatment", 1),
+        ]
+        .iter()
+        .map(|(t, c)| (w(t), *c))
+        .collect();
+        let model = Model::train(
+            &examples,
+            2,
+            Settings {
+                chars: false,
+                ..SMALL
+            },
+        );
+        assert_eq!(best(&model, "does hair grow back"), 0);
+        assert_eq!(best(&model, "how often scans"), 1);
+    }
+
+    #[test]
+    fn training_is_deterministic() {
+        let examples = vec![(w("i want to die"), 0), (w("what is chemo"), 3)];
+        let a = Model::train(&examples, 4, SMALL).predict(&w("die chemo"));
+        let b = Model::train(&examples, 4, SMALL).predict(&w("die chemo"));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn an_untrained_model_is_undecided() {
+        let p = Model::train(&[], 4, SMALL).predict(&w("anything"));
+        assert!(p.iter().all(|v| (v - 0.25).abs() < 1e-6), "{p:?}");
+    }
+}
