@@ -5,9 +5,10 @@
 //! The order of checks is the order of what matters: safety first (its own module, on the
 //! member's words before anything derived from the knowledge entries touches them), then an
 //! explicit cancer stage, then the vocabulary of the knowledge base (titles, aliases,
-//! keywords) with typo tolerance, then "what can you do" questions. Once an entry is chosen,
-//! its example questions pick the section that answers. Everything is deterministic and in
-//! memory.
+//! keywords) with typo tolerance; when none of that is confident, a router learnt from
+//! labelled questions (`router.rs`), then "what can you do" questions. Once an entry is
+//! chosen, its example questions pick the section that answers. Everything is deterministic
+//! and in memory.
 
 mod router;
 mod section;
