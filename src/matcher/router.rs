@@ -51,18 +51,19 @@ impl Router {
 
     /// Per entry, the probability that a normalised, corrected message is about it.
     pub(crate) fn hear(&self, words: &[String]) -> Vec<f32> {
-        let stems: Vec<String> = words
-            .iter()
-            .filter(|w| !w.is_empty())
-            .map(|w| text::stem(w).into_owned())
-            .collect();
-        self.model.predict(&stems)
+        self.model.predict(&stemmed(words))
     }
 }
 
 fn stems(question: &str) -> Vec<String> {
-    text::words(question)
+    stemmed(&text::words(question))
+}
+
+/// The stems the model reads, for training questions and members' messages alike.
+fn stemmed(words: &[String]) -> Vec<String> {
+    words
         .iter()
+        .filter(|w| !w.is_empty())
         .map(|w| text::stem(w).into_owned())
         .collect()
 }
