@@ -268,14 +268,29 @@ fn hidden_question() -> impl Strategy<Value = (String, &'static str)> {
         .prop_map(|((question, id), disguise, before, after)| {
             let dressed = disguise.apply(question);
             let room = DISCORD_LIMIT.saturating_sub(dressed.chars().count() + 2);
-            let before: String = before.join(" ").chars().take(room / 2).collect();
-            let after: String = after
-                .join(" ")
-                .chars()
-                .take(room - before.chars().count())
-                .collect();
+            let before = whole_pieces(&before, room / 2);
+            let after = whole_pieces(&after, room - before.chars().count());
             (format!("{before} {dressed} {after}"), id)
         })
+}
+
+/// As many whole pieces as fit in `room` characters: a piece cut short can make a word
+/// ("https://example.org" cut to "https://exam" says "exam", a word of another domain).
+fn whole_pieces(pieces: &[String], room: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for piece in pieces {
+        let len = piece.chars().count() + usize::from(!out.is_empty());
+        if used + len > room {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(piece);
+        used += len;
+    }
+    out
 }
 
 /// A fresh folder per case: the tests of this file run on several threads at once.
