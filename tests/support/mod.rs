@@ -1,4 +1,5 @@
-//! Shared helpers for the integration tests (each `tests/*.rs` file includes this with `mod support;`).
+//! Shared helpers for the integration tests (a test binary includes this with `mod support;`, or
+//! with `#[path]` from a folder of its own).
 
 pub mod bot;
 pub mod emulator;

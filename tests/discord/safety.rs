@@ -2,7 +2,7 @@
 //! moderator notice, distress answered with the emotional-support entry and no notice, a
 //! question carrying a risk sign answered with the note above it, and an idiom left alone.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! and part buttons; `/treatment` takes an optional part, autocompleted from its topic;
 //! `/stage` shows what the stage means and its treatment.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::bot::*;

@@ -3,7 +3,7 @@
 //! cannot be reached is retried and then given up with exit code 3, only the configured base
 //! is used, and the bot knows itself before the first message.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! serenity 0.12.5 client rather than the project's bot: if serenity is happy with the emulator,
 //! a failing end-to-end test of the bot points at the bot, not at the emulator.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! the folder and `/reload` load it; a bad edit is refused with `check`'s messages and the
 //! last good knowledge keeps answering; questions during reloads are all answered once.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

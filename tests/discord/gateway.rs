@@ -8,7 +8,7 @@
 //! during it. The fatal close codes must end the process at once with a message an operator can
 //! act on, instead of retrying a token or intent Discord will keep refusing.
 
-mod support;
+use crate::support;
 
 use std::future::Future;
 use std::time::Duration;

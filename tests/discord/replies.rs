@@ -1,7 +1,7 @@
 //! End to end: the real `sarcoma-bot serve` binary, with the real serenity client inside,
 //! against a Discord API emulator on 127.0.0.1. Assertions are on the JSON the bot sends.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! End to end, for operators: shards (automatic, or split across processes by config), the
 //! health check, and the invite link.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! twice, and a shutdown finishes the replies already on their way. The real `serve` binary
 //! against the loopback emulator, which injects the faults.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
