@@ -137,8 +137,9 @@ fn held_out_set_g_does_not_go_backwards() {
 
 /// Sets h and i (640 lines, written 2026-12-03 blind to everything else), held out until their
 /// first runs (FIRST-RUNS.md: crisis 85.0%, emergency 92.2%, distress 75.0%, full alarms on
-/// 12.5% of ordinary lines) and used since to find false alarms: held at their latest run
-/// (crisis 119/140, emergency 166/180, distress 60/80, 22 of 240 ordinary lines alarmed).
+/// 12.5% of ordinary lines) and used since to find false alarms: held near their latest run
+/// (crisis 127/140, emergency 167/180, distress 75/80 counting named topics, 16 of 240
+/// ordinary lines alarmed).
 #[test]
 fn sets_h_and_i_do_not_go_backwards() {
     assert_floors(&["holdout-h.tsv", "holdout-i.tsv"], [0.849, 0.92, 0.75], 0.092);
@@ -233,6 +234,14 @@ fn distress_without_risk_signs_gets_emotional_support() {
     assert_eq!(sarcoma_bot::routes::place(&m), "follow-up#scanxiety");
     assert!(m.safety_note.is_none());
 }
+/// Set j (320 lines, written 2026-12-03 blind to everything else, frozen before the training
+/// batches l, m and n were added): first run on the build before them crisis 65/70, emergency
+/// 83/90, distress 25/40, 7 of 120 ordinary lines alarmed; with them 66, 84, 25 and 5.
+/// Never tuned against: held at that run.
+#[test]
+fn held_out_set_j_does_not_go_backwards() {
+    assert_floors(&["holdout-j.tsv"], [0.94, 0.93, 0.62], 0.042);
+}
 
 #[test]
 fn idioms_questions_the_past_and_pets_are_not_alarms() {
@@ -251,6 +260,10 @@ fn idioms_questions_the_past_and_pets_are_not_alarms() {
         "my temp was 37.4 this morning, on chemo, keeping an eye on it",
         "do they give you a thermometer before the first cycle?",
         "said goodbye to the chemo nurses today, last cycle done!",
+        "my laptop won't turn on",
+        "stage 2 of the loft renovation is finally done",
+        "my dad's is stage 1, will surgery be enough?",
+        "a bruise on my shin that won't go away, could it be a sarcoma",
     ]);
 }
 

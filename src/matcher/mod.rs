@@ -379,14 +379,16 @@ impl Matcher {
             }
             Some(Verdict {
                 level: Level::Distress,
-                ..
+                note,
             }) => match (&content.intent, &self.emotional_support) {
                 // A question the knowledge base answers is answered, even asked in fear, and
                 // so is a message that names a topic outright ("starting chemo, terrified"). A
                 // sarcoma type named in it is the member's diagnosis, not what they ask about.
+                // Distress only the model heard yields to any topic named with confidence.
                 (Some(Intent::Entry(got)), _)
                     if question.contains('?')
-                        || (content.score >= STRONG && !self.is_kind(got, Kind::Type)) =>
+                        || (content.score >= if note { THRESHOLD } else { STRONG }
+                            && !self.is_kind(got, Kind::Type)) =>
                 {
                     content
                 }

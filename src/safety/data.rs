@@ -76,6 +76,8 @@ pub(crate) struct Guard {
     pub(crate) learning: Words,
     /// Helping someone else: a question on how to support a person at risk.
     pub(crate) helping: Words,
+    /// Things, not people: "my laptop will not turn on" is no goodbye.
+    pub(crate) things: Words,
 }
 
 #[derive(Clone, Debug)]
@@ -153,6 +155,8 @@ struct RawGuard {
     stories: Vec<String>,
     learning: Vec<String>,
     helping: Vec<String>,
+    #[serde(default)]
+    things: Vec<String>,
 }
 
 /// The words of a phrase as the matcher will see a message: "can't" becomes "can not".
@@ -258,6 +262,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         stories: alternatives(&raw.guard.stories),
         learning: alternatives(&raw.guard.learning),
         helping: alternatives(&raw.guard.helping),
+        things: alternatives(&raw.guard.things),
     };
 }
 

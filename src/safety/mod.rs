@@ -46,7 +46,8 @@ impl Level {
 pub struct Verdict {
     pub level: Level,
     /// The risk sign sits inside a message that mainly asks something else: answer that,
-    /// with the safety note first.
+    /// with the safety note first. For distress: only the model heard it, so a topic the
+    /// message names with confidence answers instead.
     pub note: bool,
 }
 
@@ -201,9 +202,11 @@ impl Screen {
         }
         // 4. What only the model sees, for the same outcomes and under the same guards.
         // The model's crisis view is not heard on questions ("will the rads burn my skin?"),
-        // where its words mislead it most, nor where the writer denied a crisis phrase.
+        // where its words mislead it most, nor where the writer denied a crisis phrase, nor
+        // on a sentence about a thing ("my laptop will not turn on", "the renovation is done").
         if now
-            && !cx.opener
+            && !cx.question
+            && !cx.thing
             && !cx.asks_how_to_help()
             && !cx.general_question()
             && !self.crisis.denied(words)
@@ -227,13 +230,15 @@ impl Screen {
         let here = now && !cx.about_an_animal() && !cx.asks_about_anyone() && !cx.general_question();
         if here
             && (self.distress.hit(words)
-                || (self.distress.cued(words) && p.of(Level::Distress) >= MODEL_DISTRESS)
-                || (cx.personal
-                    && !cx.question
-                    && !cx.opener
-                    && p.of(Level::Distress) >= MODEL_DISTRESS_UNCUED))
+                || (self.distress.cued(words) && p.of(Level::Distress) >= MODEL_DISTRESS))
         {
             return sign(Level::Distress, true, false);
+        }
+        // Heard by the model alone, the feeling may be a symptom told plainly ("i sleep all
+        // night and still wake up worn out"): the note lets a topic named with confidence answer.
+        if here && cx.personal && !cx.question && !cx.opener && p.of(Level::Distress) >= MODEL_DISTRESS_UNCUED
+        {
+            return sign(Level::Distress, false, true);
         }
         None
     }

@@ -373,6 +373,11 @@ fn grammar() -> &'static Grammar {
             "should i worry",
             "should i be worried",
             "should we worry",
+            // "bruise on my head that will not go away, could it be angiosarcoma"
+            "could it be",
+            "could this be",
+            "could that be",
+            "might it be",
         ]),
         reports: PhraseIndex::of(&["i can not", "i am"]),
         anyone_else: PhraseIndex::of(&["anyone else", "anybody else"]),
@@ -403,6 +408,8 @@ pub(crate) struct Context {
     pub(crate) helping: bool,
     pub(crate) conditional: bool,
     pub(crate) animal: bool,
+    /// Names a thing that breaks or gets finished: a laptop, a kitchen renovation.
+    pub(crate) thing: bool,
 }
 
 impl Context {
@@ -469,6 +476,7 @@ impl Context {
             // "not sure if this is anything but…" reports; "if i get a fever…" supposes.
             conditional: has(&g.conditions) && !has(&g.unsure),
             animal: guard.animals.anywhere(words),
+            thing: guard.things.anywhere(words),
         }
     }
 
@@ -512,6 +520,7 @@ impl Context {
             helping: self.helping || other.helping,
             conditional: self.conditional || other.conditional,
             animal: self.animal || other.animal,
+            thing: self.thing || other.thing,
         }
     }
 }
@@ -588,11 +597,22 @@ mod tests {
             stories: PhraseIndex::new(&[w("on the news")]),
             learning: PhraseIndex::new(&[w("reading up")]),
             helping: PhraseIndex::new(&[w("support")]),
+            things: PhraseIndex::new(&[w("laptop")]),
         };
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
         assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
         assert!(Context::of(&w("can chemo cause a fever"), true, &g).general_question());
         assert!(!Context::of(&w("can not breathe"), false, &g).question);
+        assert!(
+            Context::of(
+                &w("a bruise that will not go away could it be sarcoma"),
+                false,
+                &g
+            )
+            .question
+        );
+        assert!(Context::of(&w("my laptop will not turn on"), false, &g).thing);
+        assert!(!Context::of(&w("my phone will not stop ringing"), false, &g).thing);
         assert!(Context::of(&w("how do i help someone who is suicidal"), true, &g).asks_about_anyone());
         assert!(Context::of(&w("what do i do if i get a fever"), true, &g).conditional);
     }
