@@ -234,6 +234,7 @@ fn distress_without_risk_signs_gets_emotional_support() {
     assert_eq!(sarcoma_bot::routes::place(&m), "follow-up#scanxiety");
     assert!(m.safety_note.is_none());
 }
+
 /// Set j (320 lines, written 2026-12-03 blind to everything else, frozen before the training
 /// batches l, m and n were added): first run on the build before them crisis 65/70, emergency
 /// 83/90, distress 25/40, 7 of 120 ordinary lines alarmed; with them 66, 84, 25 and 5.

@@ -236,8 +236,7 @@ impl Screen {
         }
         // Heard by the model alone, the feeling may be a symptom told plainly ("i sleep all
         // night and still wake up worn out"): the note lets a topic named with confidence answer.
-        if here && cx.personal && !cx.question && !cx.opener && p.of(Level::Distress) >= MODEL_DISTRESS_UNCUED
-        {
+        if here && cx.personal && !cx.question && p.of(Level::Distress) >= MODEL_DISTRESS_UNCUED {
             return sign(Level::Distress, false, true);
         }
         None
