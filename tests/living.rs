@@ -8,11 +8,12 @@
 //! `none`, `help`, `crisis`, `emergency`): all of them now.
 //!
 //! Where the figures stand (measured 2026-12-03, release build, `score-intents` agreeing):
-//! - dev-b (150 lines): 139 right (0.927); on this issue's lines 120/127 (0.945). Still
+//! - dev-b (150 lines): 137 right (0.913); on this issue's lines 118/127 (0.929). Still
 //!   missed: a carer's "never how i am", "should we stop treatment now" and stopping chemo as
 //!   a family (no confident answer, or the chemotherapy entry), "the doctor won't give me a
-//!   number", "it's back. what happens now", and parts of older entries (recurrence, stage 4
-//!   "what now", follow-up scans).
+//!   number", and parts of older entries. Since 2026-12-03 a feeling told without a question
+//!   ("scanxiety is killing me") gets emotional-support, as the safety sets' distress lines
+//!   want, not the section its topic has: two lines here that want follow-up#scanxiety.
 //! - dev-c (160 lines): written blind and held out until its first run (66/160, 41.2%,
 //!   tests/fixtures/members/FIRST-RUNS.md). That and holdout-d's first run (64/150, 42.7%)
 //!   were the honest figures for unseen questions: keyword routing did not reach most unseen
@@ -55,7 +56,7 @@ const ISSUE_11: &[&str] = &[
 ];
 
 /// Floors (over all lines, over this issue's lines) at the figures measured above.
-const DEV_B: (f64, f64) = (0.92, 0.94);
+const DEV_B: (f64, f64) = (0.91, 0.92);
 const DEV_C: (f64, f64) = (0.54, 0.53);
 
 fn answerer() -> Answerer {
@@ -214,7 +215,11 @@ fn feelings_reach_emotional_support_and_body_signs_their_entry() {
         ("i feel numb since they told me", "emotional-support#coping"),
         ("numb feet after chemo", "side-effects#numbness-and-tingling"),
         ("numbness in my hands", "side-effects#numbness-and-tingling"),
-        ("dreading my scan next week", "follow-up#scanxiety"),
+        ("dreading my scan next week", "emotional-support"),
+        (
+            "how do i cope with dreading my scan next week",
+            "follow-up#scanxiety",
+        ),
         (
             "we lost my brother to sarcoma, how do you grieve",
             "emotional-support#grief",

@@ -360,6 +360,7 @@ impl Matcher {
             Some(Verdict {
                 level: level @ (Level::Crisis | Level::Emergency),
                 note,
+                ..
             }) => {
                 let (intent, safety_note) = match level {
                     Level::Crisis => (Intent::Crisis, SafetyNote::Crisis),
@@ -380,15 +381,14 @@ impl Matcher {
             Some(Verdict {
                 level: Level::Distress,
                 note,
+                asks,
             }) => match (&content.intent, &self.emotional_support) {
-                // A question the knowledge base answers is answered, even asked in fear, and
-                // so is a message that names a topic outright ("starting chemo, terrified"). A
-                // sarcoma type named in it is the member's diagnosis, not what they ask about.
-                // Distress only the model heard yields to any topic named with confidence.
+                // A question the knowledge base answers is answered, even asked in fear; a
+                // feeling told is met with support, whatever topic it names ("starting chemo,
+                // terrified"). Distress only the model heard yields to any topic named with confidence, but
+                // a sarcoma type named is the member's diagnosis, not what they ask about.
                 (Some(Intent::Entry(got)), _)
-                    if question.contains('?')
-                        || (content.score >= if note { THRESHOLD } else { STRONG }
-                            && !self.is_kind(got, Kind::Type)) =>
+                    if asks || (note && content.score >= THRESHOLD && !self.is_kind(got, Kind::Type)) =>
                 {
                     content
                 }

@@ -49,6 +49,8 @@ pub struct Verdict {
     /// with the safety note first. For distress: only the model heard it, so a topic the
     /// message names with confidence answers instead.
     pub note: bool,
+    /// Some sentence of the message asks something, with or without a question mark.
+    pub asks: bool,
 }
 
 /// The model's probability above which a sentence counts, per outcome. Chosen on the
@@ -162,7 +164,16 @@ impl Screen {
         Some(Verdict {
             level: sign.level,
             note: sign.note || mixed,
+            asks: sign.level == Level::Distress && self.asks(message),
         })
+    }
+
+    /// Whether any clause of the message asks something. Read only for distress, where a
+    /// question the knowledge base answers is answered, and a feeling told is met with support.
+    fn asks(&self, message: &str) -> bool {
+        clauses(message)
+            .iter()
+            .any(|(words, question_mark)| rules::clause_asks(words, *question_mark, &self.guard))
     }
 
     /// One sentence's sign, if it holds one. The model reads single sentences only: it learnt
@@ -181,10 +192,12 @@ impl Screen {
         let sign = |level, by_rule, note| Some(Sign { level, by_rule, note });
         // Guards that hold for every kind of sign: a thing that is over, or a story.
         let now = !cx.over && !cx.story;
-        // 1. Suicide and self-harm in the rules' words, unless asked about people in general.
+        // 1. Suicide and self-harm in the rules' words, unless asked about helping others. A
+        //    question about people in general ("do people get suicidal on steroids?") is
+        //    answered, with the crisis note first.
         let crisis_rule = self.crisis.hit(words);
         if crisis_rule && now && !cx.asks_how_to_help() {
-            return sign(Level::Crisis, true, false);
+            return sign(Level::Crisis, true, cx.asks_about_anyone());
         }
         // 2. An overdose already taken needs an ambulance, whatever the reason behind it.
         let medical =
@@ -226,8 +239,9 @@ impl Screen {
         {
             return sign(Level::Emergency, false, cx.question);
         }
-        // 5. Distress without a risk sign, in a person here.
-        let here = now && !cx.about_an_animal() && !cx.asks_about_anyone() && !cx.general_question();
+        // 5. Distress without a risk sign, in a person here. A story does not rule it out: the
+        //    member who says the news on the telly made them cry is telling how they feel.
+        let here = !cx.over && !cx.about_an_animal() && !cx.asks_about_anyone() && !cx.general_question();
         if here
             && (self.distress.hit(words)
                 || (self.distress.cued(words) && p.of(Level::Distress) >= MODEL_DISTRESS))
@@ -331,6 +345,15 @@ impl Sign {
 /// The message's sentences as words, each with whether it ended in a question mark. A full
 /// stop between digits ("38.5") is not a sentence end.
 fn sentences(message: &str) -> Vec<(Vec<String>, bool)> {
+    split(message, false)
+}
+
+/// The message's clauses: its sentences, cut again at commas.
+fn clauses(message: &str) -> Vec<(Vec<String>, bool)> {
+    split(message, true)
+}
+
+fn split(message: &str, at_commas: bool) -> Vec<(Vec<String>, bool)> {
     let message: String = message.chars().take(text::MAX_QUESTION_CHARS).collect();
     let chars: Vec<char> = message.chars().collect();
     let mut out = Vec::new();
@@ -339,6 +362,7 @@ fn sentences(message: &str) -> Vec<(Vec<String>, bool)> {
         let digit = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(char::is_ascii_digit);
         let end = match c {
             '!' | '?' | ';' | '\n' => true,
+            ',' => at_commas,
             '.' => !(digit(i.checked_sub(1)) && digit(Some(i + 1))),
             _ => false,
         };

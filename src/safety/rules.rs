@@ -63,6 +63,12 @@ const PAST: &[&str] = &[
     "back in the early",
     "last year",
     "last month",
+    "last winter",
+    "last summer",
+    "last spring",
+    "last autumn",
+    "last fall",
+    "last christmas",
     "last time",
     "used to",
     "years back",
@@ -351,6 +357,10 @@ struct Grammar {
     reports: PhraseIndex,
     /// "anyone else feel like this?" is the writer's own feeling, asked of the group.
     anyone_else: PhraseIndex,
+    /// How a clause opens when it asks, with or without a question mark: "…, is this the chemo".
+    clause_asks: PhraseIndex,
+    /// Openings that look like questions and are not: "what if it comes back", "why me".
+    clause_not: PhraseIndex,
 }
 
 fn grammar() -> &'static Grammar {
@@ -365,6 +375,8 @@ fn grammar() -> &'static Grammar {
             "no idea if",
             "do not know if",
             "unsure if",
+            "sorry if",
+            "apologies if",
         ]),
         asks: PhraseIndex::of(&[
             "is that normal",
@@ -381,7 +393,79 @@ fn grammar() -> &'static Grammar {
         ]),
         reports: PhraseIndex::of(&["i can not", "i am"]),
         anyone_else: PhraseIndex::of(&["anyone else", "anybody else"]),
+        clause_asks: PhraseIndex::of(&[
+            "what",
+            "whats",
+            "why",
+            "how",
+            "which",
+            "where",
+            "who can",
+            "who do",
+            "who should",
+            "is this",
+            "is it",
+            "is that",
+            "is there",
+            "are there",
+            "does this",
+            "does it",
+            "does anyone",
+            "has anyone",
+            "anyone else",
+            "should i",
+            "should we",
+            "will it",
+            "will i",
+            "will she",
+            "will he",
+            "can i",
+            "can we",
+            "can you",
+            "do i",
+            "do you",
+            "do we",
+            "did anyone",
+        ]),
+        clause_not: PhraseIndex::of(&[
+            "what if",
+            "what a",
+            "why me",
+            "why us",
+            "why him",
+            "why her",
+            "why them",
+            "why now",
+            "why not",
+            "how lucky",
+            "how unfair",
+            "does anyone else feel",
+            "anyone else feel",
+            "does anybody else feel",
+            "anybody else feel",
+            "is it just me",
+            "anyone want to",
+            "anyone around to",
+            "anyone up for",
+            "can someone distract",
+            "can anyone distract",
+        ]),
     })
+}
+
+/// Whether a clause (a sentence, or a part of one after a comma) asks something: it opens
+/// like a question ("they said stage 3, what treatment is there"), or it is a question as
+/// [`Context`] reads it. "Why me" is a lament and "does anyone else feel like this" reaches
+/// for company; neither asks for an answer.
+pub(crate) fn clause_asks(words: &[String], question_mark: bool, guard: &Guard) -> bool {
+    let g = grammar();
+    // "why my daughter." is a lament too: a bare "why" and a few words, no question mark.
+    let lament =
+        words.first().is_some_and(|w| w == "why") && (2..=3).contains(&words.len()) && !question_mark;
+    if lament || g.clause_not.longest_at(words, 0).is_some() {
+        return false;
+    }
+    g.clause_asks.longest_at(words, 0).is_some() || Context::of(words, question_mark, guard).question
 }
 
 /// What the words around a sign say about it.
@@ -615,5 +699,20 @@ mod tests {
         assert!(!Context::of(&w("my phone will not stop ringing"), false, &g).thing);
         assert!(Context::of(&w("how do i help someone who is suicidal"), true, &g).asks_about_anyone());
         assert!(Context::of(&w("what do i do if i get a fever"), true, &g).conditional);
+    }
+
+    #[test]
+    fn a_clause_asks_when_it_opens_like_a_question_but_not_when_it_laments() {
+        let g = Guard::default();
+        assert!(clause_asks(&w("what treatment is there"), false, &g));
+        assert!(clause_asks(&w("is this the chemo"), false, &g));
+        assert!(clause_asks(&w("how long does it take"), true, &g));
+        assert!(!clause_asks(&w("why me"), false, &g));
+        assert!(!clause_asks(&w("why my daughter"), false, &g));
+        assert!(clause_asks(&w("why"), false, &g));
+        assert!(!clause_asks(&w("what if it comes back"), false, &g));
+        assert!(!clause_asks(&w("does anyone else feel like this"), true, &g));
+        assert!(!clause_asks(&w("anyone want to distract me"), true, &g));
+        assert!(!clause_asks(&w("i am so scared"), false, &g));
     }
 }
