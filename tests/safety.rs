@@ -113,7 +113,7 @@ fn assert_floors(sets: &[&str], floors: [f64; 3], max_alarms: f64) {
 /// Three development sets (820 lines) written blind; tuned against.
 #[test]
 fn development_sets_hold_their_floors() {
-    assert_floors(&["dev-a.tsv", "dev-b.tsv", "dev-e.tsv"], [0.95, 0.98, 0.86], 0.02);
+    assert_floors(&["dev-a.tsv", "dev-b.tsv", "dev-e.tsv"], [0.99, 0.98, 0.86], 0.02);
 }
 
 /// Three sets (860 lines) held out until their first runs (tests/fixtures/safety/FIRST-RUNS.md)
@@ -122,27 +122,25 @@ fn development_sets_hold_their_floors() {
 fn older_held_out_sets_do_not_go_backwards() {
     assert_floors(
         &["holdout-c.tsv", "holdout-d.tsv", "holdout-f.tsv"],
-        [0.84, 0.95, 0.82],
-        0.04,
+        [0.94, 0.96, 0.82],
+        0.032,
     );
 }
 
 /// Held-out set g (320 lines, shaped like review's), frozen before the training examples and
-/// thresholds changed and never tuned against: held at its latest run (FIRST-RUNS.md). Its
-/// eighth alarm came with the longer reach of "coughing blood" (a cough long over, "last winter",
-/// told with a "now").
+/// thresholds changed and never tuned against: held at its latest run (FIRST-RUNS.md).
 #[test]
 fn held_out_set_g_does_not_go_backwards() {
-    assert_floors(&["holdout-g.tsv"], [0.94, 0.97, 0.95], 0.067);
+    assert_floors(&["holdout-g.tsv"], [0.98, 0.97, 0.95], 0.05);
 }
 
 /// Sets h and i (640 lines, written 2026-12-03 blind to everything else), held out until their
 /// first runs (FIRST-RUNS.md: crisis 85.0%, emergency 92.2%, distress 75.0%, full alarms on
 /// 12.5% of ordinary lines) and used since for development: held near their latest run
-/// (crisis 128/140, emergency 179/180, distress 73/80, 14 of 240 ordinary lines alarmed).
+/// (crisis 137/140, emergency 179/180, distress 73/80, 12 of 240 ordinary lines alarmed).
 #[test]
 fn sets_h_and_i_do_not_go_backwards() {
-    assert_floors(&["holdout-h.tsv", "holdout-i.tsv"], [0.91, 0.99, 0.91], 0.06);
+    assert_floors(&["holdout-h.tsv", "holdout-i.tsv"], [0.97, 0.99, 0.91], 0.05);
 }
 
 fn assert_all(lines: &[&str], want: &str) {
@@ -187,6 +185,8 @@ fn crisis_said_directly_passively_and_through_plans() {
             "i care for my wife and i want to die too",
             "no point going on anymore",
             "i wont be around much longer and not because of the cancer",
+            "got the rope now, just waiting for the house to be quiet",
+            "been giving my things away all week, you will understand soon",
         ],
         "crisis",
     );
@@ -272,24 +272,26 @@ fn held_out_set_j_does_not_go_backwards() {
 
 /// Set k (320 lines, written blind 2026-12-03, frozen 14:08): first run crisis 65/70, emergency
 /// 78/90, distress 26/40, 2 of 120 ordinary lines alarmed (FIRST-RUNS.md). Its misses were read
-/// and worked on since: held at its latest run (70, 86, 33, 1).
+/// and worked on since: held at its latest run (70, 87, 33, 1).
 #[test]
 fn set_k_does_not_go_backwards() {
-    assert_floors(&["holdout-k.tsv"], [0.98, 0.95, 0.82], 0.009);
+    assert_floors(&["holdout-k.tsv"], [0.98, 0.96, 0.82], 0.009);
 }
 
-/// Set l (320 lines, written blind 2026-12-03, frozen before its first run on this build):
-/// crisis 62/70, emergency 87/90, distress 29/40, 3 of 120 ordinary lines alarmed. Its lines
-/// never read; held at that run.
+/// Set l (320 lines, written blind 2026-12-03, frozen before its first run): crisis 62/70,
+/// emergency 87/90, distress 29/40, 3 of 120 ordinary lines alarmed. Its lines never read;
+/// held at its second run, after crisis phrases from the older sets were added (64, 87, 29, 3).
 #[test]
 fn held_out_set_l_does_not_go_backwards() {
-    assert_floors(&["holdout-l.tsv"], [0.88, 0.96, 0.72], 0.025);
+    assert_floors(&["holdout-l.tsv"], [0.91, 0.96, 0.72], 0.025);
 }
 
 #[test]
 fn idioms_questions_the_past_and_pets_are_not_alarms() {
     assert_no_alarm(&[
         "im dying to know if radiation hurts",
+        "i could kill myself for forgetting the appointment",
+        "the news on the telly said a man collapsed at the marathon",
         "this waiting is killing me",
         "what is neutropenic fever?",
         "when should i call my team?",
