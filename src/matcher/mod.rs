@@ -385,8 +385,9 @@ impl Matcher {
             }) => match (&content.intent, &self.emotional_support) {
                 // A question the knowledge base answers is answered, even asked in fear; a
                 // feeling told is met with support, whatever topic it names ("starting chemo,
-                // terrified"). Distress only the model heard yields to any topic named with confidence, but
-                // a sarcoma type named is the member's diagnosis, not what they ask about.
+                // terrified"). Distress only the model heard yields to any topic named with
+                // confidence, but a sarcoma type named is the member's diagnosis, not what
+                // they ask about.
                 (Some(Intent::Entry(got)), _)
                     if asks || (note && content.score >= THRESHOLD && !self.is_kind(got, Kind::Type)) =>
                 {
