@@ -47,9 +47,17 @@ pub fn misroutes(kb: &KnowledgeBase, matcher: &Matcher) -> Vec<Misroute> {
     let mut out = Vec::new();
     for entry in kb.entries() {
         let origin = entry.origin();
+        // A whole-entry example ("what is doxorubicin") may be answered by the entry's
+        // closest part; a section's example must reach that section.
         let mut check = |field: String, question: &str, want: String| {
-            let got = place(&matcher.find(question));
-            if got != want {
+            let found = matcher.find(question);
+            let got = place(&found);
+            let landed = if want.contains('#') {
+                got == want
+            } else {
+                matches!(&found.intent, Some(Intent::Entry(id)) if *id == entry.id)
+            };
+            if !landed {
                 out.push(Misroute {
                     file: origin.file.clone(),
                     line: origin.line,

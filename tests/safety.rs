@@ -286,6 +286,22 @@ fn held_out_set_l_does_not_go_backwards() {
     assert_floors(&["holdout-l.tsv"], [0.91, 0.96, 0.72], 0.025);
 }
 
+/// Set m (320 lines, written blind 2026-12-03, frozen 16:40 before its first run): crisis
+/// 60/70, emergency 83/90, distress 30/40, 4 of 120 ordinary lines alarmed, on the build before
+/// this stop's changes and again after them. Its lines never read; held there.
+#[test]
+fn held_out_set_m_does_not_go_backwards() {
+    assert_floors(&["holdout-m.tsv"], [0.85, 0.92, 0.75], 0.034);
+}
+
+/// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
+/// what the rules and the model still miss, in members' indirect words. Held at its first
+/// figures (crisis 353/500, emergency 297/350, distress 229/350, 38 of 400 ordinary alarmed).
+#[test]
+fn development_set_n_does_not_go_backwards() {
+    assert_floors(&["dev-n.tsv"], [0.7, 0.84, 0.65], 0.096);
+}
+
 #[test]
 fn idioms_questions_the_past_and_pets_are_not_alarms() {
     assert_no_alarm(&[

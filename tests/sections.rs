@@ -39,9 +39,10 @@ fn new_wordings_find_their_part() {
     for (q, want) in [
         ("stage iv, what does that even mean", "stage-4#what-it-means"),
         ("how do they treat stage 1", "stage-1#treatment"),
+        // Hair loss has its own entry (issue 11), which the router hears past the name.
         (
             "do you lose your hair with chemotherapy",
-            "chemotherapy#side-effects",
+            "hair-loss#which-treatments",
         ),
         ("how many rounds of chemo do people get", "chemotherapy#how-given"),
         ("is a leg amputation likely", "surgery#limb-sparing"),
@@ -183,13 +184,11 @@ fn the_new_families_find_their_part() {
         ("red pee after doxorubicin", "drug-doxorubicin#side-effects"),
         ("should I take imatinib with food", "drug-imatinib#how-given"),
         ("pazopanib side effects", "drug-pazopanib#side-effects"),
-        (
-            "my dad has UPS in his thigh",
-            "undifferentiated-pleomorphic-sarcoma",
-        ),
     ] {
         assert_eq!(place(&a, q), want, "{q}");
     }
+    // UPS named outright is the sarcoma type; which of its parts answers is the picker's call.
+    assert!(place(&a, "my dad has UPS in his thigh").starts_with("undifferentiated-pleomorphic-sarcoma"));
     // Check-ups are not UPS, the sarcoma type.
     assert!(!place(&a, "how often are check-ups after surgery").starts_with("undifferentiated"));
 }
@@ -216,5 +215,21 @@ fn every_drugs_warnings_give_the_urgent_care_numbers() {
                 entry.id
             );
         }
+    }
+}
+
+/// Anything a part answers gets that part; only a question that names the entry and asks for
+/// nothing more gets the whole entry.
+#[test]
+fn the_whole_entry_only_when_nothing_in_particular_is_asked() {
+    let a = answerer();
+    for (q, want) in [
+        ("what is doxorubicin", "drug-doxorubicin#what-it-is"),
+        ("what is a liposarcoma", "liposarcoma#what-it-is"),
+        ("tell me about chemo", "chemotherapy"),
+        ("everything about rads please", "radiation"),
+        ("explain leiomyosarcoma", "leiomyosarcoma"),
+    ] {
+        assert_eq!(place(&a, q), want, "{q}");
     }
 }

@@ -1,8 +1,9 @@
 //! Which part of an entry a question asks for. Once the entry is chosen, the question is
-//! compared with the example questions written for the whole entry and for each of its
-//! sections (and, more weakly, with each section's heading and text); the closest wins. A
-//! question that names the entry and nothing more ("tell me about chemo"), or that is closer
-//! to the whole-entry examples, gets the whole entry.
+//! compared with the example questions written for each of its sections (and, more weakly,
+//! with each section's heading and text); the closest wins. Only a question that names the
+//! entry and asks for nothing more ("tell me about chemo") gets the whole entry: a member who
+//! asks anything in particular is better served by the part that answers it, short enough to
+//! read on a phone, than by every part at once.
 //!
 //! Kept apart from entry scoring on purpose: choosing the part never changes which entry
 //! answers, so the held-out accuracy of entry routing is untouched by section data.
@@ -19,13 +20,17 @@ const NEUTRAL: &[&str] = &[
     "my", "it", "its", "this", "that", "so", "just", "please", "hi", "hey", "hello", "thanks", "um", "s",
     "t", "m", "re", "ve", "ll", "d", "sarcoma", "soft", "tissue", "cancer", "tumor", "tumour",
 ];
+/// Words that ask for a topic as a whole ("tell me about it", "everything about rads please"),
+/// as stems.
+const WHOLE: &[&str] = &[
+    "tell", "about", "everyth", "know", "explain", "info", "inform", "should", "pleas", "overview", "need",
+    "someon", "us", "we", "basic", "more", "all", "give",
+];
 /// A section's heading counts for this much of an example question.
 const HEADING: f32 = 0.8;
 /// A section's text counts for this much: it names what the section covers, but in the
 /// writer's words, not the members'.
 const TEXT: f32 = 0.3;
-/// Below this, no part is close enough and the whole entry answers.
-const FLOOR: f32 = 0.2;
 /// Weight of a word the examples never use: rare, so it counts against every part alike.
 const UNSEEN_IDF: f32 = 2.0;
 
@@ -50,7 +55,6 @@ struct Part {
 struct EntryParts {
     /// Words of the entry's own names: they say which entry, not which part.
     naming: HashSet<String>,
-    whole: Vec<Bag>,
     parts: Vec<Part>,
 }
 
@@ -226,7 +230,6 @@ impl Sections {
     fn entry_parts(&self, e: &Stemmed<'_>) -> EntryParts {
         let bag = |words: &[String]| self.bag(words.iter().map(String::as_str), &e.naming);
         EntryParts {
-            whole: e.whole.iter().map(|q| bag(q)).collect(),
             parts: e
                 .parts
                 .iter()
@@ -302,16 +305,20 @@ impl Sections {
     }
 
     /// The index of the section of entry `entry` that `words` (a normalised, corrected
-    /// message) asks for, or `None` when the whole entry is the better answer.
+    /// message) asks for, or `None` when it asks for the whole entry or for nothing any part
+    /// holds.
     pub(crate) fn pick(&self, entry: usize, words: &[String]) -> Option<usize> {
         let e = self.entries.get(entry)?;
         let stems: Vec<String> = words.iter().map(|w| text::stem(w).into_owned()).collect();
+        let whole = stems.iter().all(|w| {
+            let w = w.as_str();
+            w.is_empty() || NEUTRAL.contains(&w) || WHOLE.contains(&w) || e.naming.contains(w)
+        });
         let q = self.bag(stems.iter().map(String::as_str), &e.naming);
-        if q.words.is_empty() {
+        if whole || q.words.is_empty() {
             return None;
         }
         let best_of = |bags: &[Bag]| bags.iter().map(|b| self.similarity(&q, b)).fold(0.0f32, f32::max);
-        let whole = best_of(&e.whole);
         let (index, score) = e
             .parts
             .iter()
@@ -323,6 +330,6 @@ impl Sections {
                 (i, score)
             })
             .fold((0, 0.0f32), |best, x| if x.1 > best.1 { x } else { best });
-        (score >= FLOOR && score > whole).then_some(index)
+        (score > 0.0).then_some(index)
     }
 }

@@ -828,6 +828,12 @@ pub(crate) const NEWS: &[&str] = &[
     "for a nap",
     "heading to",
     "off to",
+    "love this group",
+    "love you all",
+    "love you guys",
+    "this group is",
+    "see everyone",
+    "see you all",
 ];
 
 /// Words that make a message a question even without a question mark.

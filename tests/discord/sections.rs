@@ -88,7 +88,7 @@ async fn a_question_about_one_part_gets_that_section_with_whole_entry_and_part_b
             Some(GUILD_ID),
             MEMBER,
             false,
-            &mention("will I lose my hair on chemo?"),
+            &mention("what side effects does chemo have?"),
             true,
         ),
     )
