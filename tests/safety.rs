@@ -192,6 +192,29 @@ fn crisis_said_directly_passively_and_through_plans() {
     );
 }
 
+/// Means, a failed attempt and what comes next, goodbyes and harm to one's own body, said in
+/// everyday words.
+#[test]
+fn crisis_in_means_repeats_and_harm_to_the_body() {
+    assert_all(
+        &[
+            "please nobody try to talk me out of it",
+            "the pills did not work. i will get it right this time",
+            "sat in the garage last night with the engine running for a bit",
+            "keep looking up which trains through our village do not stop",
+            "found a footbridge with no fence on my way home",
+            "been scratching my arms till it bleeds since the results",
+            "i am not coming back to this server, thank you for everything",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "the train does not stop at our station so we drive to clinic",
+        "the car is in the garage for its service, getting a taxi to rads",
+        "took the kids to watch the trains, the express does not stop here",
+    ]);
+}
+
 #[test]
 fn emergencies_by_family() {
     assert_all(
@@ -287,19 +310,20 @@ fn held_out_set_l_does_not_go_backwards() {
 }
 
 /// Set m (320 lines, written blind 2026-12-03, frozen 16:40 before its first run): crisis
-/// 60/70, emergency 83/90, distress 30/40, 4 of 120 ordinary lines alarmed, on the build before
-/// this stop's changes and again after them. Its lines never read; held there.
+/// 60/70, emergency 83/90, distress 30/40, 4 of 120 ordinary lines alarmed. Its lines never
+/// read; held at its second run, after crisis rules from set n (61, 83, 30, 4).
 #[test]
 fn held_out_set_m_does_not_go_backwards() {
-    assert_floors(&["holdout-m.tsv"], [0.85, 0.92, 0.75], 0.034);
+    assert_floors(&["holdout-m.tsv"], [0.87, 0.92, 0.75], 0.034);
 }
 
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
-/// what the rules and the model still miss, in members' indirect words. Held at its first
-/// figures (crisis 353/500, emergency 297/350, distress 229/350, 38 of 400 ordinary alarmed).
+/// what the rules and the model still miss, in members' indirect words. First run crisis
+/// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; held at its
+/// figures after the crisis rules for means, repeats and goodbyes (369, 297, 229, 38).
 #[test]
 fn development_set_n_does_not_go_backwards() {
-    assert_floors(&["dev-n.tsv"], [0.7, 0.84, 0.65], 0.096);
+    assert_floors(&["dev-n.tsv"], [0.73, 0.84, 0.65], 0.096);
 }
 
 #[test]
