@@ -215,6 +215,40 @@ fn crisis_in_means_repeats_and_harm_to_the_body() {
     ]);
 }
 
+/// A decision told with calm, a life (not a treatment) given up, thanks and a last goodbye,
+/// the next attempt; each beside a near miss that must stay quiet.
+#[test]
+fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
+    assert_all(
+        &[
+            "made my decision last week and honestly i have never felt so calm",
+            "i have decided, and nobody knows, and i feel lighter",
+            "not giving up on treatment, giving up on life",
+            "i am done existing",
+            "thank you all for everything, i am going now",
+            "signing off for the last time",
+            "i think about next time all the time",
+            "i am going somewhere nobody will find me",
+            "my husband is sitting in the car in the garage and the door is locked",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "i made my decision about the amputation and i feel at peace with it",
+        "thanks everyone, i am going now, off to bed before the scan tomorrow",
+        "had a fever last time and it was fine",
+    ]);
+}
+
+/// A writer who says they are safe is met with support, not the crisis reply.
+#[test]
+fn a_writer_who_says_they_are_safe_gets_support() {
+    assert_all(
+        &["i am at the end of my rope tonight but i am safe"],
+        "emotional-support",
+    );
+}
+
 #[test]
 fn emergencies_by_family() {
     assert_all(
@@ -237,9 +271,22 @@ fn emergencies_by_family() {
             "my foot has gone cold and blue since the operation",
             "the pain is unbearable and nothing is helping",
             "my son took a whole packet of paracetamol",
+            "dad went rigid and his eyes rolled back",
+            "mum went limp at the table and did not answer",
+            "he is on ifosfamide and talking rubbish",
+            "my partner is on ifos and seems drunk",
+            "i took my evening tablets twice by mistake",
+            "been throwing up for 24 hours",
+            "stabbing pain in the middle of my chest for the last hour",
+            "blood is coming through the dressing faster than i can change it",
+            "the morphine has stopped helping and he is groaning",
         ],
         "emergency",
     );
+    assert_no_alarm(&[
+        "i take my tablets twice a day like the nurse said",
+        "my cat has been vomiting all day",
+    ]);
 }
 
 #[test]
@@ -249,6 +296,8 @@ fn distress_without_risk_signs_gets_emotional_support() {
             "i feel so alone with all this",
             "i can't stop crying since the diagnosis",
             "i am not coping at all",
+            "the not knowing is the worst part",
+            "i am not ready to lose him",
         ],
         "emotional-support",
     );
@@ -319,11 +368,12 @@ fn held_out_set_m_does_not_go_backwards() {
 
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
 /// what the rules and the model still miss, in members' indirect words. First run crisis
-/// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; held at its
-/// figures after the crisis rules for means, repeats and goodbyes (369, 297, 229, 38).
+/// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; after the crisis
+/// rules for means, repeats and goodbyes 369, 297, 229, 38; held at its figures after the
+/// decision, goodbye, seizure, confusion, dose and feeling families (400, 332, 266, 37).
 #[test]
 fn development_set_n_does_not_go_backwards() {
-    assert_floors(&["dev-n.tsv"], [0.73, 0.84, 0.65], 0.096);
+    assert_floors(&["dev-n.tsv"], [0.8, 0.94, 0.75], 0.093);
 }
 
 #[test]

@@ -78,6 +78,8 @@ pub(crate) struct Guard {
     pub(crate) helping: Words,
     /// Things, not people: "my laptop will not turn on" is no goodbye.
     pub(crate) things: Words,
+    /// The writer says they are safe: "end of my tether, not in a dangerous way".
+    pub(crate) safe: Words,
 }
 
 #[derive(Clone, Debug)]
@@ -157,6 +159,8 @@ struct RawGuard {
     helping: Vec<String>,
     #[serde(default)]
     things: Vec<String>,
+    #[serde(default)]
+    safe: Vec<String>,
 }
 
 /// The words of a phrase as the matcher will see a message: "can't" becomes "can not".
@@ -263,6 +267,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         learning: alternatives(&raw.guard.learning),
         helping: alternatives(&raw.guard.helping),
         things: alternatives(&raw.guard.things),
+        safe: alternatives(&raw.guard.safe),
     };
 }
 

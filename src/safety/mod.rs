@@ -142,9 +142,11 @@ impl Screen {
         // lot of blood") until the writer speaks of themselves.
         let story = read.iter().any(|(_, cx)| cx.story);
         let animal = read.iter().any(|(_, cx)| cx.animal);
+        let safe = read.iter().any(|(_, cx)| cx.safe);
         for (words, mut cx) in read {
             cx.story |= story && !cx.first_person;
             cx.animal |= animal && !cx.human;
+            cx.safe = safe;
             whole = Some(whole.map_or(cx, |w| w.either(cx)));
             let sign = self.sentence(&words, &cx, true);
             asks_elsewhere.push(sign.is_none() && cx.question);
@@ -192,11 +194,12 @@ impl Screen {
         let sign = |level, by_rule, note| Some(Sign { level, by_rule, note });
         // Guards that hold for every kind of sign: a thing that is over, or a story.
         let now = !cx.over && !cx.story;
-        // 1. Suicide and self-harm in the rules' words, unless asked about helping others. A
+        // 1. Suicide and self-harm in the rules' words, unless asked about helping others or
+        //    told by a writer who says they are safe ("end of my rope, but i am safe"). A
         //    question about people in general ("do people get suicidal on steroids?") is
         //    answered, with the crisis note first.
         let crisis_rule = self.crisis.hit(words);
-        if crisis_rule && now && !cx.asks_how_to_help() {
+        if crisis_rule && now && !cx.asks_how_to_help() && !cx.safe {
             return sign(Level::Crisis, true, cx.asks_about_anyone());
         }
         // 2. An overdose already taken needs an ambulance, whatever the reason behind it.
@@ -220,6 +223,7 @@ impl Screen {
         if now
             && !cx.question
             && !cx.thing
+            && !cx.safe
             && !cx.asks_how_to_help()
             && !cx.general_question()
             && !self.crisis.denied(words)

@@ -374,6 +374,10 @@ fn grammar() -> &'static Grammar {
             "wondering if",
             "no idea if",
             "do not know if",
+            "not know if",
+            "can not tell if",
+            "cannot tell if",
+            "could not tell if",
             "unsure if",
             "sorry if",
             "apologies if",
@@ -494,6 +498,8 @@ pub(crate) struct Context {
     pub(crate) animal: bool,
     /// Names a thing that breaks or gets finished: a laptop, a kitchen renovation.
     pub(crate) thing: bool,
+    /// The writer says they are safe.
+    pub(crate) safe: bool,
 }
 
 impl Context {
@@ -503,7 +509,11 @@ impl Context {
         // "all fine now" says the thing is over; only a "now" outside such phrases is the present.
         let mut past = vec![false; words.len()];
         for (at, n) in g.past.spans(words) {
-            past[at..at + n].fill(true);
+            // "signing off for the last time" is a last time still to come.
+            let to_come = at >= 2 && words[at - 2] == "for" && words[at - 1] == "the";
+            if !to_come {
+                past[at..at + n].fill(true);
+            }
         }
         let over = past.iter().any(|p| *p);
         let present = g
@@ -561,6 +571,7 @@ impl Context {
             conditional: has(&g.conditions) && !has(&g.unsure),
             animal: guard.animals.anywhere(words),
             thing: guard.things.anywhere(words),
+            safe: guard.safe.anywhere(words),
         }
     }
 
@@ -605,6 +616,7 @@ impl Context {
             conditional: self.conditional || other.conditional,
             animal: self.animal || other.animal,
             thing: self.thing || other.thing,
+            safe: self.safe || other.safe,
         }
     }
 }
@@ -682,6 +694,7 @@ mod tests {
             learning: PhraseIndex::new(&[w("reading up")]),
             helping: PhraseIndex::new(&[w("support")]),
             things: PhraseIndex::new(&[w("laptop")]),
+            safe: PhraseIndex::new(&[w("i am safe")]),
         };
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
         assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
