@@ -249,3 +249,23 @@ fn the_whole_entry_only_when_nothing_in_particular_is_asked() {
         ],
     );
 }
+
+/// "In simple terms" says how to answer, not which part; "long term" still asks about it.
+#[test]
+fn asking_for_plain_words_is_not_asking_for_a_part() {
+    let a = answerer();
+    assert_lands(
+        &a,
+        &[
+            (
+                "what is immunotherapy in simple terms",
+                "immunotherapy#what-it-is",
+            ),
+            ("chemo in plain english please", "chemotherapy"),
+            (
+                "what are the long term side effects of chemo",
+                "chemotherapy#side-effects",
+            ),
+        ],
+    );
+}

@@ -26,6 +26,11 @@ const WHOLE: &[&str] = &[
     "tell", "about", "everyth", "know", "explain", "info", "inform", "should", "pleas", "overview", "need",
     "someon", "us", "we", "basic", "more", "all", "give",
 ];
+/// Words that say how simply to answer, not which part: "in simple terms", "in plain english".
+/// A word of `REGISTER_AFTER` counts as register only right after one of these ("long term"
+/// still asks about the long term).
+const REGISTER: &[&str] = &["simple", "simply", "plain", "layman", "laymans", "basic"];
+const REGISTER_AFTER: &[&str] = &["terms", "term", "english", "words", "language"];
 /// A section's heading counts for this much of an example question.
 const HEADING: f32 = 0.8;
 /// A section's text counts for this much: it names what the section covers, but in the
@@ -309,7 +314,19 @@ impl Sections {
     /// holds.
     pub(crate) fn pick(&self, entry: usize, words: &[String]) -> Option<usize> {
         let e = self.entries.get(entry)?;
-        let stems: Vec<String> = words.iter().map(|w| text::stem(w).into_owned()).collect();
+        let stems: Vec<String> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let after_register = i > 0 && REGISTER.contains(&words[i - 1].as_str());
+                if REGISTER.contains(&w.as_str()) || (after_register && REGISTER_AFTER.contains(&w.as_str()))
+                {
+                    String::new()
+                } else {
+                    text::stem(w).into_owned()
+                }
+            })
+            .collect();
         let whole = stems.iter().all(|w| {
             let w = w.as_str();
             w.is_empty() || NEUTRAL.contains(&w) || WHOLE.contains(&w) || e.naming.contains(w)
