@@ -280,12 +280,17 @@ fn emergencies_by_family() {
             "stabbing pain in the middle of my chest for the last hour",
             "blood is coming through the dressing faster than i can change it",
             "the morphine has stopped helping and he is groaning",
+            "dad is really hard to rouse this evening",
+            "i gave him double his dose of oramorph by mistake",
+            "she keeps seeing people that are not there",
+            "the pain in my hip is unbearable tonight",
         ],
         "emergency",
     );
     assert_no_alarm(&[
         "i take my tablets twice a day like the nurse said",
         "my cat has been vomiting all day",
+        "the phantom pain is not unbearable but it wakes me",
     ]);
 }
 
