@@ -284,6 +284,7 @@ fn emergencies_by_family() {
             "i gave him double his dose of oramorph by mistake",
             "she keeps seeing people that are not there",
             "the pain in my hip is unbearable tonight",
+            "pee gone dark brown like cola since the ifos, is that normal?",
         ],
         "emergency",
     );

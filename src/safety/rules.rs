@@ -355,6 +355,9 @@ struct Grammar {
     asks: PhraseIndex,
     /// "i can not…", "i am…" open reports, not questions.
     reports: PhraseIndex,
+    /// A question about something just told: "pee is dark like cola, is that normal?" is the
+    /// writer's own, though it names no one.
+    about_this: PhraseIndex,
     /// "anyone else feel like this?" is the writer's own feeling, asked of the group.
     anyone_else: PhraseIndex,
     /// How a clause opens when it asks, with or without a question mark: "…, is this the chemo".
@@ -396,6 +399,16 @@ fn grammar() -> &'static Grammar {
             "might it be",
         ]),
         reports: PhraseIndex::of(&["i can not", "i am"]),
+        about_this: PhraseIndex::of(&[
+            "is that normal",
+            "is this normal",
+            "is that bad",
+            "is this bad",
+            "is that ok",
+            "is this ok",
+            "is that okay",
+            "is this okay",
+        ]),
         anyone_else: PhraseIndex::of(&["anyone else", "anybody else"]),
         clause_asks: PhraseIndex::of(&[
             "what",
@@ -554,7 +567,7 @@ impl Context {
         Context {
             question: question_mark || ((opener || asks) && !report),
             opener: (opener || asks) && !report && !reading,
-            general: (opener || asks) && !report && !reading && !word_in(PERSONS),
+            general: (opener || asks) && !report && !reading && !word_in(PERSONS) && !has(&g.about_this),
             personal: word_in(PERSONS),
             first_person: word_in(FIRST_PERSON),
             human: words.iter().any(|w| {
