@@ -14,7 +14,7 @@
 //!   tests/fixtures/members/FIRST-RUNS.md), 87/160 after the router, 105/160 (0.656) now.
 //! - holdout-d and holdout-e: held out until their first runs (64/150 and 138/200), scored a
 //!   second time at 81/150 and 140/200 before this stop, and read for development since:
-//!   98/150 (0.653) and 157/200 (0.785).
+//!   98/150 (0.653) and 158/200 (0.790).
 //! - holdout-f (200 lines across everything members ask, written 2026-12-03 blind to code,
 //!   knowledge and every other set, frozen 16:40): first run 126/200 (63.0%) on the build
 //!   before this stop's routing changes, second run 142/200 (71.0%) after them. Its lines
