@@ -304,6 +304,8 @@ fn distress_without_risk_signs_gets_emotional_support() {
             "i am not coping at all",
             "the not knowing is the worst part",
             "i am not ready to lose him",
+            "i am a nervous wreck about tomorrow",
+            "my wife is home from the hospital and i feel so useless",
         ],
         "emotional-support",
     );
@@ -366,10 +368,10 @@ fn held_out_set_l_does_not_go_backwards() {
 
 /// Set m (320 lines, written blind 2026-12-03, frozen 16:40 before its first run): crisis
 /// 60/70, emergency 83/90, distress 30/40, 4 of 120 ordinary lines alarmed. Its lines never
-/// read; held at its fourth run, after the rules of 2026-12-04 (61, 84, 30, 4).
+/// read; held at its fifth run, after the rules of 2026-12-04 (61, 84, 31, 4).
 #[test]
 fn held_out_set_m_does_not_go_backwards() {
-    assert_floors(&["holdout-m.tsv"], [0.87, 0.93, 0.75], 0.034);
+    assert_floors(&["holdout-m.tsv"], [0.87, 0.93, 0.77], 0.034);
 }
 
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
