@@ -249,6 +249,30 @@ fn a_writer_who_says_they_are_safe_gets_support() {
     );
 }
 
+/// A sign that needs two sentences: neither alone says it, the pair does. (The previous build
+/// missed all three.)
+#[test]
+fn a_crisis_told_over_two_sentences() {
+    assert_all(
+        &[
+            "My family would cope fine. Better than fine, no more hospital trips and no more me. I keep thinking about making that happen.",
+            "when i say im finished i dont mean the chemo. i mean being alive",
+            "Packing it in. All of it. My life mostly. I have got what I need.",
+        ],
+        "crisis",
+    );
+}
+
+/// A writer who holds on to life ("i want to get better for them") is met with support: the
+/// model's crisis view is not heard beside it. (The previous build gave the crisis reply.)
+#[test]
+fn a_writer_holding_on_to_life_gets_support() {
+    assert_all(
+        &["everyone says im a burden on nobody but i feel it. i want to get better for them"],
+        "emotional-support",
+    );
+}
+
 #[test]
 fn emergencies_by_family() {
     assert_all(
@@ -368,20 +392,32 @@ fn held_out_set_l_does_not_go_backwards() {
 
 /// Set m (320 lines, written blind 2026-12-03, frozen 16:40 before its first run): crisis
 /// 60/70, emergency 83/90, distress 30/40, 4 of 120 ordinary lines alarmed. Its lines never
-/// read; held at its fifth run, after the rules of 2026-12-04 (61, 84, 31, 4).
+/// read; held at its sixth run, after sentences read in pairs (62, 84, 31, 4).
 #[test]
 fn held_out_set_m_does_not_go_backwards() {
-    assert_floors(&["holdout-m.tsv"], [0.87, 0.93, 0.77], 0.034);
+    assert_floors(&["holdout-m.tsv"], [0.88, 0.93, 0.77], 0.034);
+}
+
+/// Sets s and t (319 lines each, written blind 2026-12-04 from a brief drawn from the issue
+/// alone; set t frozen at 18:44 before any run, one line that a training example repeats taken
+/// out unread). Set s chose between this stop's methods by its totals only; set t's first run
+/// is the honest figure: crisis 60/70, emergency 86/90, distress 35/40, 1 of 119 ordinary
+/// lines alarmed (FIRST-RUNS.md). Both held at that run.
+#[test]
+fn sets_s_and_t_do_not_go_backwards() {
+    assert_floors(&["holdout-s.tsv"], [0.97, 0.94, 0.82], 0.026);
+    assert_floors(&["holdout-t.tsv"], [0.85, 0.95, 0.87], 0.009);
 }
 
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
 /// what the rules and the model still miss, in members' indirect words. First run crisis
 /// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; after the crisis
 /// rules for means, repeats and goodbyes 369, 297, 229, 38; held at its figures after the
-/// decision, goodbye, seizure, confusion, dose and feeling families (400, 332, 266, 37).
+/// decision, goodbye, seizure, confusion, dose and feeling families (400, 332, 266, 37); held at
+/// its figures after sentences read in pairs (408, 335, 266, 37).
 #[test]
 fn development_set_n_does_not_go_backwards() {
-    assert_floors(&["dev-n.tsv"], [0.8, 0.94, 0.75], 0.093);
+    assert_floors(&["dev-n.tsv"], [0.81, 0.95, 0.755], 0.093);
 }
 
 #[test]

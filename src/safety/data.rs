@@ -80,6 +80,8 @@ pub(crate) struct Guard {
     pub(crate) things: Words,
     /// The writer says they are safe: "end of my tether, not in a dangerous way".
     pub(crate) safe: Words,
+    /// The writer holds on to life: "i want as much time as i can have".
+    pub(crate) hopes: Words,
 }
 
 #[derive(Clone, Debug)]
@@ -161,6 +163,8 @@ struct RawGuard {
     things: Vec<String>,
     #[serde(default)]
     safe: Vec<String>,
+    #[serde(default)]
+    hopes: Vec<String>,
 }
 
 /// The words of a phrase as the matcher will see a message: "can't" becomes "can not".
@@ -268,6 +272,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         helping: alternatives(&raw.guard.helping),
         things: alternatives(&raw.guard.things),
         safe: alternatives(&raw.guard.safe),
+        hopes: alternatives(&raw.guard.hopes),
     };
 }
 

@@ -71,6 +71,22 @@ const MODEL_DISTRESS: f32 = 0.75;
 const MODEL_DISTRESS_UNCUED: f32 = 0.95;
 /// The fewest words of a sentence the model reads.
 const MODEL_MIN_WORDS: usize = 5;
+/// How much surer the model must be of a crisis when it reads two sentences together: a sign
+/// spread over a pair ("Kids would be fine. No more sick mum, no more me.") is real, but two
+/// sad sentences side by side are not a crisis.
+const PAIR_MARGIN: f32 = 0.2;
+
+/// The stretch of a message being judged.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Span {
+    /// One sentence: the model reads it.
+    Sentence,
+    /// Two sentences in a row: the model reads them, with [`PAIR_MARGIN`] for a crisis.
+    Pair,
+    /// The whole message: the rules only, since over a long post the model would find risk in
+    /// the sum of small things.
+    Whole,
+}
 
 /// Safety data compiled for matching: phrase indexes and the trained model.
 pub(crate) struct Screen {
@@ -143,14 +159,16 @@ impl Screen {
         let story = read.iter().any(|(_, cx)| cx.story);
         let animal = read.iter().any(|(_, cx)| cx.animal);
         let safe = read.iter().any(|(_, cx)| cx.safe);
+        let mut judged: Vec<(Vec<String>, Context)> = Vec::with_capacity(read.len());
         for (words, mut cx) in read {
             cx.story |= story && !cx.first_person;
             cx.animal |= animal && !cx.human;
             cx.safe = safe;
             whole = Some(whole.map_or(cx, |w| w.either(cx)));
-            let sign = self.sentence(&words, &cx, true);
+            let sign = self.sentence(&words, &cx, Span::Sentence);
             asks_elsewhere.push(sign.is_none() && cx.question);
             found.extend(sign);
+            judged.push((words, cx));
         }
         // The whole message, for signs spread over sentences ("chemo on monday." "39.2 now."),
         // with every guard that any sentence raised.
@@ -158,7 +176,12 @@ impl Screen {
         if let (false, true, Some(cx)) = (by_rule, sentences.len() > 1, whole) {
             let mut all: Vec<String> = sentences.iter().flat_map(|(w, _)| w.iter().cloned()).collect();
             rules::blank_idioms(&mut all, &self.idioms);
-            found.extend(self.sentence(&all, &cx, false));
+            found.extend(self.sentence(&all, &cx, Span::Whole));
+            // Each sentence with the next, for a sign that needs both.
+            for pair in judged.windows(2) {
+                let words = [pair[0].0.as_slice(), pair[1].0.as_slice()].concat();
+                found.extend(self.sentence(&words, &pair[0].1.either(pair[1].1), Span::Pair));
+            }
         }
         let sign = found.into_iter().min_by_key(|s| (s.rank(), s.note))?;
         // A question elsewhere in the message is what it mainly asks.
@@ -178,15 +201,15 @@ impl Screen {
             .any(|(words, question_mark)| rules::clause_asks(words, *question_mark, &self.guard))
     }
 
-    /// One sentence's sign, if it holds one. The model reads single sentences only: it learnt
-    /// from short messages, and over a long post it would find risk in the sum of small things.
-    fn sentence(&self, words: &[String], cx: &Context, use_model: bool) -> Option<Sign> {
+    /// One stretch's sign, if it holds one. The model reads a sentence or two only: it learnt
+    /// from short messages.
+    fn sentence(&self, words: &[String], cx: &Context, span: Span) -> Option<Sign> {
         let content: Vec<String> = words.iter().filter(|w| !w.is_empty()).cloned().collect();
         if content.is_empty() {
             return None;
         }
         // A fragment of a word or two ("bye", "my calf") is too little for the model to judge.
-        let p = if use_model && content.len() >= MODEL_MIN_WORDS {
+        let p = if span != Span::Whole && content.len() >= MODEL_MIN_WORDS {
             self.model.predict(&content)
         } else {
             model::Scores::NONE
@@ -218,12 +241,14 @@ impl Screen {
         }
         // 4. What only the model sees, for the same outcomes and under the same guards.
         // The model's crisis view is not heard on questions ("will the rads burn my skin?"),
-        // where its words mislead it most, nor where the writer denied a crisis phrase, nor
-        // on a sentence about a thing ("my laptop will not turn on", "the renovation is done").
+        // where its words mislead it most, nor where the writer denied a crisis phrase or holds
+        // on to life ("terrified of dying"), nor on a sentence about a thing ("my laptop will
+        // not turn on", "the renovation is done").
         if now
             && !cx.question
             && !cx.thing
             && !cx.safe
+            && !cx.hopes
             && !cx.asks_how_to_help()
             && !cx.general_question()
             && !self.crisis.denied(words)
@@ -232,7 +257,7 @@ impl Screen {
                     MODEL_CRISIS
                 } else {
                     MODEL_CRISIS_UNCUED
-                }
+                } + if span == Span::Pair { PAIR_MARGIN } else { 0.0 }
         {
             return sign(Level::Crisis, false, false);
         }

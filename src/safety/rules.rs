@@ -513,6 +513,8 @@ pub(crate) struct Context {
     pub(crate) thing: bool,
     /// The writer says they are safe.
     pub(crate) safe: bool,
+    /// The writer says they want to live on, in words that are not negated.
+    pub(crate) hopes: bool,
 }
 
 impl Context {
@@ -585,6 +587,7 @@ impl Context {
             animal: guard.animals.anywhere(words),
             thing: guard.things.anywhere(words),
             safe: guard.safe.anywhere(words),
+            hopes: guard.hopes.find(words).any(|at| !negated(words, at)),
         }
     }
 
@@ -630,6 +633,7 @@ impl Context {
             animal: self.animal || other.animal,
             thing: self.thing || other.thing,
             safe: self.safe || other.safe,
+            hopes: self.hopes || other.hopes,
         }
     }
 }
@@ -708,6 +712,7 @@ mod tests {
             helping: PhraseIndex::new(&[w("support")]),
             things: PhraseIndex::new(&[w("laptop")]),
             safe: PhraseIndex::new(&[w("i am safe")]),
+            hopes: PhraseIndex::new(&[w("want more time")]),
         };
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
         assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
@@ -723,6 +728,8 @@ mod tests {
         );
         assert!(Context::of(&w("my laptop will not turn on"), false, &g).thing);
         assert!(!Context::of(&w("my phone will not stop ringing"), false, &g).thing);
+        assert!(Context::of(&w("i am scared and i want more time"), false, &g).hopes);
+        assert!(!Context::of(&w("i do not want more time"), false, &g).hopes);
         assert!(Context::of(&w("how do i help someone who is suicidal"), true, &g).asks_about_anyone());
         assert!(Context::of(&w("what do i do if i get a fever"), true, &g).conditional);
     }
