@@ -1,6 +1,7 @@
 //! End to end, each safety outcome through the real bot: crisis and emergency replies with a
 //! moderator notice, distress answered with the emotional-support entry and no notice, a
-//! question carrying a risk sign answered with the note above it, and an idiom left alone.
+//! question carrying a risk sign answered with the note above it, and an idiom left alone; a
+//! writer who says they are safe gets support, and a sign told over two sentences still counts.
 
 use crate::support;
 
@@ -74,6 +75,31 @@ async fn distress_gets_emotional_support_and_no_notice() {
     assert_eq!(e["title"], "When it all feels too much", "{e}");
     assert!(reply["content"].is_null(), "no safety note: {reply}");
     assert_eq!(notices(&emu).await, 0);
+}
+
+/// A writer who says they are safe is met with support, and moderators are not called.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_writer_who_says_they_are_safe_gets_support_and_no_notice() {
+    let (emu, _bot) = setup().await;
+    let reply = ask(&emu, 41, "i am at the end of my rope tonight but i am safe").await;
+    let e = embed(&reply);
+    assert_eq!(e["title"], "When it all feels too much", "{e}");
+    assert_eq!(notices(&emu).await, 0);
+}
+
+/// A sign that only two sentences together say still reaches the crisis reply and moderators.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crisis_told_over_two_sentences_gets_the_crisis_reply_and_a_notice() {
+    let (emu, _bot) = setup().await;
+    let reply = ask(
+        &emu,
+        51,
+        "Packing it in. All of it. My life mostly. I have got what I need.",
+    )
+    .await;
+    let text = embed(&reply)["description"].as_str().unwrap().to_owned();
+    assert!(text.contains("988") && text.contains("116 123"), "{text}");
+    assert_eq!(notices(&emu).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
