@@ -230,6 +230,8 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
             "i think about next time all the time",
             "i am going somewhere nobody will find me",
             "my husband is sitting in the car in the garage and the door is locked",
+            "thinking of stopping all my tablets and helping it along a bit",
+            "my uncle says he will drink the weedkiller tonight",
         ],
         "crisis",
     );
@@ -237,6 +239,7 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
         "i made my decision about the amputation and i feel at peace with it",
         "thanks everyone, i am going now, off to bed before the scan tomorrow",
         "had a fever last time and it was fine",
+        "gran always says she will be dead before that happens, she is 90 and fine",
     ]);
 }
 
@@ -296,6 +299,8 @@ fn emergencies_by_family() {
             "the pain is unbearable and nothing is helping",
             "my son took a whole packet of paracetamol",
             "dad went rigid and his eyes rolled back",
+            "dad had a funny turn just now and cannot remember it",
+            "put three patches on by accident and now i feel really drowsy",
             "mum went limp at the table and did not answer",
             "he is on ifosfamide and talking rubbish",
             "my partner is on ifos and seems drunk",
@@ -330,6 +335,7 @@ fn distress_without_risk_signs_gets_emotional_support() {
             "i am not ready to lose him",
             "i am a nervous wreck about tomorrow",
             "my wife is home from the hospital and i feel so useless",
+            "first christmas without mum and the house is so quiet",
         ],
         "emotional-support",
     );
@@ -402,10 +408,11 @@ fn held_out_set_m_does_not_go_backwards() {
 /// alone; set t frozen at 18:44 before any run, one line that a training example repeats taken
 /// out unread). Set s chose between this stop's methods by its totals only; set t's first run
 /// is the honest figure: crisis 60/70, emergency 86/90, distress 35/40, 1 of 119 ordinary
-/// lines alarmed (FIRST-RUNS.md). Both held at that run.
+/// lines alarmed (FIRST-RUNS.md). Set t held at that run; set s, whose misses were read and
+/// worked on after, at its latest (70/70, 87/90, 34/40, 2 of 119 alarmed).
 #[test]
 fn sets_s_and_t_do_not_go_backwards() {
-    assert_floors(&["holdout-s.tsv"], [0.97, 0.94, 0.82], 0.026);
+    assert_floors(&["holdout-s.tsv"], [1.0, 0.96, 0.85], 0.017);
     assert_floors(&["holdout-t.tsv"], [0.85, 0.95, 0.87], 0.009);
 }
 
