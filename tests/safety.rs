@@ -232,6 +232,7 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
             "my husband is sitting in the car in the garage and the door is locked",
             "thinking of stopping all my tablets and helping it along a bit",
             "my uncle says he will drink the weedkiller tonight",
+            "saying goodbye to my leg tonight. and to all of you. i wont be waking up",
         ],
         "crisis",
     );
@@ -240,6 +241,8 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
         "thanks everyone, i am going now, off to bed before the scan tomorrow",
         "had a fever last time and it was fine",
         "gran always says she will be dead before that happens, she is 90 and fine",
+        "saying goodbye to my leg before the amputation",
+        "said goodbye to my hair today and cried",
     ]);
 }
 
