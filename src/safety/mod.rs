@@ -145,7 +145,7 @@ impl Screen {
         let mut found: Vec<Sign> = Vec::new();
         let mut asks_elsewhere = Vec::new();
         let mut whole: Option<Context> = None;
-        let read: Vec<(Vec<String>, Context)> = sentences
+        let mut read: Vec<(Vec<String>, Context)> = sentences
             .iter()
             .map(|(words, question_mark)| {
                 let mut words: Vec<String> = words.iter().cloned().map(|w| self.spelled(w)).collect();
@@ -159,16 +159,14 @@ impl Screen {
         let story = read.iter().any(|(_, cx)| cx.story);
         let animal = read.iter().any(|(_, cx)| cx.animal);
         let safe = read.iter().any(|(_, cx)| cx.safe);
-        let mut judged: Vec<(Vec<String>, Context)> = Vec::with_capacity(read.len());
-        for (words, mut cx) in read {
+        for (words, cx) in &mut read {
             cx.story |= story && !cx.first_person;
             cx.animal |= animal && !cx.human;
             cx.safe = safe;
-            whole = Some(whole.map_or(cx, |w| w.either(cx)));
-            let sign = self.sentence(&words, &cx, Span::Sentence);
+            whole = Some(whole.map_or(*cx, |w| w.either(*cx)));
+            let sign = self.sentence(words, cx, Span::Sentence);
             asks_elsewhere.push(sign.is_none() && cx.question);
             found.extend(sign);
-            judged.push((words, cx));
         }
         // The whole message, for signs spread over sentences ("chemo on monday." "39.2 now."),
         // with every guard that any sentence raised.
@@ -178,7 +176,7 @@ impl Screen {
             rules::blank_idioms(&mut all, &self.idioms);
             found.extend(self.sentence(&all, &cx, Span::Whole));
             // Each sentence with the next, for a sign that needs both.
-            for pair in judged.windows(2) {
+            for pair in read.windows(2) {
                 let words = [pair[0].0.as_slice(), pair[1].0.as_slice()].concat();
                 found.extend(self.sentence(&words, &pair[0].1.either(pair[1].1), Span::Pair));
             }

@@ -245,6 +245,12 @@ impl PhraseIndex {
     pub(crate) fn anywhere(&self, words: &[String]) -> bool {
         self.find(words).next().is_some()
     }
+
+    /// Whether any alternative stands in `words` without a "not" before it: "i want more time"
+    /// says it, "i do not want more time" does not.
+    pub(crate) fn stated(&self, words: &[String]) -> bool {
+        self.find(words).any(|at| !negated(words, at))
+    }
 }
 
 /// One outcome's compiled phrases and patterns.
@@ -285,7 +291,7 @@ impl Rules {
     /// `Some(true)` when every sign found may be answered beside the question it comes with
     /// (see [`Pattern::answer_too`]).
     pub(crate) fn sign(&self, words: &[String]) -> Option<bool> {
-        if self.phrases.find(words).any(|at| !negated(words, at)) {
+        if self.phrases.stated(words) {
             return Some(false);
         }
         let mut hits = self.patterns.iter().filter(|p| pattern_hit(p, words));
@@ -587,7 +593,7 @@ impl Context {
             animal: guard.animals.anywhere(words),
             thing: guard.things.anywhere(words),
             safe: guard.safe.anywhere(words),
-            hopes: guard.hopes.find(words).any(|at| !negated(words, at)),
+            hopes: guard.hopes.stated(words),
         }
     }
 

@@ -53,53 +53,51 @@ async fn an_emergency_in_everyday_words_gets_the_emergency_reply_and_a_notice() 
     assert!(!bot.log().contains("shaking"), "no message text in logs");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn passive_thoughts_of_dying_get_the_crisis_reply_and_a_notice() {
+/// Sends `text` to a fresh bot and expects the crisis reply (its US and UK lines) and one
+/// moderator notice.
+async fn expect_crisis(id: u64, text: &str) {
     let (emu, _bot) = setup().await;
-    let reply = ask(&emu, 21, "everyone would honestly be better off without me").await;
+    let reply = ask(&emu, id, text).await;
     let text = embed(&reply)["description"].as_str().unwrap().to_owned();
     assert!(text.contains("988") && text.contains("116 123"), "{text}");
     assert_eq!(notices(&emu).await, 1);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn distress_gets_emotional_support_and_no_notice() {
+/// Sends `text` to a fresh bot and expects the emotional-support entry, no safety note and no
+/// moderator notice.
+async fn expect_support(id: u64, text: &str) {
     let (emu, _bot) = setup().await;
-    let reply = ask(
-        &emu,
-        31,
-        "i feel so alone with all of this and i cant stop crying",
-    )
-    .await;
+    let reply = ask(&emu, id, text).await;
     let e = embed(&reply);
     assert_eq!(e["title"], "When it all feels too much", "{e}");
     assert!(reply["content"].is_null(), "no safety note: {reply}");
     assert_eq!(notices(&emu).await, 0);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn passive_thoughts_of_dying_get_the_crisis_reply_and_a_notice() {
+    expect_crisis(21, "everyone would honestly be better off without me").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn distress_gets_emotional_support_and_no_notice() {
+    expect_support(31, "i feel so alone with all of this and i cant stop crying").await;
+}
+
 /// A writer who says they are safe is met with support, and moderators are not called.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_writer_who_says_they_are_safe_gets_support_and_no_notice() {
-    let (emu, _bot) = setup().await;
-    let reply = ask(&emu, 41, "i am at the end of my rope tonight but i am safe").await;
-    let e = embed(&reply);
-    assert_eq!(e["title"], "When it all feels too much", "{e}");
-    assert_eq!(notices(&emu).await, 0);
+    expect_support(41, "i am at the end of my rope tonight but i am safe").await;
 }
 
 /// A sign that only two sentences together say still reaches the crisis reply and moderators.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_crisis_told_over_two_sentences_gets_the_crisis_reply_and_a_notice() {
-    let (emu, _bot) = setup().await;
-    let reply = ask(
-        &emu,
+    expect_crisis(
         51,
         "Packing it in. All of it. My life mostly. I have got what I need.",
     )
     .await;
-    let text = embed(&reply)["description"].as_str().unwrap().to_owned();
-    assert!(text.contains("988") && text.contains("116 123"), "{text}");
-    assert_eq!(notices(&emu).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
