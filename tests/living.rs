@@ -11,14 +11,22 @@
 //! agreeing):
 //! - dev-b (150 lines): 139 right (0.927); on this issue's lines 120/127.
 //! - dev-c (160 lines): written blind and held out until its first run (66/160, 41.2%,
-//!   tests/fixtures/members/FIRST-RUNS.md), 87/160 after the router, 105/160 (0.656) now.
+//!   tests/fixtures/members/FIRST-RUNS.md), 87/160 after the router, 105/160 (0.656) on 2026-12-03.
 //! - holdout-d and holdout-e: held out until their first runs (64/150 and 138/200), scored a
 //!   second time at 81/150 and 140/200 before this stop, and read for development since:
-//!   98/150 (0.653) and 158/200 (0.790).
+//!   98/150 (0.653) and 158/200 (0.790) on 2026-12-03.
 //! - holdout-f (200 lines across everything members ask, written 2026-12-03 blind to code,
 //!   knowledge and every other set, frozen 16:40): first run 126/200 (63.0%) on the build
 //!   before this stop's routing changes, second run 142/200 (71.0%) after them. Its lines
 //!   were never read.
+//! - 2026-12-04: with 2,210 more labelled questions (every section of every entry) and the
+//!   router's bars lowered (0.6 alone, 0.5 beside a name): dev-b 140/150, dev-c 109/160,
+//!   holdout-d 107/150, holdout-e 161/200, holdout-f 145/200 (its third run).
+//! - holdout-g (200 lines across everything members ask) and holdout-h (180 lines aimed at
+//!   one section each of this issue's entries), written 2026-12-04 blind to code, knowledge
+//!   and every other set, frozen at 21:32 before any run; first runs at 23:02 after that
+//!   day's changes: 153/200 (76.5%) and 123/180 (68.3%); the build before them scores 144
+//!   and 116. Their lines were never read.
 //!
 //! What moved them: a part is chosen whenever the question holds anything a part answers
 //! (the whole entry only for "tell me about chemo"), the router's sure topic competes with a
@@ -58,11 +66,13 @@ const ISSUE_11: &[&str] = &[
 ];
 
 /// Floors (over all lines, over this issue's lines) at the figures measured above.
-const DEV_B: (f64, f64) = (0.92, 0.94);
-const DEV_C: (f64, f64) = (0.65, 0.67);
-const HOLDOUT_D: (f64, f64) = (0.65, 0.65);
-const HOLDOUT_E: (f64, f64) = (0.78, 0.88);
-const HOLDOUT_F: (f64, f64) = (0.71, 0.8);
+const DEV_B: (f64, f64) = (0.93, 0.94);
+const DEV_C: (f64, f64) = (0.68, 0.68);
+const HOLDOUT_D: (f64, f64) = (0.71, 0.70);
+const HOLDOUT_E: (f64, f64) = (0.80, 0.93);
+const HOLDOUT_F: (f64, f64) = (0.72, 0.84);
+const HOLDOUT_G: (f64, f64) = (0.76, 0.79);
+const HOLDOUT_H: (f64, f64) = (0.68, 0.69);
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
@@ -153,6 +163,13 @@ fn holdouts_d_and_e_do_not_go_backwards() {
 #[test]
 fn holdout_f_does_not_go_backwards() {
     holds("members/holdout-f.tsv", 200, HOLDOUT_F.0, HOLDOUT_F.1);
+}
+
+/// Never read: held at their first runs.
+#[test]
+fn holdouts_g_and_h_do_not_go_backwards() {
+    holds("members/holdout-g.tsv", 200, HOLDOUT_G.0, HOLDOUT_G.1);
+    holds("members/holdout-h.tsv", 180, HOLDOUT_H.0, HOLDOUT_H.1);
 }
 
 #[test]

@@ -49,6 +49,26 @@ fn stage_in_other_senses_and_chit_chat_match_nothing() {
     }
 }
 
+/// A treatment named as the time or the cause is context: the router hears what is asked.
+/// The first line went to radiation before the router had questions for every section.
+#[test]
+fn a_treatment_named_as_context_yields_to_the_topic_asked() {
+    let a = answerer();
+    for (q, want) in [
+        (
+            "the rads left me so drained i sleep all afternoon, is that normal",
+            "fatigue",
+        ),
+        (
+            "my toes went numb after the chemo, will that wear off",
+            "side-effects",
+        ),
+        ("how is sarcoma treated", "overview"),
+    ] {
+        assert_eq!(id(&a, q), want, "{q}");
+    }
+}
+
 #[test]
 fn slang_and_typos_reach_the_treatment() {
     let a = answerer();

@@ -72,18 +72,24 @@ const OTHER_DOMAIN_FACTOR: f32 = 0.3;
 /// of a word are searched once.
 const TYPO_SEARCHES: usize = 40;
 /// The router's probability at or above which it answers a message the vocabulary found no
-/// confident answer for. Chosen on the development sets: each step from 0.75 down to 0.55
-/// answered a few more living-with-it questions and lost as many older lines ("where can i
-/// park at the hospital" sounded like a question about where to turn).
-const HEARD: f32 = 0.75;
+/// confident answer for. Chosen on the development sets once the router had questions for
+/// every section: 0.75 left more living-with-it questions unanswered, 0.5 answered a few
+/// chatty older lines ("love you all, this group is amazing").
+const HEARD: f32 = 0.6;
+/// The same bar for a message that tells a feeling ("can't stop crying, scan is friday"):
+/// support answers it unless the router is sure of a topic. At [`HEARD`], topics heard at
+/// 0.6 took distress from emotional-support.
+const HEARD_BESIDE_A_FEELING: f32 = 0.75;
 /// The same bar when the message uses a word of another domain ("grade 2 piano exam tips").
 /// Not refused outright: "school photos" and "the kids' school" come up in real questions.
 const HEARD_OTHER_DOMAIN: f32 = 0.9;
 /// The router's probability at or above which an entry it hears competes with the entries a
 /// message names, its probability added to what the vocabulary gave it. Chosen on the
-/// development sets: 0.5 gained as many living-with-it questions but lost more older lines
-/// ("metastatic sarcoma" heard as the glossary word), 0.8 gained fewer.
-const SURE_BESIDE_A_NAME: f32 = 0.7;
+/// development sets once the router had questions for every section: 0.7 gained fewer
+/// living-with-it questions ("fingertips gone tingly since chemo" stayed with chemotherapy),
+/// 0.4 lost older lines. Counting the probability more than once made "how is sarcoma
+/// treated" a question about recurrence.
+const SURE_BESIDE_A_NAME: f32 = 0.5;
 /// How many runners-up a match reports ("did you mean").
 const ALTERNATIVES: usize = 3;
 /// A runner-up below this is noise, not a suggestion.
@@ -352,15 +358,14 @@ impl Matcher {
         let verdict = self.screen.judge(question);
         // A crisis is answered with a note beside a question only when the member named its
         // topic outright: a topic the router merely hears ("what do i do" after a goodbye
-        // text) must not turn the crisis reply into a footnote.
-        let hear = !matches!(
-            verdict,
-            Some(Verdict {
-                level: Level::Crisis,
-                ..
-            })
-        );
-        let content = self.content(question, hear);
+        // text) must not turn the crisis reply into a footnote. A feeling told yields only
+        // to a topic the router is sure of.
+        let heard = match verdict.as_ref().map(|v| v.level) {
+            Some(Level::Crisis) => None,
+            Some(Level::Distress) => Some(HEARD_BESIDE_A_FEELING),
+            _ => Some(HEARD),
+        };
+        let content = self.content(question, heard);
         match verdict {
             Some(Verdict {
                 level: level @ (Level::Crisis | Level::Emergency),
@@ -417,7 +422,9 @@ impl Matcher {
     }
 
     /// What the knowledge base answers, without regard to safety.
-    fn content(&self, question: &str, hear: bool) -> Match {
+    /// `heard` is the bar at which the router may answer a message that names nothing;
+    /// `None` leaves the router out.
+    fn content(&self, question: &str, heard: Option<f32>) -> Match {
         let mut searches_left = TYPO_SEARCHES;
         let mut fixed: HashMap<String, String> = HashMap::new();
         let words: Vec<String> = text::words(question)
@@ -469,9 +476,9 @@ impl Matcher {
         // with its probability: "will ifosfamide make me infertile" names a drug but asks
         // about fertility. Glossary terms are left to the words that name them, since the
         // router hears "metastatic" in "metastatic sarcoma" as the word, not the stage.
-        if hear {
+        if let Some(heard) = heard {
             let named = scores.iter().any(|s| *s >= THRESHOLD);
-            let bar = if other_domain { HEARD_OTHER_DOMAIN } else { HEARD };
+            let bar = if other_domain { HEARD_OTHER_DOMAIN } else { heard };
             for ((s, p), kind) in scores.iter_mut().zip(self.router.hear(&words)).zip(&self.kinds) {
                 if !named && p >= bar {
                     *s = s.max(THRESHOLD.max(p));
