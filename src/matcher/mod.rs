@@ -76,13 +76,13 @@ const TYPO_SEARCHES: usize = 40;
 /// every section: 0.75 left more living-with-it questions unanswered, 0.5 answered a few
 /// chatty older lines ("love you all, this group is amazing").
 const HEARD: f32 = 0.6;
-/// The same bar for a message that tells a feeling ("can't stop crying, scan is friday"):
-/// support answers it unless the router is sure of a topic. At [`HEARD`], topics heard at
-/// 0.6 took distress from emotional-support.
-const HEARD_BESIDE_A_FEELING: f32 = 0.75;
 /// The same bar when the message uses a word of another domain ("grade 2 piano exam tips").
 /// Not refused outright: "school photos" and "the kids' school" come up in real questions.
 const HEARD_OTHER_DOMAIN: f32 = 0.9;
+/// The [`HEARD`] bar for a message that tells a feeling ("can't stop crying, scan is
+/// friday"): support answers it unless the router is sure of a topic. At [`HEARD`], topics
+/// heard at 0.6 took distress from emotional-support.
+const HEARD_BESIDE_A_FEELING: f32 = 0.75;
 /// The router's probability at or above which an entry it hears competes with the entries a
 /// message names, its probability added to what the vocabulary gave it. Chosen on the
 /// development sets once the router had questions for every section: 0.7 gained fewer
@@ -421,9 +421,9 @@ impl Matcher {
         }
     }
 
-    /// What the knowledge base answers, without regard to safety.
-    /// `heard` is the bar at which the router may answer a message that names nothing;
-    /// `None` leaves the router out.
+    /// What the knowledge base answers. Safety's verdict reaches it only as `heard`, the bar
+    /// at which the router may answer a message that names nothing; `None` leaves the router
+    /// out.
     fn content(&self, question: &str, heard: Option<f32>) -> Match {
         let mut searches_left = TYPO_SEARCHES;
         let mut fixed: HashMap<String, String> = HashMap::new();
@@ -471,9 +471,9 @@ impl Matcher {
         let joined = text::Joined::new(&words);
         let (mut scores, by_name, other_domain) = self.score(&words, &joined);
         // The router hears the topic in everyday words. Where nothing is named with
-        // confidence it may answer alone, when it is nearly sure ("how do you pace
-        // yourselves?"). Where something is named, an entry it is sure of joins the contest
-        // with its probability: "will ifosfamide make me infertile" names a drug but asks
+        // confidence it may answer alone, at the bar `heard` sets ("how do you pace
+        // yourselves?"). Where something is named, an entry it is fairly sure of joins the
+        // contest with its probability: "will ifosfamide make me infertile" names a drug but asks
         // about fertility. Glossary terms are left to the words that name them, since the
         // router hears "metastatic" in "metastatic sarcoma" as the word, not the stage.
         if let Some(heard) = heard {
