@@ -8,9 +8,18 @@
 //! examples always give the same weights and a moderator's new example takes effect at the
 //! next reload with no separate training step. Safety and question routing each train their
 //! own model with their own [`Settings`].
+//!
+//! Training is most of what loading the knowledge costs, and most reloads change no example
+//! (a moderator mends an entry's wording). [`Model::trained`] keeps the last few models with
+//! the examples they learnt from, so such a reload, or a second answerer over the same
+//! knowledge, reuses a model that training again would only rebuild weight for weight.
+
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// How a model is sized and trained.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Settings {
     /// Feature buckets: more means fewer collisions and more memory (buckets × classes).
     pub(crate) buckets: usize,
@@ -34,10 +43,89 @@ pub(crate) struct Model {
     bias: Vec<f32>,
 }
 
+/// Models kept for reuse: enough for every model one knowledge version trains (the router,
+/// and safety's two passes) with room for one more.
+const KEPT: usize = 4;
+
+/// What a model is trained from; equal inputs train equal models.
+#[derive(PartialEq)]
+struct Input {
+    examples: Vec<(Vec<String>, usize)>,
+    classes: usize,
+    settings: Settings,
+}
+
+/// A model being trained or trained, for one input. Callers with the same input wait for
+/// one training instead of each running their own.
+struct Kept {
+    hash: u64,
+    input: Input,
+    model: OnceLock<Arc<Model>>,
+}
+
+/// The models kept by [`Model::trained`], for the whole process.
+static MODELS: Memo = Memo(Mutex::new(VecDeque::new()));
+
+/// The last [`KEPT`] models trained, newest last.
+struct Memo(Mutex<VecDeque<Arc<Kept>>>);
+
+impl Memo {
+    /// The model [`Model::train`] gives for these inputs: the one kept from an earlier
+    /// training with equal inputs, or a new one, then kept.
+    fn model(&self, examples: &[(Vec<String>, usize)], classes: usize, settings: Settings) -> Arc<Model> {
+        let mut hasher = rustc_hash::FxHasher::default();
+        examples.hash(&mut hasher);
+        classes.hash(&mut hasher);
+        let hash = hasher.finish();
+        let kept = {
+            // The list is only ever left whole, so a panic elsewhere cannot have spoilt it.
+            let mut list = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            let same = |k: &Arc<Kept>| {
+                k.hash == hash
+                    && k.input.classes == classes
+                    && k.input.settings == settings
+                    && k.input.examples == examples
+            };
+            let found = list.iter().position(same).and_then(|at| list.remove(at));
+            let kept = found.unwrap_or_else(|| {
+                Arc::new(Kept {
+                    hash,
+                    input: Input {
+                        examples: examples.to_vec(),
+                        classes,
+                        settings,
+                    },
+                    model: OnceLock::new(),
+                })
+            });
+            if list.len() == KEPT {
+                list.pop_front();
+            }
+            list.push_back(Arc::clone(&kept));
+            kept
+        };
+        // Trained outside the list's lock: the router and safety train side by side.
+        Arc::clone(
+            kept.model
+                .get_or_init(|| Arc::new(Model::train(examples, classes, settings))),
+        )
+    }
+}
+
 impl Model {
+    /// A model trained on `(words, class)` pairs, shared with every earlier caller that gave
+    /// equal pairs while it was kept: see the module's docs.
+    pub(crate) fn trained(
+        examples: &[(Vec<String>, usize)],
+        classes: usize,
+        settings: Settings,
+    ) -> Arc<Model> {
+        MODELS.model(examples, classes, settings)
+    }
+
     /// Trains on `(words, class)` pairs; a class at or past `classes` is skipped. The order of
     /// the examples is the only input besides their content: training is deterministic.
-    pub(crate) fn train(examples: &[(Vec<String>, usize)], classes: usize, settings: Settings) -> Model {
+    fn train(examples: &[(Vec<String>, usize)], classes: usize, settings: Settings) -> Model {
         let mut model = Model {
             settings,
             classes,
@@ -68,8 +156,14 @@ impl Model {
             })
             .collect();
         // AdaGrad: each weight's step shrinks with the gradients it has seen, so frequent
-        // features settle and rare ones still learn.
-        let mut grad_sq = vec![1e-8f32; settings.buckets * classes];
+        // features settle and rare ones still learn. A bucket's weights and their squared
+        // gradients sit side by side (`classes` of each), so an example's reads and writes of
+        // a bucket touch one stretch of memory: with buckets spread across megabytes, cache
+        // misses are most of what training costs.
+        let mut state = vec![0.0f32; settings.buckets * 2 * classes];
+        for bucket in state.chunks_exact_mut(2 * classes) {
+            bucket[classes..].fill(1e-8);
+        }
         let mut bias_sq = vec![1e-8f32; classes];
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -82,7 +176,12 @@ impl Model {
             for &i in &order {
                 let (feats, class) = &data[i];
                 let scale = norm(feats.len());
-                model.probabilities_into(feats, &mut p);
+                probabilities_into(
+                    &model.bias,
+                    feats,
+                    |f| &state[f * 2 * classes..][..classes],
+                    &mut p,
+                );
                 active.clear();
                 for c in 0..classes {
                     let target = if c == *class { 1.0 } else { 0.0 };
@@ -101,9 +200,8 @@ impl Model {
                     *w -= rate * gw / sq.sqrt();
                 };
                 for &f in feats {
-                    let at = f as usize * classes;
-                    let weights = &mut model.weights[at..at + classes];
-                    let sq = &mut grad_sq[at..at + classes];
+                    let (weights, sq) =
+                        state[f as usize * 2 * classes..][..2 * classes].split_at_mut(classes);
                     if active.len() == classes {
                         for ((w, s), &gc) in weights.iter_mut().zip(sq.iter_mut()).zip(&g) {
                             step(w, s, gc);
@@ -116,34 +214,27 @@ impl Model {
                 }
             }
         }
+        for (weights, bucket) in model
+            .weights
+            .chunks_exact_mut(classes)
+            .zip(state.chunks_exact(2 * classes))
+        {
+            weights.copy_from_slice(&bucket[..classes]);
+        }
         model
     }
 
     /// A probability per class for a text given as its words.
     pub(crate) fn predict(&self, words: &[String]) -> Vec<f32> {
-        let mut p = vec![0.0; self.classes];
-        self.probabilities_into(&self.features(words), &mut p);
+        let classes = self.classes;
+        let mut p = vec![0.0; classes];
+        probabilities_into(
+            &self.bias,
+            &self.features(words),
+            |f| &self.weights[f * classes..][..classes],
+            &mut p,
+        );
         p
-    }
-
-    fn probabilities_into(&self, feats: &[u32], z: &mut [f32]) {
-        let scale = norm(feats.len());
-        z.copy_from_slice(&self.bias);
-        for &f in feats {
-            let w = &self.weights[f as usize * self.classes..][..self.classes];
-            for (zc, wc) in z.iter_mut().zip(w) {
-                *zc += wc * scale;
-            }
-        }
-        let max = z.iter().copied().fold(f32::MIN, f32::max);
-        let mut sum = 0.0;
-        for v in z.iter_mut() {
-            *v = (*v - max).exp();
-            sum += *v;
-        }
-        for v in z.iter_mut() {
-            *v /= sum;
-        }
     }
 
     /// Word unigrams and bigrams, and (if the settings say so) character 3- and 4-grams inside
@@ -178,6 +269,27 @@ impl Model {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+/// Softmax over the bias plus the weights of each feature's bucket, which `weights` gives for
+/// a bucket: training reads them from its working layout, prediction from the model's.
+fn probabilities_into<'a>(bias: &[f32], feats: &[u32], weights: impl Fn(usize) -> &'a [f32], z: &mut [f32]) {
+    let scale = norm(feats.len());
+    z.copy_from_slice(bias);
+    for &f in feats {
+        for (zc, wc) in z.iter_mut().zip(weights(f as usize)) {
+            *zc += wc * scale;
+        }
+    }
+    let max = z.iter().copied().fold(f32::MIN, f32::max);
+    let mut sum = 0.0;
+    for v in z.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    for v in z.iter_mut() {
+        *v /= sum;
     }
 }
 
@@ -289,6 +401,32 @@ mod tests {
         let a = Model::train(&examples, 4, SMALL).predict(&w("die chemo"));
         let b = Model::train(&examples, 4, SMALL).predict(&w("die chemo"));
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn equal_examples_share_one_training_and_the_oldest_kept_model_gives_way() {
+        let memo = Memo(Mutex::new(VecDeque::new()));
+        let examples = vec![(w("i want to die"), 0), (w("what is chemo"), 3)];
+        let first = memo.model(&examples, 4, SMALL);
+        assert!(Arc::ptr_eq(&first, &memo.model(&examples.clone(), 4, SMALL)));
+        assert_eq!(
+            first.predict(&w("die chemo")),
+            Model::train(&examples, 4, SMALL).predict(&w("die chemo"))
+        );
+        let relabelled = vec![(w("i want to die"), 1), (w("what is chemo"), 3)];
+        assert!(!Arc::ptr_eq(&first, &memo.model(&relabelled, 4, SMALL)));
+        assert!(!Arc::ptr_eq(&first, &memo.model(&examples, 5, SMALL)));
+        let words_only = Settings {
+            chars: false,
+            ..SMALL
+        };
+        assert!(!Arc::ptr_eq(&first, &memo.model(&examples, 4, words_only)));
+        // Three other inputs since: still kept. A fourth pushes it out.
+        assert!(Arc::ptr_eq(&first, &memo.model(&examples, 4, SMALL)));
+        for n in 0..KEPT {
+            memo.model(&[(w("other"), n)], 4, SMALL);
+        }
+        assert!(!Arc::ptr_eq(&first, &memo.model(&examples, 4, SMALL)));
     }
 
     #[test]

@@ -241,6 +241,17 @@ pub struct Matcher {
 
 impl Matcher {
     pub fn new(kb: &KnowledgeBase) -> Matcher {
+        // The two models are most of a load's work and need nothing from each other.
+        let (screen, router) = std::thread::scope(|s| {
+            let screen = s.spawn(|| Screen::new(kb.safety()));
+            let router = Router::new(kb);
+            (
+                screen
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                router,
+            )
+        });
         let mut m = Matcher {
             ids: Vec::new(),
             kinds: Vec::new(),
@@ -251,7 +262,7 @@ impl Matcher {
             corrector: Corrector::new([]),
             known: HashSet::new(),
             naming: HashSet::new(),
-            screen: Screen::new(kb.safety()),
+            screen,
             emotional_support: kb
                 .entries()
                 .iter()
@@ -263,7 +274,7 @@ impl Matcher {
                 .map(|e| e.sections.iter().map(|s| s.id.clone()).collect())
                 .collect(),
             sections: Sections::new(kb),
-            router: Router::new(kb),
+            router,
             other_domains: kb.lexicon().other_domains.iter().cloned().collect(),
             animals: kb.lexicon().animals.iter().cloned().collect(),
             uncovered: kb.lexicon().uncovered.iter().cloned().collect(),

@@ -8,6 +8,8 @@
 //! made training five times slower, and the section index already picks the part well once
 //! it has the same questions.
 
+use std::sync::Arc;
+
 use super::text;
 use crate::classifier::{Model, Settings};
 use crate::knowledge::KnowledgeBase;
@@ -24,7 +26,7 @@ const SETTINGS: Settings = Settings {
 };
 
 pub(crate) struct Router {
-    model: Model,
+    model: Arc<Model>,
 }
 
 impl Router {
@@ -45,7 +47,7 @@ impl Router {
             }
         }
         Router {
-            model: Model::train(&examples, entries.len(), SETTINGS),
+            model: Model::trained(&examples, entries.len(), SETTINGS),
         }
     }
 

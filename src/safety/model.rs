@@ -2,6 +2,8 @@
 //! character n-grams (a typo in "overdosed" must not hide it) and buckets enough that
 //! collisions cost well under a point of accuracy on a few thousand examples.
 
+use std::sync::Arc;
+
 use super::Level;
 use crate::classifier::{self, Settings};
 
@@ -29,12 +31,13 @@ impl Scores {
     }
 }
 
-pub(crate) struct Model(classifier::Model);
+pub(crate) struct Model(Arc<classifier::Model>);
 
 impl Model {
-    /// Trains on `(words, class)` pairs, deterministically.
+    /// Trains on `(words, class)` pairs, deterministically (or reuses the model equal pairs
+    /// trained).
     pub(crate) fn train(examples: &[(Vec<String>, usize)]) -> Model {
-        Model(classifier::Model::train(examples, CLASSES, SETTINGS))
+        Model(classifier::Model::trained(examples, CLASSES, SETTINGS))
     }
 
     pub(crate) fn predict(&self, words: &[String]) -> Scores {
