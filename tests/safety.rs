@@ -419,6 +419,15 @@ fn sets_s_and_t_do_not_go_backwards() {
     assert_floors(&["holdout-t.tsv"], [0.85, 0.95, 0.87], 0.009);
 }
 
+/// Set u (320 lines shaped like review's set, written blind 2026-12-05 from a brief drawn from
+/// the issue alone, frozen at 01:18 before any run): first run on efc1689 crisis 63/70,
+/// emergency 88/90, distress 37/40, 5 of 120 ordinary lines alarmed (FIRST-RUNS.md). Its lines
+/// never read; held at that run.
+#[test]
+fn held_out_set_u_does_not_go_backwards() {
+    assert_floors(&["holdout-u.tsv"], [0.9, 0.97, 0.92], 0.042);
+}
+
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
 /// what the rules and the model still miss, in members' indirect words. First run crisis
 /// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; after the crisis

@@ -114,6 +114,24 @@ const PAST: &[&str] = &[
     "home again",
     "recovered",
     "resolved",
+    // Told as settled, the "now" in them is not the present: "doing really well now".
+    "doing well now",
+    "doing really well now",
+    "doing so well now",
+    "doing great now",
+    "doing much better now",
+    "doing so much better now",
+    "behind me now",
+    "long behind me",
+    "well behind me",
+    "years clear",
+    "years free",
+    "free of it now",
+    "clear of it now",
+    "when we were",
+    "when they were",
+    "as a teenager",
+    "in my teens",
 ];
 /// Words that bring a sentence back to now, whatever else it says of the past.
 const PRESENT: &[&str] = &[
@@ -722,6 +740,17 @@ mod tests {
         };
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
         assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
+        // A "now" that says all is well is not the present; a "now" that reports still is.
+        assert!(
+            Context::of(
+                &w("was suicidal in 2018 and i am doing really well now"),
+                false,
+                &g
+            )
+            .over
+        );
+        assert!(Context::of(&w("self harmed as a teenager years free of it now"), false, &g).over);
+        assert!(!Context::of(&w("was suicidal in 2018 and i am again now"), false, &g).over);
         assert!(Context::of(&w("can chemo cause a fever"), true, &g).general_question());
         assert!(!Context::of(&w("can not breathe"), false, &g).question);
         assert!(
