@@ -213,3 +213,15 @@ fn grade_compared_with_stage_is_about_grade() {
     assert_eq!(id(&a, "is grade 2 the same as stage 2"), "term-grade");
     assert_eq!(id(&a, "grade 2 stage 2 sarcoma options"), "stage-2");
 }
+
+/// A message that is only a question about the bot gets the help reply, even where the router
+/// hears a topic in its few words ("who are you" sounded like the care team); a topic named
+/// outright, or a longer question around the phrasing, is still answered as a topic.
+#[test]
+fn a_message_that_only_asks_about_the_bot_gets_help() {
+    let a = answerer();
+    for q in ["who are you", "Who are you?", "what can you do", "what are you"] {
+        assert_eq!(id(&a, q), "help", "{q}");
+    }
+    assert_eq!(id(&a, "who are you going to ask about radiotherapy"), "radiation");
+}

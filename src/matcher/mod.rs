@@ -526,14 +526,19 @@ impl Matcher {
             .cloned()
             .collect();
         let plain = text::Joined::new(&plain);
-        let about_bot =
-            confident.is_none() && asks_about_the_bot(&words, &plain, &self.lexicon.about_the_bot);
+        // A message that is nothing but a phrasing about the bot ("who are you") asks about the
+        // bot, whatever topic the router hears in so few words; an entry named outright still
+        // answers.
+        let about_bot = match confident {
+            None => asks_about_the_bot(&words, &plain, &self.lexicon.about_the_bot),
+            Some(i) => !by_name[i] && plain.is_one_of(&self.lexicon.about_the_bot),
+        };
         // "What is a sarcoma" names nothing the index can weigh ("sarcoma" is in nearly every
         // message): its phrasing says which entry answers, unless an entry is named outright.
         let about_disease = (!about_bot && !confident.is_some_and(|i| by_name[i]))
             .then(|| self.about_the_disease(&plain))
             .flatten();
-        let answer = about_disease.or(confident);
+        let answer = about_disease.or(confident.filter(|_| !about_bot));
         let intent = match answer {
             Some(i) => Some(Intent::Entry(self.ids[i].clone())),
             None if about_bot => Some(Intent::Help),

@@ -235,6 +235,11 @@ impl Joined {
         phrases.iter().any(|p| self.has(p.as_ref()))
     }
 
+    /// Whether the whole message is one of `phrases`, word for word.
+    pub(crate) fn is_one_of<S: AsRef<str>>(&self, phrases: &[S]) -> bool {
+        phrases.iter().any(|p| self.text == p.as_ref())
+    }
+
     /// The text before a byte offset.
     pub(crate) fn before(&self, at: usize) -> &str {
         &self.text[..at]
