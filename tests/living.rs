@@ -68,7 +68,7 @@ const ISSUE_11: &[&str] = &[
 /// Floors (over all lines, over this issue's lines) at the figures measured above.
 const DEV_B: (f64, f64) = (0.93, 0.94);
 const DEV_C: (f64, f64) = (0.69, 0.68);
-const HOLDOUT_D: (f64, f64) = (0.72, 0.70);
+const HOLDOUT_D: (f64, f64) = (0.73, 0.70);
 const HOLDOUT_E: (f64, f64) = (0.80, 0.93);
 const HOLDOUT_F: (f64, f64) = (0.72, 0.84);
 const HOLDOUT_G: (f64, f64) = (0.76, 0.79);
