@@ -47,19 +47,13 @@ pub(crate) struct Model {
 /// and safety's two passes) with room for one more.
 const KEPT: usize = 4;
 
-/// What a model is trained from; equal inputs train equal models.
-#[derive(PartialEq)]
-struct Input {
+/// A model being trained or trained, with what it is trained from: equal inputs train equal
+/// models. Callers with the same input wait for one training instead of each running their own.
+struct Kept {
+    hash: u64,
     examples: Vec<(Vec<String>, usize)>,
     classes: usize,
     settings: Settings,
-}
-
-/// A model being trained or trained, for one input. Callers with the same input wait for
-/// one training instead of each running their own.
-struct Kept {
-    hash: u64,
-    input: Input,
     model: OnceLock<Arc<Model>>,
 }
 
@@ -81,20 +75,15 @@ impl Memo {
             // The list is only ever left whole, so a panic elsewhere cannot have spoilt it.
             let mut list = self.0.lock().unwrap_or_else(|e| e.into_inner());
             let same = |k: &Arc<Kept>| {
-                k.hash == hash
-                    && k.input.classes == classes
-                    && k.input.settings == settings
-                    && k.input.examples == examples
+                k.hash == hash && k.classes == classes && k.settings == settings && k.examples == examples
             };
             let found = list.iter().position(same).and_then(|at| list.remove(at));
             let kept = found.unwrap_or_else(|| {
                 Arc::new(Kept {
                     hash,
-                    input: Input {
-                        examples: examples.to_vec(),
-                        classes,
-                        settings,
-                    },
+                    examples: examples.to_vec(),
+                    classes,
+                    settings,
                     model: OnceLock::new(),
                 })
             });

@@ -75,6 +75,10 @@ const PAST: &[&str] = &[
     "when i was",
     "when he was",
     "when she was",
+    "when we were",
+    "when they were",
+    "as a teenager",
+    "in my teens",
     "previously",
     "in the past",
     "all fine now",
@@ -128,10 +132,6 @@ const PAST: &[&str] = &[
     "years free",
     "free of it now",
     "clear of it now",
-    "when we were",
-    "when they were",
-    "as a teenager",
-    "in my teens",
 ];
 /// Words that bring a sentence back to now, whatever else it says of the past.
 const PRESENT: &[&str] = &[
