@@ -550,7 +550,9 @@ impl Context {
         for (at, n) in g.past.spans(words) {
             // "signing off for the last time" is a last time still to come.
             let to_come = at >= 2 && words[at - 2] == "for" && words[at - 1] == "the";
-            if !to_come {
+            // "they are all better off without me" compares; it tells no recovery.
+            let compares = words.get(at + n).is_some_and(|w| w == "off");
+            if !to_come && !compares {
                 past[at..at + n].fill(true);
             }
         }
@@ -744,6 +746,9 @@ mod tests {
         assert!(Context::of(&w("suicidal in 2018 and doing really well now"), false, &g).over);
         assert!(Context::of(&w("self harmed as a teenager years free of it now"), false, &g).over);
         assert!(!Context::of(&w("was suicidal in 2018 and i am again now"), false, &g).over);
+        // "All better" tells a recovery; "all better off" compares.
+        assert!(Context::of(&w("the fever went and she is all better"), false, &g).over);
+        assert!(!Context::of(&w("they are all better off without me"), false, &g).over);
         assert!(Context::of(&w("can chemo cause a fever"), true, &g).general_question());
         assert!(!Context::of(&w("can not breathe"), false, &g).question);
         assert!(
