@@ -1,9 +1,11 @@
 //! Speed targets: matching a question well under 20 µs, any message up to Discord's 4000
-//! characters well under 5 ms, rebuilding the index from the embedded knowledge well under
-//! 5 ms. Run with `cargo bench --bench matcher`.
+//! characters well under 5 ms. Run with `cargo bench --bench matcher`.
 //!
-//! The rebuild reuses the models the first build trained, as a reload that changes no example
-//! does. A first build, training and all, is timed as the start-up of `sarcoma-bot match`.
+//! The rebuild is timed so that a reload's cost stays in view; it has no target of its own.
+//! The old 5 ms target came before the learned router and safety model, and a reload runs
+//! off the answering path, so members never wait for it. The rebuild reuses the models the
+//! first build trained, as a reload that changes no example does. A first build, training and
+//! all, is timed as the start-up of `sarcoma-bot match`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sarcoma_bot::knowledge::KnowledgeBase;

@@ -225,3 +225,24 @@ fn a_message_that_only_asks_about_the_bot_gets_help() {
     }
     assert_eq!(id(&a, "who are you going to ask about radiotherapy"), "radiation");
 }
+
+/// The help reply suggests questions to try; each must get an answer from the knowledge, so a
+/// member who copies one is never told "not sure what you meant".
+#[test]
+fn every_question_the_help_reply_suggests_is_answered() {
+    let a = answerer();
+    let help = &a.knowledge().messages().help.text;
+    let suggested: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("You could try"))
+        .filter_map(|l| l.strip_prefix("- "))
+        .collect();
+    assert!(suggested.len() >= 3, "the help reply suggests questions: {help}");
+    for q in suggested {
+        let got = id(&a, q);
+        assert!(
+            !["none", "help", "crisis", "emergency"].contains(&got.as_str()),
+            "{q}: {got}"
+        );
+    }
+}

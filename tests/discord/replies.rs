@@ -192,6 +192,29 @@ async fn a_direct_message_is_answered() {
     assert_eq!(embed(&reply.body)["title"], "Neoadjuvant therapy");
 }
 
+/// "Who are you" asks about the bot, whatever topic its few words might suggest, and the help
+/// reply answers it.
+#[tokio::test(flavor = "multi_thread")]
+async fn asking_who_the_bot_is_gets_the_help_reply() {
+    let (emu, _bot) = setup().await;
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            32,
+            CHANNEL,
+            Some(GUILD_ID),
+            MEMBER,
+            false,
+            &mention("who are you?"),
+            true,
+        ),
+    )
+    .await;
+    let reply = emu.wait_for(WAIT, is_post_to(CHANNEL)).await.expect("a reply");
+    let kb = sarcoma_bot::knowledge::KnowledgeBase::embedded().unwrap().kb;
+    assert_eq!(embed(&reply.body)["title"], kb.messages().help.title.as_str());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn unlisted_channels_without_a_mention_and_bot_authors_are_ignored() {
     let (emu, _bot) = setup().await;
