@@ -227,6 +227,23 @@ fn the_issues_own_questions_land_on_the_new_entries() {
     }
 }
 
+/// A treatment named as the member's situation does not take the question from the topic of
+/// living with it that the member asks about.
+#[test]
+fn a_topic_of_living_with_it_asked_beside_a_treatment_is_answered() {
+    let a = answerer();
+    for (q, want) in [
+        ("will i be able to work through radiotherapy", "daily-life#work"),
+        (
+            "my fingers have gone numb since starting chemo, will that get better",
+            "side-effects#numbness-and-tingling",
+        ),
+        ("can i go on holiday between my chemo cycles", "daily-life#travel"),
+    ] {
+        assert_eq!(place(&a, q), want, "{q}");
+    }
+}
+
 #[test]
 fn urgent_entries_point_to_the_emergency_advice() {
     let a = answerer();
