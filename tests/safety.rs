@@ -236,6 +236,7 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
             "my kids are all better off without me",
             "booked my own funeral director today lol. not really joking",
             "gave my guitar to my nephew and told him it was because of chemo. it wasnt",
+            "i am done. and before anyone asks, it is not about the chemo",
         ],
         "crisis",
     );
@@ -244,6 +245,7 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
         "she had a cold last week but she is all better now",
         "my dog nearly died at the vet, not joking",
         "told work i was off because of chemo. it was not a lie, just not the whole story",
+        "done with my job, and it is not about the chemo, my boss is awful",
         "thanks everyone, i am going now, off to bed before the scan tomorrow",
         "had a fever last time and it was fine",
         "gran always says she will be dead before that happens, she is 90 and fine",
@@ -442,7 +444,7 @@ fn held_out_set_u_does_not_go_backwards() {
 /// its figures after sentences read in pairs (408, 335, 266, 37).
 #[test]
 fn development_set_n_does_not_go_backwards() {
-    assert_floors(&["dev-n.tsv"], [0.82, 0.95, 0.755], 0.093);
+    assert_floors(&["dev-n.tsv"], [0.83, 0.95, 0.755], 0.093);
 }
 
 #[test]
