@@ -451,6 +451,8 @@ fn development_set_n_does_not_go_backwards() {
 fn idioms_questions_the_past_and_pets_are_not_alarms() {
     assert_no_alarm(&[
         "im dying to know if radiation hurts",
+        "just shoot me now, three hours in the waiting room",
+        "parking at the hospital is a suicide mission",
         "i could kill myself for forgetting the appointment",
         "the news on the telly said a man collapsed at the marathon",
         "this waiting is killing me",
