@@ -458,6 +458,8 @@ fn idioms_questions_the_past_and_pets_are_not_alarms() {
         "is it ok to use a razor on my head once my hair starts coming out",
         "how do i know if the cut on my arm is healing properly",
         "is a painless lump the usual way sarcoma starts",
+        "is a desmoid benign or a real cancer? im confused",
+        "what side effects does ifos have, a friend said it can make you confused",
         "i could kill myself for forgetting the appointment",
         "the news on the telly said a man collapsed at the marathon",
         "this waiting is killing me",
