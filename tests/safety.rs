@@ -653,3 +653,37 @@ fn the_match_contract_carries_safety_note() {
     assert_eq!(lines[1]["safety_note"], "emergency", "{}", lines[1]);
     assert_ne!(lines[1]["id"], "emergency", "{}", lines[1]);
 }
+
+/// The router's labelled member questions (`knowledge/questions.tsv`) each ask about a topic;
+/// a crisis or emergency reply in place of the answer is a false alarm for a member who asked
+/// something ordinary. 44 of 6,293 got one at the start of 2026-12-05; patterns read too
+/// widely ("how many sessions of radiotherapy does it take", "the cut on my leg", "drowsy")
+/// were narrowed to 30. The rest are mostly the model hearing a question as a statement.
+#[test]
+fn member_questions_rarely_get_a_full_alarm() {
+    let a = answerer();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge/questions.tsv");
+    let text = std::fs::read_to_string(path).expect("knowledge/questions.tsv");
+    let questions: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split('\t').next())
+        .collect();
+    assert!(questions.len() > 6000, "{} questions", questions.len());
+    let alarmed: Vec<&str> = questions
+        .iter()
+        .copied()
+        .filter(|q| {
+            matches!(
+                a.matcher().find(q).intent,
+                Some(Intent::Crisis | Intent::Emergency)
+            )
+        })
+        .collect();
+    assert!(
+        alarmed.len() <= 30,
+        "{} full alarms:\n{}",
+        alarmed.len(),
+        alarmed.join("\n")
+    );
+}
