@@ -39,6 +39,16 @@ async fn setup() -> (Emulator, Bot) {
     (emu, bot)
 }
 
+/// A member's question mentioning the bot in the listened channel, and the bot's reply to it.
+async fn reply_to_mention(emu: &Emulator, id: u64, text: &str) -> Recorded {
+    emu.dispatch(
+        "MESSAGE_CREATE",
+        message(id, CHANNEL, Some(GUILD_ID), MEMBER, false, &mention(text), true),
+    )
+    .await;
+    emu.wait_for(WAIT, is_post_to(CHANNEL)).await.expect("a reply")
+}
+
 fn chars(v: &Value) -> usize {
     v.as_str().map_or(0, |s| s.chars().count())
 }
@@ -138,20 +148,7 @@ async fn stage_4_command_gets_the_stage_4_embed_with_disclaimer_shown_only_to_th
 #[tokio::test(flavor = "multi_thread")]
 async fn a_mention_with_a_misspelled_question_gets_the_right_entry_as_a_reply() {
     let (emu, bot) = setup().await;
-    emu.dispatch(
-        "MESSAGE_CREATE",
-        message(
-            21,
-            CHANNEL,
-            Some(GUILD_ID),
-            MEMBER,
-            false,
-            &mention("chemoterapy side effects?"),
-            true,
-        ),
-    )
-    .await;
-    let reply = emu.wait_for(WAIT, is_post_to(CHANNEL)).await.expect("a reply");
+    let reply = reply_to_mention(&emu, 21, "chemoterapy side effects?").await;
     assert_eq!(embed(&reply.body)["title"], "Chemotherapy");
     assert_eq!(reply.body["message_reference"]["message_id"], "21");
     assert_eq!(reply.body["allowed_mentions"]["parse"], json!([]));
@@ -197,20 +194,7 @@ async fn a_direct_message_is_answered() {
 #[tokio::test(flavor = "multi_thread")]
 async fn asking_who_the_bot_is_gets_the_help_reply() {
     let (emu, _bot) = setup().await;
-    emu.dispatch(
-        "MESSAGE_CREATE",
-        message(
-            32,
-            CHANNEL,
-            Some(GUILD_ID),
-            MEMBER,
-            false,
-            &mention("who are you?"),
-            true,
-        ),
-    )
-    .await;
-    let reply = emu.wait_for(WAIT, is_post_to(CHANNEL)).await.expect("a reply");
+    let reply = reply_to_mention(&emu, 32, "who are you?").await;
     let kb = sarcoma_bot::knowledge::KnowledgeBase::embedded().unwrap().kb;
     assert_eq!(embed(&reply.body)["title"], kb.messages().help.title.as_str());
 }
@@ -305,20 +289,7 @@ async fn unlisted_channels_without_a_mention_and_bot_authors_are_ignored() {
 #[tokio::test(flavor = "multi_thread")]
 async fn everyone_and_role_mentions_in_a_question_ping_nobody() {
     let (emu, _bot) = setup().await;
-    emu.dispatch(
-        "MESSAGE_CREATE",
-        message(
-            51,
-            CHANNEL,
-            Some(GUILD_ID),
-            MEMBER,
-            false,
-            &mention("@everyone <@&123> what is surgery"),
-            true,
-        ),
-    )
-    .await;
-    let reply = emu.wait_for(WAIT, is_post_to(CHANNEL)).await.expect("a reply");
+    let reply = reply_to_mention(&emu, 51, "@everyone <@&123> what is surgery").await;
     assert_eq!(
         reply.body["allowed_mentions"],
         json!({"parse": [], "users": [], "roles": []})
@@ -399,20 +370,7 @@ async fn glossary_choices_come_in_labelled_groups_and_a_drug_picked_shows_its_en
 #[tokio::test(flavor = "multi_thread")]
 async fn a_disease_the_base_does_not_cover_gets_an_honest_reply_with_the_closest_entries() {
     let (emu, _bot) = setup().await;
-    emu.dispatch(
-        "MESSAGE_CREATE",
-        message(
-            65,
-            CHANNEL,
-            Some(GUILD_ID),
-            MEMBER,
-            false,
-            &mention("what is the treatment for chondrosarcoma of the pelvis"),
-            true,
-        ),
-    )
-    .await;
-    let reply = emu.wait_for(WAIT, is_post_to(CHANNEL)).await.expect("a reply");
+    let reply = reply_to_mention(&emu, 65, "what is the treatment for chondrosarcoma of the pelvis").await;
     let e = embed(&reply.body);
     assert_eq!(e["title"], "Not something I cover");
     assert!(
