@@ -421,6 +421,13 @@ fn grammar() -> &'static Grammar {
             "could this be",
             "could that be",
             "might it be",
+            // A request for information asks, though it names no question word.
+            "tell me about",
+            "info on",
+            "info about",
+            "info please",
+            "information on",
+            "information about",
         ]),
         reports: PhraseIndex::of(&["i can not", "i am"]),
         about_this: PhraseIndex::of(&[
@@ -750,6 +757,7 @@ mod tests {
         assert!(Context::of(&w("the fever went and she is all better"), false, &g).over);
         assert!(!Context::of(&w("they are all better off without me"), false, &g).over);
         assert!(Context::of(&w("can chemo cause a fever"), true, &g).general_question());
+        assert!(Context::of(&w("tell me about end of life care"), false, &g).question);
         assert!(!Context::of(&w("can not breathe"), false, &g).question);
         assert!(
             Context::of(
