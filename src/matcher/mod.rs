@@ -376,17 +376,7 @@ impl Matcher {
         // Safety judges the message as the member wrote it, before typo correction into the
         // knowledge base's vocabulary can change a word ("stick" into "sick").
         let verdict = self.screen.judge(question);
-        // A crisis is answered with a note beside a question only when the member named its
-        // topic outright: a topic the router merely hears ("what do i do" after a goodbye
-        // text) must not turn the crisis reply into a footnote. A feeling told yields only
-        // to a topic the router is sure of.
-        let heard = match verdict.as_ref().map(|v| v.level) {
-            Some(Level::Crisis) => None,
-            Some(Level::Distress) => Some(HEARD_BESIDE_A_FEELING),
-            _ => Some(HEARD),
-        };
-        let feeling = verdict.as_ref().is_some_and(|v| v.level == Level::Distress);
-        let content = self.content(question, heard, feeling);
+        let content = self.content(question, verdict.as_ref().map(|v| v.level));
         match verdict {
             Some(Verdict {
                 level: level @ (Level::Crisis | Level::Emergency),
@@ -442,10 +432,19 @@ impl Matcher {
         }
     }
 
-    /// What the knowledge base answers. Safety's verdict reaches it only as `heard`, the bar
-    /// at which the router may answer a message that names nothing (`None` leaves the router
-    /// out), and as `feeling`, whether the message tells distress.
-    fn content(&self, question: &str, heard: Option<f32>, feeling: bool) -> Match {
+    /// What the knowledge base answers. Safety's verdict reaches it only as its level, which
+    /// sets how far the router is heard.
+    fn content(&self, question: &str, safety: Option<Level>) -> Match {
+        // A crisis is answered with a note beside a question only when the member named its
+        // topic outright: a topic the router merely hears ("what do i do" after a goodbye
+        // text) must not turn the crisis reply into a footnote. A feeling told yields only
+        // to a topic the router is sure of.
+        let heard = match safety {
+            Some(Level::Crisis) => None,
+            Some(Level::Distress) => Some(HEARD_BESIDE_A_FEELING),
+            _ => Some(HEARD),
+        };
+        let feeling = safety == Some(Level::Distress);
         let mut searches_left = TYPO_SEARCHES;
         let mut fixed: HashMap<String, String> = HashMap::new();
         let words: Vec<String> = text::words(question)
@@ -501,10 +500,9 @@ impl Matcher {
             let named = scores.iter().any(|s| *s >= THRESHOLD);
             let bar = if other_domain { HEARD_OTHER_DOMAIN } else { heard };
             let treatment_named = !feeling
-                && by_name
-                    .iter()
-                    .zip(&self.kinds)
-                    .any(|(named, kind)| *named && matches!(kind, Kind::Modality | Kind::Drug | Kind::Type));
+                && by_name.iter().zip(&self.kinds).any(|(by_name, kind)| {
+                    *by_name && matches!(kind, Kind::Modality | Kind::Drug | Kind::Type)
+                });
             for ((s, p), kind) in scores.iter_mut().zip(self.router.hear(&words)).zip(&self.kinds) {
                 if !named && p >= bar {
                     *s = s.max(THRESHOLD.max(p));
