@@ -2,6 +2,8 @@
 //! floors, one test per family of signs, and the guarantee that no knowledge edit can change a
 //! safety outcome without `check` refusing it.
 
+#[path = "support/sets.rs"]
+mod sets;
 mod support;
 
 use std::path::PathBuf;
@@ -664,17 +666,11 @@ fn the_match_contract_carries_safety_note() {
 #[test]
 fn member_questions_rarely_get_a_full_alarm() {
     let a = answerer();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge/questions.tsv");
-    let text = std::fs::read_to_string(path).expect("knowledge/questions.tsv");
-    let questions: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split('\t').next())
-        .collect();
+    let questions = sets::load_from("knowledge/questions.tsv");
     assert!(questions.len() > 6000, "{} questions", questions.len());
     let alarmed: Vec<&str> = questions
         .iter()
-        .copied()
+        .map(|c| c.question.as_str())
         .filter(|q| {
             matches!(
                 a.matcher().find(q).intent,

@@ -751,6 +751,14 @@ mod tests {
         assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
         // A "now" that says all is well is not the present; a "now" that reports still is.
         assert!(Context::of(&w("suicidal in 2018 and doing really well now"), false, &g).over);
+        assert!(
+            Context::of(
+                &w("was suicidal in 2018 and i am doing really well now"),
+                false,
+                &g
+            )
+            .over
+        );
         assert!(Context::of(&w("self harmed as a teenager years free of it now"), false, &g).over);
         assert!(!Context::of(&w("was suicidal in 2018 and i am again now"), false, &g).over);
         // "All better" tells a recovery; "all better off" compares.

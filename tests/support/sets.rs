@@ -16,7 +16,13 @@ pub struct Case {
 
 /// The lines of `tests/fixtures/{name}`; `#` lines and blank lines are skipped.
 pub fn load(name: &str) -> Vec<Case> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    load_from(&format!("tests/fixtures/{name}"))
+}
+
+/// The lines of a file of the same shape, its path from the crate root
+/// (`knowledge/questions.tsv`).
+pub fn load_from(file: &str) -> Vec<Case> {
+    let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{path}: {e}"))
         .lines()
