@@ -26,6 +26,7 @@ use crate::safety::{Level, Screen, Verdict};
 use router::Router;
 use section::Sections;
 use stage::StageMention;
+use text::PhraseIndex;
 use typo::Corrector;
 
 /// A score at or above this is an answer; below it the bot asks instead of guessing. One
@@ -245,7 +246,37 @@ pub struct Matcher {
     other_domains: HashSet<String>,
     animals: HashSet<String>,
     uncovered: HashSet<String>,
+    phrasings: Phrasings,
     lexicon: Lexicon,
+}
+
+/// The phrase lists a message is read against, each indexed once per knowledge version.
+struct Phrasings {
+    idioms: PhraseIndex,
+    other_conditions: PhraseIndex,
+    not_covered: PhraseIndex,
+    about_the_bot: PhraseIndex,
+    about_the_disease: PhraseIndex,
+    news: PhraseIndex,
+    definition: PhraseIndex,
+    /// "Not asking about", "not mean": the words after them are not what the member wants.
+    not_meant: PhraseIndex,
+}
+
+impl Phrasings {
+    fn new(lexicon: &Lexicon) -> Phrasings {
+        let names: Vec<&String> = lexicon.not_covered.iter().flat_map(|g| &g.names).collect();
+        Phrasings {
+            idioms: PhraseIndex::of(&lexicon.idioms),
+            other_conditions: PhraseIndex::of(&lexicon.other_conditions),
+            not_covered: PhraseIndex::of(&names),
+            about_the_bot: PhraseIndex::of(&lexicon.about_the_bot),
+            about_the_disease: PhraseIndex::of(&lexicon.about_the_disease),
+            news: PhraseIndex::of(words::NEWS),
+            definition: PhraseIndex::of(words::DEFINITION_CUES),
+            not_meant: PhraseIndex::of(&["not asking about", "not talking about", "not mean", "not about"]),
+        }
+    }
 }
 
 impl Matcher {
@@ -287,6 +318,7 @@ impl Matcher {
             other_domains: kb.lexicon().other_domains.iter().cloned().collect(),
             animals: kb.lexicon().animals.iter().cloned().collect(),
             uncovered: kb.lexicon().uncovered.iter().cloned().collect(),
+            phrasings: Phrasings::new(kb.lexicon()),
             lexicon: kb.lexicon().clone(),
         };
         let mut surface: Vec<String> = words::RULE_WORDS
@@ -474,22 +506,21 @@ impl Matcher {
                 ..Match::none()
             };
         }
-        let joined = text::Joined::new(&words);
-        if is_chatter(&words, &joined, question.contains('?'))
-            || about_another_condition(&words, &joined, &self.lexicon.other_conditions)
+        let lists = &self.phrasings;
+        if is_chatter(&words, &lists.news, question.contains('?'))
+            || about_another_condition(&words, &lists.other_conditions)
         {
             return Match::none();
         }
-        let not_covered = self.not_covered(&words, &joined).map(str::to_owned);
-        let mut words = set_aside(words, &joined, &self.lexicon.idioms);
+        let not_covered = self.not_covered(&words);
+        let mut words = set_aside(words, lists);
         // "The anger stage of grief", "stage 2 of the renovation": the word names no topic.
         if stage::other_sense(&words) {
             for w in words.iter_mut().filter(|w| text::stem(w) == "stag") {
                 w.clear();
             }
         }
-        let joined = text::Joined::new(&words);
-        let (mut scores, by_name, other_domain) = self.score(&words, &joined);
+        let (mut scores, by_name, other_domain) = self.score(&words);
         // The router hears the topic in everyday words. Where nothing is named with
         // confidence it may answer alone, at the bar `heard` sets ("how do you pace
         // yourselves?"). Where something is named, an entry it is fairly sure of joins the
@@ -542,13 +573,12 @@ impl Matcher {
             .filter(|w| !words::HEDGES.contains(&w.as_str()))
             .cloned()
             .collect();
-        let plain = text::Joined::new(&plain);
         // A message that is nothing but a phrasing about the bot ("who are you") asks about the
         // bot, whatever topic the router hears in so few words; an entry named outright still
         // answers.
         let about_bot = match confident {
-            None => asks_about_the_bot(&words, &plain, &self.lexicon.about_the_bot),
-            Some(i) => !by_name[i] && plain.is_one_of(&self.lexicon.about_the_bot),
+            None => asks_about_the_bot(&words, &plain, &lists.about_the_bot),
+            Some(i) => !by_name[i] && lists.about_the_bot.is_whole(&plain),
         };
         // "What is a sarcoma" names nothing the index can weigh ("sarcoma" is in nearly every
         // message): its phrasing says which entry answers, unless an entry is named outright.
@@ -607,7 +637,7 @@ impl Matcher {
 
     /// Each entry's score, whether a title, alias or stage named it (rather than hints), and
     /// whether the message is about another domain or an animal ("grade 2 piano exam").
-    fn score(&self, words: &[String], joined: &text::Joined) -> (Vec<f32>, Vec<bool>, bool) {
+    fn score(&self, words: &[String]) -> (Vec<f32>, Vec<bool>, bool) {
         let n = self.ids.len();
         let mut strong = vec![0.0f32; n];
         let mut weak = vec![0.0f32; n];
@@ -718,7 +748,7 @@ impl Matcher {
         });
         let other_domain = (!cancer && has_word(&self.other_domains)) || has_word(&self.animals);
         let uncovered = has_word(&self.uncovered);
-        let definition = joined.has_any(words::DEFINITION_CUES);
+        let definition = self.phrasings.definition.anywhere(words);
         let mut scores: Vec<f32> = (0..n)
             .map(|i| {
                 let mut s = strong[i] + weak[i].min(WEAK_CAP);
@@ -785,19 +815,13 @@ impl Matcher {
     /// named before any topic is the subject; named after one ("immunotherapy? it worked for
     /// melanoma") it is an aside. A message that compares it with something, or names
     /// sarcoma apart from the disease's own name, is about soft tissue sarcoma.
-    fn not_covered(&self, words: &[String], joined: &text::Joined) -> Option<&str> {
+    fn not_covered(&self, words: &[String]) -> Option<String> {
         if words.iter().any(|w| words::COMPARING.contains(&w.as_str())) {
             return None;
         }
-        let (at, name) = self
-            .lexicon
-            .not_covered
-            .iter()
-            .flat_map(|g| &g.names)
-            .filter_map(|n| joined.find_all(n).next().map(|at| (at, n)))
-            .min_by_key(|&(at, n)| (at, std::cmp::Reverse(n.len())))?;
-        let from = word_index(joined, at);
-        let to = from + name.split(' ').count();
+        // The first name, and the longest that starts there.
+        let (from, len) = self.phrasings.not_covered.spans(words).next()?;
+        let to = from + len;
         let outside = |i: usize| i < from || i >= to;
         if words
             .iter()
@@ -816,7 +840,7 @@ impl Matcher {
         });
         // "chemo for leukaemia": the disease is what the treatment is for.
         let treated_for = from > 0 && words[from - 1] == "for";
-        (treated_for || first_topic.is_none_or(|t| from <= t)).then_some(name.as_str())
+        (treated_for || first_topic.is_none_or(|t| from <= t)).then(|| words[from..to].join(" "))
     }
 
     fn is_kind(&self, id: &EntryId, kind: Kind) -> bool {
@@ -828,9 +852,10 @@ impl Matcher {
 
     /// "What is a sarcoma", "is sarcoma cancer": the entry that says what the disease is, when the
     /// message asks it in one of the lexicon's phrasings.
-    fn about_the_disease(&self, joined: &text::Joined) -> Option<usize> {
-        joined
-            .has_any(&self.lexicon.about_the_disease)
+    fn about_the_disease(&self, plain: &[String]) -> Option<usize> {
+        self.phrasings
+            .about_the_disease
+            .anywhere(plain)
             .then(|| {
                 self.ids
                     .iter()
@@ -858,25 +883,16 @@ impl Matcher {
 }
 
 /// "my knee replacement", "immunotherapy for hay fever": conditions that are not cancer.
-fn about_another_condition(words: &[String], joined: &text::Joined, conditions: &[String]) -> bool {
-    joined.has_any(conditions) && !words.iter().any(|w| w.contains("sarcoma"))
-}
-
-/// Where a byte offset of the joined text falls, in words.
-fn word_index(joined: &text::Joined, at: usize) -> usize {
-    joined.before(at).matches(' ').count()
+fn about_another_condition(words: &[String], conditions: &PhraseIndex) -> bool {
+    conditions.anywhere(words) && !words.iter().any(|w| w.contains("sarcoma"))
 }
 
 /// Marks idioms ("trial and error") and negated topics ("not chemo, radiation") as not
 /// meant: their words are blanked, keeping the positions of the rest.
-fn set_aside(mut words: Vec<String>, joined: &text::Joined, idioms: &[String]) -> Vec<String> {
+fn set_aside(mut words: Vec<String>, lists: &Phrasings) -> Vec<String> {
     let mut blank = vec![false; words.len()];
-    for idiom in idioms {
-        for at in joined.find_all(idiom) {
-            let from = word_index(joined, at);
-            let n = idiom.split(' ').count();
-            blank[from..(from + n).min(words.len())].fill(true);
-        }
+    for (from, n) in lists.idioms.spans(&words) {
+        blank[from..from + n].fill(true);
     }
     // "not chemo — radiation", "not asking about X", "I do not mean X": the next words are
     // what the member does not want.
@@ -884,10 +900,8 @@ fn set_aside(mut words: Vec<String>, joined: &text::Joined, idioms: &[String]) -
     if words.first().is_some_and(|w| w == "not") {
         negate(1, 2);
     }
-    for cue in ["not asking about", "not talking about", "not mean", "not about"] {
-        for at in joined.find_all(cue) {
-            negate(word_index(joined, at) + cue.split(' ').count(), 2);
-        }
+    for (at, n) in lists.not_meant.spans(&words) {
+        negate(at + n, 2);
     }
     for (w, blank) in words.iter_mut().zip(blank) {
         if blank {
@@ -943,13 +957,13 @@ fn is_anchored(words: &[String], pos: usize) -> bool {
 
 /// Thanks and news ("thanks, that helped", "finished my last rads today!") are for the group,
 /// not questions for the bot, unless they also ask something.
-fn is_chatter(words: &[String], joined: &text::Joined, question_mark: bool) -> bool {
+fn is_chatter(words: &[String], news: &PhraseIndex, question_mark: bool) -> bool {
     let asks = question_mark || words.iter().any(|w| words::QUESTION_WORDS.contains(&w.as_str()));
-    !asks && (words.iter().any(|w| words::THANKS.contains(&w.as_str())) || joined.has_any(words::NEWS))
+    !asks && (words.iter().any(|w| words::THANKS.contains(&w.as_str())) || news.anywhere(words))
 }
 
 /// "What can you do?", "help", "who are you": questions about the bot itself.
-fn asks_about_the_bot(words: &[String], joined: &text::Joined, phrasings: &[String]) -> bool {
+fn asks_about_the_bot(words: &[String], plain: &[String], phrasings: &PhraseIndex) -> bool {
     const ABOUT_BOT: &[&str] = &[
         "help", "command", "commands", "menu", "topics", "topic", "info", "start", "bot", "me", "please",
         "pls",
@@ -964,5 +978,5 @@ fn asks_about_the_bot(words: &[String], joined: &text::Joined, phrasings: &[Stri
     if (only_help && has(&["help"])) || has(LISTS) || (has(BOT) && has(ASKING)) {
         return true;
     }
-    joined.has_any(phrasings)
+    phrasings.anywhere(plain)
 }

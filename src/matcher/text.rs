@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use rustc_hash::FxHashMap;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -182,67 +184,76 @@ fn expand(word: &str, out: &mut Vec<String>) {
     }
 }
 
-/// A message's words joined by single spaces, for finding whole-word phrases such as
-/// "can not breathe" without allocating per phrase.
-pub(crate) struct Joined {
-    text: String,
-    /// The distinct words, sorted: most phrases are ruled out by their first word alone,
-    /// which is far cheaper than a substring search.
-    vocabulary: Vec<String>,
+/// Alternatives, each a run of words, indexed by first word: one lookup a word of the message
+/// rules out every alternative that cannot start there, however long the list.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PhraseIndex {
+    /// Looked up for every word of every sentence, so hashed with Fx: the keys come from the
+    /// knowledge files and the code, not from members.
+    by_first: FxHashMap<String, Vec<Vec<String>>>,
 }
 
-impl Joined {
-    pub(crate) fn new(words: &[String]) -> Joined {
-        let mut vocabulary = words.to_vec();
-        vocabulary.sort_unstable();
-        vocabulary.dedup();
-        Joined {
-            text: words.join(" "),
-            vocabulary,
+impl PhraseIndex {
+    pub(crate) fn new(phrases: &[Vec<String>]) -> PhraseIndex {
+        let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
+        for p in phrases {
+            if let Some(first) = p.first() {
+                by_first.entry(first.clone()).or_default().push(p.clone());
+            }
         }
+        PhraseIndex { by_first }
     }
 
-    /// Byte offsets where `phrase` stands as whole words.
-    pub(crate) fn find_all<'a>(&'a self, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
-        let text = self.text.as_str();
-        let first = phrase
-            .as_bytes()
+    /// Phrases written as the matcher reads a message: lowercase words and single spaces, as
+    /// the code's own lists are and the lexicon's are checked to be.
+    pub(crate) fn of<S: AsRef<str>>(phrases: &[S]) -> PhraseIndex {
+        let runs: Vec<Vec<String>> = phrases
             .iter()
-            .position(|&b| b == b' ')
-            .map_or(phrase, |i| &phrase[..i]);
-        // Building a substring searcher costs more than the search: skip it when it cannot match.
-        let possible = self
-            .vocabulary
-            .binary_search_by(|w| w.as_str().cmp(first))
-            .is_ok();
-        possible
-            .then(|| text.match_indices(phrase))
-            .into_iter()
-            .flatten()
-            .map(|(at, _)| at)
-            .filter(move |&at| {
-                let end = at + phrase.len();
-                (at == 0 || text.as_bytes()[at - 1] == b' ')
-                    && (end == text.len() || text.as_bytes()[end] == b' ')
-            })
+            .map(|p| p.as_ref().split(' ').map(str::to_owned).collect())
+            .collect();
+        PhraseIndex::new(&runs)
     }
 
-    pub(crate) fn has(&self, phrase: &str) -> bool {
-        self.find_all(phrase).next().is_some()
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_first.is_empty()
     }
 
-    pub(crate) fn has_any<S: AsRef<str>>(&self, phrases: &[S]) -> bool {
-        phrases.iter().any(|p| self.has(p.as_ref()))
+    /// The words an alternative can start with.
+    pub(crate) fn first_words(&self) -> impl Iterator<Item = &String> {
+        self.by_first.keys()
     }
 
-    /// Whether the whole message is one of `phrases`, word for word.
-    pub(crate) fn is_one_of<S: AsRef<str>>(&self, phrases: &[S]) -> bool {
-        phrases.iter().any(|p| self.text == p.as_ref())
+    /// Whether `words` are, all of them, one of the alternatives.
+    pub(crate) fn is_whole(&self, words: &[String]) -> bool {
+        words
+            .first()
+            .and_then(|first| self.by_first.get(first))
+            .is_some_and(|alternatives| alternatives.iter().any(|p| p == words))
     }
 
-    /// The text before a byte offset.
-    pub(crate) fn before(&self, at: usize) -> &str {
-        &self.text[..at]
+    /// The length of the longest alternative that starts at `at`.
+    pub(crate) fn longest_at(&self, words: &[String], at: usize) -> Option<usize> {
+        self.by_first
+            .get(words.get(at)?)?
+            .iter()
+            .filter(|p| words[at..].starts_with(p))
+            .map(Vec::len)
+            .max()
+    }
+
+    /// Where alternatives start in `words`, each with the length of the longest there.
+    pub(crate) fn spans<'a>(&'a self, words: &'a [String]) -> impl Iterator<Item = (usize, usize)> + 'a {
+        (0..words.len()).filter_map(move |at| Some((at, self.longest_at(words, at)?)))
+    }
+
+    /// Start positions of every alternative found in `words`.
+    pub(crate) fn find<'a>(&'a self, words: &'a [String]) -> impl Iterator<Item = usize> + 'a {
+        self.spans(words).map(|(at, _)| at)
+    }
+
+    /// Whether any alternative stands anywhere in `words`.
+    pub(crate) fn anywhere(&self, words: &[String]) -> bool {
+        self.find(words).next().is_some()
     }
 }
 
@@ -356,14 +367,32 @@ mod tests {
 
     #[test]
     fn phrases_match_whole_words_only() {
-        let j = Joined::new(&w("I can not breathe now"));
-        assert!(j.has("can not breathe"));
-        assert!(j.has("i"));
-        assert!(!j.has("an not"));
-        assert!(!j.has("breath"));
-        assert_eq!(j.find_all("not").collect::<Vec<_>>(), [6]);
-        assert!(j.has_any(&["chest pain", "can not breathe"]));
-        assert!(!Joined::new(&w("my chest is fine")).has_any(&["chest pain", "can not breathe"]));
+        let words = w("I can not breathe now");
+        let index = PhraseIndex::of(&[
+            "can not breathe",
+            "can not",
+            "i",
+            "an not",
+            "breath",
+            "chest pain",
+        ]);
+        assert_eq!(
+            index.spans(&words).collect::<Vec<_>>(),
+            [(0, 1), (1, 3)],
+            "the longest at each start"
+        );
+        assert_eq!(PhraseIndex::of(&["not"]).find(&words).collect::<Vec<_>>(), [2]);
+        assert!(!PhraseIndex::of(&["an not", "breath", "chest pain"]).anywhere(&words));
+        assert!(!index.anywhere(&w("my chest is fine")));
+    }
+
+    #[test]
+    fn a_whole_message_is_one_alternative_word_for_word() {
+        let index = PhraseIndex::of(&["who are you", "help"]);
+        assert!(index.is_whole(&w("Who are you")));
+        assert!(!index.is_whole(&w("who are you really")));
+        assert!(!index.is_whole(&w("who are")));
+        assert!(!index.is_whole(&[]));
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub(crate) struct Family {
 }
 
 /// Alternatives, each a run of normalised words: `["shivery", "hot and cold"]`.
-pub(crate) use super::rules::PhraseIndex as Words;
+pub(crate) use crate::matcher::text::PhraseIndex as Words;
 
 /// Words from several sets that together make a sign: "took" … "all" … "pills".
 #[derive(Clone, Debug)]

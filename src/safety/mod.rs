@@ -18,7 +18,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::matcher::{text, typo, words as language};
 use model::Model;
-use rules::{Context, PhraseIndex, Rules};
+use rules::{Context, Rules};
+use text::PhraseIndex;
 
 /// How much a message needs, most urgent first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::data::{Family, Guard, Pattern};
+use crate::matcher::text::PhraseIndex;
 
 /// Words that turn the next few words around: "no fever", "not suicidal", "never wanted to die".
 const NEGATORS: &[&str] = &[
@@ -206,85 +207,51 @@ const PERSONS: &[&str] = &[
 ];
 const FIRST_PERSON: &[&str] = &["i", "me", "my", "im", "myself", "we", "us", "our"];
 
-/// Alternatives, each a run of words, indexed by first word: at most positions of a sentence
-/// one lookup rules every alternative out.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct PhraseIndex {
-    /// Looked up for every word of every sentence, so hashed with Fx: the keys come from the
-    /// safety files, not from members.
-    by_first: FxHashMap<String, Vec<Vec<String>>>,
-}
-
-impl PhraseIndex {
-    pub(crate) fn new(phrases: &[Vec<String>]) -> PhraseIndex {
-        let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
-        for p in phrases {
-            if let Some(first) = p.first() {
-                by_first.entry(first.clone()).or_default().push(p.clone());
-            }
-        }
-        PhraseIndex { by_first }
-    }
-
-    /// English phrases written with single spaces, as the grammar's own lists are.
-    fn of(phrases: &[&str]) -> PhraseIndex {
-        let runs: Vec<Vec<String>> = phrases
-            .iter()
-            .map(|p| p.split(' ').map(str::to_owned).collect())
-            .collect();
-        PhraseIndex::new(&runs)
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.by_first.is_empty()
-    }
-
-    /// The length of the longest alternative that starts at `at`.
-    pub(crate) fn longest_at(&self, words: &[String], at: usize) -> Option<usize> {
-        self.by_first
-            .get(words.get(at)?)?
-            .iter()
-            .filter(|p| words[at..].starts_with(p))
-            .map(Vec::len)
-            .max()
-    }
-
-    /// Where alternatives start in `words`, each with the length of the longest there.
-    pub(crate) fn spans<'a>(&'a self, words: &'a [String]) -> impl Iterator<Item = (usize, usize)> + 'a {
-        (0..words.len()).filter_map(move |at| Some((at, self.longest_at(words, at)?)))
-    }
-
-    /// Start positions of every alternative found in `words`.
-    pub(crate) fn find<'a>(&'a self, words: &'a [String]) -> impl Iterator<Item = usize> + 'a {
-        self.spans(words).map(|(at, _)| at)
-    }
-
-    /// Whether any alternative stands anywhere in `words`.
-    pub(crate) fn anywhere(&self, words: &[String]) -> bool {
-        self.find(words).next().is_some()
-    }
-
-    /// Whether any alternative stands in `words` without a "not" before it: "i want more time"
-    /// says it, "i do not want more time" does not.
-    pub(crate) fn stated(&self, words: &[String]) -> bool {
-        self.find(words).any(|at| !negated(words, at))
-    }
-}
-
 /// One outcome's compiled phrases and patterns.
 pub(crate) struct Rules {
     phrases: PhraseIndex,
     patterns: Vec<Pattern>,
+    /// For each word, the patterns and sets that have an alternative starting with it. A
+    /// pattern can only hit a sentence that holds a first word of each of its sets, and most
+    /// sentences hold none: one lookup a word rules out every such pattern, where trying each
+    /// pattern costs a lookup a word for every set.
+    starts: FxHashMap<String, Vec<(usize, usize)>>,
     cues: PhraseIndex,
 }
 
 impl Rules {
     pub(crate) fn new(family: &Family) -> Rules {
+        let mut starts: FxHashMap<String, Vec<(usize, usize)>> = FxHashMap::default();
+        for (p, pattern) in family.patterns.iter().enumerate() {
+            for (s, set) in pattern.sets.iter().enumerate() {
+                for first in set.first_words() {
+                    starts.entry(first.clone()).or_default().push((p, s));
+                }
+            }
+        }
         Rules {
             phrases: PhraseIndex::new(&family.phrases),
             patterns: family.patterns.clone(),
+            starts,
             cues: family.cues.clone(),
         }
+    }
+
+    /// The patterns whose every set has an alternative starting somewhere in `words`.
+    fn candidates(&self, words: &[String]) -> impl Iterator<Item = &Pattern> {
+        let mut missing: Vec<usize> = self.patterns.iter().map(|p| p.sets.len()).collect();
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        for &(p, s) in words.iter().filter_map(|w| self.starts.get(w)).flatten() {
+            if !seen.contains(&(p, s)) {
+                seen.push((p, s));
+                missing[p] -= 1;
+            }
+        }
+        self.patterns
+            .iter()
+            .zip(missing)
+            .filter(|&(_, missing)| missing == 0)
+            .map(|(p, _)| p)
     }
 
     /// Whether the sentence holds a phrase of this outcome that is negated ("i do not want to
@@ -309,10 +276,10 @@ impl Rules {
     /// `Some(true)` when every sign found may be answered beside the question it comes with
     /// (see [`Pattern::answer_too`]).
     pub(crate) fn sign(&self, words: &[String]) -> Option<bool> {
-        if self.phrases.stated(words) {
+        if stated(&self.phrases, words) {
             return Some(false);
         }
-        let mut hits = self.patterns.iter().filter(|p| pattern_hit(p, words));
+        let mut hits = self.candidates(words).filter(|p| pattern_hit(p, words));
         let first = hits.next()?;
         Some(first.answer_too && hits.all(|p| p.answer_too))
     }
@@ -347,6 +314,12 @@ fn pattern_hit(p: &Pattern, words: &[String]) -> bool {
                 && p.sets[0].find(words).any(|i| !negated(words, i))
         }
     }
+}
+
+/// Whether any alternative of `index` stands in `words` without a "not" before it: "i want
+/// more time" says it, "i do not want more time" does not.
+fn stated(index: &PhraseIndex, words: &[String]) -> bool {
+    index.find(words).any(|at| !negated(words, at))
 }
 
 /// Whether a negator stands just before position `at` in the same clause.
@@ -620,7 +593,7 @@ impl Context {
             animal: guard.animals.anywhere(words),
             thing: guard.things.anywhere(words),
             safe: guard.safe.anywhere(words),
-            hopes: guard.hopes.stated(words),
+            hopes: stated(&guard.hopes, words),
         }
     }
 
