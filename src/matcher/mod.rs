@@ -17,7 +17,10 @@ pub(crate) mod text;
 pub(crate) mod typo;
 pub(crate) mod words;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Serialize;
 
@@ -223,7 +226,7 @@ struct Phrase {
 pub struct Matcher {
     ids: Vec<EntryId>,
     kinds: Vec<Kind>,
-    symbols: HashMap<String, Sym>,
+    symbols: FxHashMap<String, Sym>,
     /// The stem behind each symbol.
     names: Vec<String>,
     phrases: Vec<Phrase>,
@@ -231,7 +234,7 @@ pub struct Matcher {
     phrases_with: Vec<Vec<usize>>,
     corrector: Corrector,
     /// Words that are never corrected: the vocabulary, stopwords and everyday words.
-    known: HashSet<String>,
+    known: FxHashSet<String>,
     /// Words that name a topic on their own ("chemo", "immunotherapy"): one-word titles and
     /// aliases. A verb such as "treat" inside a longer name does not.
     naming: HashSet<Sym>,
@@ -243,9 +246,9 @@ pub struct Matcher {
     sections: Sections,
     router: Router,
     /// Word lists of `knowledge/lexicon.toml`.
-    other_domains: HashSet<String>,
-    animals: HashSet<String>,
-    uncovered: HashSet<String>,
+    other_domains: FxHashSet<String>,
+    animals: FxHashSet<String>,
+    uncovered: FxHashSet<String>,
     phrasings: Phrasings,
     lexicon: Lexicon,
 }
@@ -295,12 +298,12 @@ impl Matcher {
         let mut m = Matcher {
             ids: Vec::new(),
             kinds: Vec::new(),
-            symbols: HashMap::new(),
+            symbols: FxHashMap::default(),
             names: Vec::new(),
             phrases: Vec::new(),
             phrases_with: Vec::new(),
             corrector: Corrector::new([]),
-            known: HashSet::new(),
+            known: FxHashSet::default(),
             naming: HashSet::new(),
             screen,
             emotional_support: kb
@@ -644,13 +647,14 @@ impl Matcher {
         let mut first = vec![f32::MAX; n];
         // Named by a title or alias used as more than a point in time.
         let mut outright = vec![false; n];
-        let positions: Vec<(Sym, usize)> = words
+        let stems: Vec<_> = words.iter().map(|w| text::stem(w)).collect();
+        let positions: Vec<(Sym, usize)> = stems
             .iter()
             .enumerate()
-            .filter_map(|(pos, w)| self.symbols.get(text::stem(w).as_ref()).map(|&s| (s, pos)))
+            .filter_map(|(pos, stem)| self.symbols.get(stem.as_ref()).map(|&s| (s, pos)))
             .collect();
         // Each symbol's first position, and whether every use of it is a time anchor.
-        let mut seen: HashMap<Sym, (usize, bool)> = HashMap::new();
+        let mut seen: FxHashMap<Sym, (usize, bool)> = FxHashMap::default();
         for &(s, pos) in &positions {
             let anchored = is_anchored(words, pos);
             seen.entry(s)
@@ -659,21 +663,21 @@ impl Matcher {
         }
         let mut query: Vec<Sym> = seen.keys().copied().collect();
         query.sort_unstable();
-        let mut hits: HashMap<usize, usize> = HashMap::new();
-        for &s in &query {
-            for &p in &self.phrases_with[s as usize] {
-                *hits.entry(p).or_default() += 1;
-            }
-        }
+        // Each phrase that holds a word of the message, once for every such word.
+        let mut hits: Vec<usize> = query
+            .iter()
+            .flat_map(|&s| self.phrases_with[s as usize].iter().copied())
+            .collect();
+        hits.sort_unstable();
         let mut matched: Vec<&Phrase> = Vec::new();
         // The symbols of each entry's matched hints: a hint ("scan" for the diagnosis entry)
         // does not vouch for itself as context.
         let mut own: Vec<Vec<Sym>> = vec![Vec::new(); n];
-        for (p, count) in hits {
-            let phrase = &self.phrases[p];
+        for run in hits.chunk_by(|a, b| a == b) {
+            let (phrase, count) = (&self.phrases[run[0]], run.len());
             let len = phrase.syms.len();
-            let complete =
-                count == len || (len >= 2 && count == len - 1 && self.completes(phrase, &query, words));
+            let complete = count == len
+                || (len >= 2 && count == len - 1 && self.completes(phrase, &query, words, &stems));
             if complete && close_together(&phrase.syms, &positions) {
                 matched.push(phrase);
             }
@@ -683,7 +687,7 @@ impl Matcher {
         matched.sort_by_key(|p| !p.strong);
         let mut named: Vec<(usize, Sym)> = Vec::new();
         // Symbols some matched phrase uses: "golf" in the hint "golf ball", "pet" in "PET scan".
-        let used: HashSet<Sym> = matched.iter().flat_map(|p| p.syms.iter().copied()).collect();
+        let used: FxHashSet<Sym> = matched.iter().flat_map(|p| p.syms.iter().copied()).collect();
         for phrase in matched {
             if !phrase.strong {
                 own[phrase.entry].extend(&phrase.syms);
@@ -714,12 +718,12 @@ impl Matcher {
         let has = |list: &[&str]| {
             words
                 .iter()
-                .any(|w| list.contains(&w.as_str()) || list.contains(&text::stem(w).as_ref()))
+                .zip(&stems)
+                .any(|(w, stem)| list.contains(&w.as_str()) || list.contains(&stem.as_ref()))
         };
         // A word of another domain counts unless a matched phrase uses it.
-        let has_word = |set: &HashSet<String>| {
-            words.iter().any(|w| {
-                let stem = text::stem(w);
+        let has_word = |set: &FxHashSet<String>| {
+            words.iter().zip(&stems).any(|(w, stem)| {
                 (set.contains(w.as_str()) || set.contains(stem.as_ref()))
                     && !self.symbols.get(stem.as_ref()).is_some_and(|s| used.contains(s))
             })
@@ -733,8 +737,7 @@ impl Matcher {
         let context_syms: Vec<Sym> = positions
             .iter()
             .filter(|(_, pos)| {
-                let w = words[*pos].as_str();
-                let stem = text::stem(w);
+                let (w, stem) = (words[*pos].as_str(), &stems[*pos]);
                 [words::CANCER_WORDS, words::CONTEXT_WORDS]
                     .iter()
                     .any(|list| list.contains(&w) || list.contains(&stem.as_ref()))
@@ -742,8 +745,8 @@ impl Matcher {
             .map(|(s, _)| *s)
             .collect();
         // Context words the index does not know (most cancer words) always count.
-        let unindexed_context = words.iter().any(|w| {
-            !self.symbols.contains_key(text::stem(w).as_ref())
+        let unindexed_context = words.iter().zip(&stems).any(|(w, stem)| {
+            !self.symbols.contains_key(stem.as_ref())
                 && (words::CANCER_WORDS.contains(&w.as_str()) || words::CONTEXT_WORDS.contains(&w.as_str()))
         });
         let other_domain = (!cancer && has_word(&self.other_domains)) || has_word(&self.animals);
@@ -867,14 +870,13 @@ impl Matcher {
     /// A phrase missing one word still matches when the message holds that word with a slip
     /// that made another real word ("clinical trails"): the rest of the phrase vouches for it.
     /// A slip keeps the first letter: "survival rate" is no slip for "late stage".
-    fn completes(&self, phrase: &Phrase, query: &[Sym], words: &[String]) -> bool {
+    fn completes(&self, phrase: &Phrase, query: &[Sym], words: &[String], stems: &[Cow<str>]) -> bool {
         let Some(missing) = phrase.syms.iter().find(|s| query.binary_search(s).is_err()) else {
             return true;
         };
         let target = &self.names[*missing as usize];
         target.len() >= 4
-            && words.iter().any(|w| {
-                let stem = text::stem(w);
+            && words.iter().zip(stems).any(|(w, stem)| {
                 w.len() >= 4
                     && stem.as_bytes().first() == target.as_bytes().first()
                     && typo::distance(stem.as_bytes(), target.as_bytes(), 1).is_some()
