@@ -59,8 +59,12 @@ struct Part {
 
 struct EntryParts {
     /// Words of the entry's own names: they say which entry, not which part.
-    naming: HashSet<String>,
+    naming: HashSet<String, Fast>,
     parts: Vec<Part>,
+    /// For each word, the examples that hold it, as (part, example). A question has a few
+    /// words and an entry hundreds of examples: its overlap with each is summed over the
+    /// question's words, rather than found by walking every example.
+    postings: HashMap<Word, Vec<(usize, usize)>, Fast>,
 }
 
 /// The section index of a knowledge base.
@@ -110,7 +114,7 @@ fn text_words(text_in: &str, vocabulary: &HashMap<String, Word, Fast>) -> HashSe
 
 /// An entry's texts as stems, computed once for counting and for indexing.
 struct Stemmed<'a> {
-    naming: HashSet<String>,
+    naming: HashSet<String, Fast>,
     whole: Vec<Vec<String>>,
     parts: Vec<StemmedPart<'a>>,
 }
@@ -125,7 +129,7 @@ struct StemmedPart<'a> {
 impl<'a> Stemmed<'a> {
     fn new(e: &'a Entry) -> Stemmed<'a> {
         let mut stemmed = Stemmed {
-            naming: HashSet::new(),
+            naming: HashSet::default(),
             whole: e.examples.iter().map(|q| stems(q)).collect(),
             parts: e
                 .sections
@@ -234,26 +238,36 @@ impl Sections {
 
     fn entry_parts(&self, e: &Stemmed<'_>) -> EntryParts {
         let bag = |words: &[String]| self.bag(words.iter().map(String::as_str), &e.naming);
+        let parts: Vec<Part> = e
+            .parts
+            .iter()
+            .map(|p| Part {
+                examples: p.examples.iter().map(|q| bag(q)).collect(),
+                heading: bag(&p.heading),
+                text: text_words(p.text, &self.vocabulary),
+            })
+            .collect();
+        let mut postings: HashMap<Word, Vec<(usize, usize)>, Fast> = HashMap::default();
+        for (i, part) in parts.iter().enumerate() {
+            for (j, example) in part.examples.iter().enumerate() {
+                for &w in &example.words {
+                    postings.entry(w).or_default().push((i, j));
+                }
+            }
+        }
         EntryParts {
-            parts: e
-                .parts
-                .iter()
-                .map(|p| Part {
-                    examples: p.examples.iter().map(|q| bag(q)).collect(),
-                    heading: bag(&p.heading),
-                    text: text_words(p.text, &self.vocabulary),
-                })
-                .collect(),
+            parts,
             naming: e.naming.clone(),
+            postings,
         }
     }
 
     /// The distinct known words of `stems` that may tell parts apart, and the bag's length
     /// (unknown words count toward the length only).
-    fn bag<'a>(&self, stems: impl Iterator<Item = &'a str>, naming: &HashSet<String>) -> Bag {
+    fn bag<'a>(&self, stems: impl Iterator<Item = &'a str>, naming: &HashSet<String, Fast>) -> Bag {
         let mut words = Vec::new();
         let mut norm = 0.0;
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<&str, Fast> = HashSet::default();
         for w in stems {
             if w.is_empty() || NEUTRAL.contains(&w) || naming.contains(w) || !seen.insert(w) {
                 continue;
@@ -291,6 +305,14 @@ impl Sections {
                     j += 1;
                 }
             }
+        }
+        self.cosine(dot, a, b)
+    }
+
+    /// Cosine similarity of two bags from their dot product under the word weights.
+    fn cosine(&self, dot: f32, a: &Bag, b: &Bag) -> f32 {
+        if a.norm == 0.0 || b.norm == 0.0 {
+            return 0.0;
         }
         dot / (a.norm * b.norm)
     }
@@ -335,13 +357,28 @@ impl Sections {
         if whole || q.words.is_empty() {
             return None;
         }
-        let best_of = |bags: &[Bag]| bags.iter().map(|b| self.similarity(&q, b)).fold(0.0f32, f32::max);
+        // Each example's dot product with the question, adding the question's words in the
+        // order `similarity` meets them, so the sums are the same to the last bit.
+        let mut dots: Vec<Vec<f32>> = e.parts.iter().map(|p| vec![0.0; p.examples.len()]).collect();
+        for w in &q.words {
+            let idf = self.idf[*w as usize];
+            for &(i, j) in e.postings.get(w).into_iter().flatten() {
+                dots[i][j] += idf * idf;
+            }
+        }
+        let best_of = |bags: &[Bag], dots: &[f32]| {
+            bags.iter()
+                .zip(dots)
+                .map(|(b, dot)| self.cosine(*dot, &q, b))
+                .fold(0.0f32, f32::max)
+        };
         let (index, score) = e
             .parts
             .iter()
+            .zip(&dots)
             .enumerate()
-            .map(|(i, p)| {
-                let score = best_of(&p.examples)
+            .map(|(i, (p, dots))| {
+                let score = best_of(&p.examples, dots)
                     .max(HEADING * self.similarity(&q, &p.heading))
                     .max(TEXT * self.coverage(&q, &p.text));
                 (i, score)

@@ -189,7 +189,8 @@ fn expand(word: &str, out: &mut Vec<String>) {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PhraseIndex {
     /// Looked up for every word of every sentence, so hashed with Fx: the keys come from the
-    /// knowledge files and the code, not from members.
+    /// knowledge files and the code, not from members. Each first word holds the rest of its
+    /// alternatives, longest first, so the first that fits is the longest.
     by_first: FxHashMap<String, Vec<Vec<String>>>,
 }
 
@@ -197,9 +198,12 @@ impl PhraseIndex {
     pub(crate) fn new(phrases: &[Vec<String>]) -> PhraseIndex {
         let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
         for p in phrases {
-            if let Some(first) = p.first() {
-                by_first.entry(first.clone()).or_default().push(p.clone());
+            if let Some((first, rest)) = p.split_first() {
+                by_first.entry(first.clone()).or_default().push(rest.to_vec());
             }
+        }
+        for rests in by_first.values_mut() {
+            rests.sort_by_key(|rest| std::cmp::Reverse(rest.len()));
         }
         PhraseIndex { by_first }
     }
@@ -226,19 +230,19 @@ impl PhraseIndex {
     /// Whether `words` are, all of them, one of the alternatives.
     pub(crate) fn is_whole(&self, words: &[String]) -> bool {
         words
-            .first()
-            .and_then(|first| self.by_first.get(first))
-            .is_some_and(|alternatives| alternatives.iter().any(|p| p == words))
+            .split_first()
+            .and_then(|(first, rest)| Some((self.by_first.get(first)?, rest)))
+            .is_some_and(|(rests, rest)| rests.iter().any(|r| r == rest))
     }
 
     /// The length of the longest alternative that starts at `at`.
     pub(crate) fn longest_at(&self, words: &[String], at: usize) -> Option<usize> {
-        self.by_first
-            .get(words.get(at)?)?
+        let rests = self.by_first.get(words.get(at)?)?;
+        let after = &words[at + 1..];
+        rests
             .iter()
-            .filter(|p| words[at..].starts_with(p))
-            .map(Vec::len)
-            .max()
+            .find(|rest| after.starts_with(rest))
+            .map(|rest| rest.len() + 1)
     }
 
     /// Where alternatives start in `words`, each with the length of the longest there.

@@ -2,7 +2,7 @@
 //! a word the knowledge base knows. Only unknown words are corrected, and only into the
 //! knowledge base's own vocabulary, so everyday words are never turned into medical ones.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The edit budget grows with word length: one slip in a 5-letter word is as likely as two
 /// in a 9-letter one, and short words have too many neighbours to guess safely.
@@ -91,12 +91,12 @@ fn letters(word: &[u8]) -> u32 {
 
 /// Candidate words bucketed by length, so a lookup only compares words that could be close.
 pub(crate) struct Corrector {
-    by_len: HashMap<usize, Vec<(u32, String)>>,
+    by_len: FxHashMap<usize, Vec<(u32, String)>>,
 }
 
 impl Corrector {
     pub(crate) fn new<'a>(vocabulary: impl IntoIterator<Item = &'a str>) -> Corrector {
-        let mut by_len: HashMap<usize, Vec<(u32, String)>> = HashMap::new();
+        let mut by_len: FxHashMap<usize, Vec<(u32, String)>> = FxHashMap::default();
         for w in vocabulary {
             if w.len() >= 4 && w.bytes().all(|b| b.is_ascii_lowercase()) {
                 by_len

@@ -16,6 +16,8 @@ pub(crate) use data::{CHECKS_FILE, EXAMPLES_FILE, RULES_FILE, checks, examples, 
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashSet;
+
 use crate::matcher::{text, typo, words as language};
 use model::Model;
 use rules::{Context, Rules};
@@ -101,7 +103,7 @@ pub(crate) struct Screen {
     /// Misspellings of the safety vocabulary, read as the words meant; nothing else is
     /// corrected, and everyday words ("stick") never are.
     corrector: typo::Corrector,
-    known: HashSet<String>,
+    known: FxHashSet<String>,
 }
 
 impl Screen {
@@ -289,7 +291,7 @@ impl Screen {
 /// word that at least two examples use. Members' real words ("round", "bills", "knitting")
 /// sit one letter from safety words ("wound", "pills", "cutting"); the examples show which
 /// words people really write, while a misspelling is rarely written the same way twice.
-fn known_words(data: &SafetyData, said: &[Vec<Vec<String>>]) -> HashSet<String> {
+fn known_words(data: &SafetyData, said: &[Vec<Vec<String>>]) -> FxHashSet<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for example in said {
         let words: HashSet<&String> = example.iter().flatten().collect();
