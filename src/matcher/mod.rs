@@ -835,7 +835,7 @@ impl Matcher {
         }
         let first_topic = words.iter().enumerate().position(|(i, w)| {
             outside(i)
-                && !words::STOPWORDS.contains(&w.as_str())
+                && !words::is_stopword(w)
                 && self
                     .symbols
                     .get(text::stem(w).as_ref())
@@ -976,7 +976,7 @@ fn asks_about_the_bot(words: &[String], plain: &[String], phrasings: &PhraseInde
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     let only_help = words
         .iter()
-        .all(|w| ABOUT_BOT.contains(&w.as_str()) || words::STOPWORDS.contains(&w.as_str()));
+        .all(|w| ABOUT_BOT.contains(&w.as_str()) || words::is_stopword(w));
     if (only_help && has(&["help"])) || has(LISTS) || (has(BOT) && has(ASKING)) {
         return true;
     }

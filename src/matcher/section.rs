@@ -9,6 +9,7 @@
 //! answers, so the held-out accuracy of entry routing is untouched by section data.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use super::text;
 use crate::knowledge::{Entry, KnowledgeBase};
@@ -20,6 +21,12 @@ const NEUTRAL: &[&str] = &[
     "my", "it", "its", "this", "that", "so", "just", "please", "hi", "hey", "hello", "thanks", "um", "s",
     "t", "m", "re", "ve", "ll", "d", "sarcoma", "soft", "tissue", "cancer", "tumor", "tumour",
 ];
+/// Whether `word` is in [`NEUTRAL`], asked of every word of every question.
+fn neutral(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&str, Fast>> = LazyLock::new(|| NEUTRAL.iter().copied().collect());
+    SET.contains(word)
+}
+
 /// Words that ask for a topic as a whole ("tell me about it", "everything about rads please"),
 /// as stems.
 const WHOLE: &[&str] = &[
@@ -269,7 +276,7 @@ impl Sections {
         let mut norm = 0.0;
         let mut seen: HashSet<&str, Fast> = HashSet::default();
         for w in stems {
-            if w.is_empty() || NEUTRAL.contains(&w) || naming.contains(w) || !seen.insert(w) {
+            if w.is_empty() || neutral(w) || naming.contains(w) || !seen.insert(w) {
                 continue;
             }
             match self.vocabulary.get(w) {
@@ -351,7 +358,7 @@ impl Sections {
             .collect();
         let whole = stems.iter().all(|w| {
             let w = w.as_str();
-            w.is_empty() || NEUTRAL.contains(&w) || WHOLE.contains(&w) || e.naming.contains(w)
+            w.is_empty() || neutral(w) || WHOLE.contains(&w) || e.naming.contains(w)
         });
         let q = self.bag(stems.iter().map(String::as_str), &e.naming);
         if whole || q.words.is_empty() {

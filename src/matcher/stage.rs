@@ -2,6 +2,10 @@
 //! "stage 3b", "stage4", and spread described in words ("spread to the lungs").
 //! "Stage" in other senses (a play, grief, a tour) is not a cancer stage.
 
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
+
 use super::typo::distance;
 use super::words::{CANCER_WORDS, CONTEXT_WORDS};
 use crate::knowledge::Stage;
@@ -198,7 +202,8 @@ fn bare_substage(w: &str) -> Option<u8> {
 
 /// Whether "stage" is used in another sense: a play, grief, a swimming class, power cuts.
 pub(crate) fn other_sense(words: &[String]) -> bool {
-    words.iter().any(|w| OTHER_SENSES.contains(&w.as_str()))
+    static SENSES: LazyLock<FxHashSet<&str>> = LazyLock::new(|| OTHER_SENSES.iter().copied().collect());
+    words.iter().any(|w| SENSES.contains(w.as_str()))
         && !words.iter().any(|w| {
             let w = w.as_str();
             CANCER_WORDS.contains(&w) || CONTEXT_WORDS.contains(&w) || TREATMENT_WORDS.contains(&w)

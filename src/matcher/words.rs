@@ -3,6 +3,16 @@
 //! phrasings). Kept apart from the scoring code so the algorithm reads on one screen. Lists of
 //! content (other domains, other cancers, idioms) are data in `knowledge/lexicon.toml`.
 
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
+
+/// Whether `word` is in [`STOPWORDS`]: a set, since it is asked of every word of a message.
+pub(crate) fn is_stopword(word: &str) -> bool {
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    SET.contains(word)
+}
+
 /// Words that carry no topic: never "corrected" into one, and ignored when deciding whether a
 /// message asks for nothing but help.
 pub(crate) const STOPWORDS: &[&str] = &[

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::data::{Family, Guard, Pattern};
 use crate::matcher::text::PhraseIndex;
@@ -361,11 +361,16 @@ struct Grammar {
     clause_asks: PhraseIndex,
     /// Openings that look like questions and are not: "what if it comes back", "why me".
     clause_not: PhraseIndex,
+    /// [`PERSONS`] and [`FIRST_PERSON`] as sets: every word of every sentence is looked up.
+    persons: FxHashSet<&'static str>,
+    first_person: FxHashSet<&'static str>,
 }
 
 fn grammar() -> &'static Grammar {
     static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
     GRAMMAR.get_or_init(|| Grammar {
+        persons: PERSONS.iter().copied().collect(),
+        first_person: FIRST_PERSON.iter().copied().collect(),
         past: PhraseIndex::of(PAST),
         present: PhraseIndex::of(PRESENT),
         conditions: PhraseIndex::of(CONDITIONS),
@@ -542,11 +547,12 @@ impl Context {
             .spans(words)
             .any(|(at, n)| !past[at..at + n].iter().any(|p| *p));
         // "husbands temp", "mums wound": a possessive without its apostrophe is still the person.
-        let word_in = |list: &[&str]| {
-            words.iter().any(|w| {
-                list.contains(&w.as_str()) || (w.len() > 3 && list.contains(&w.trim_end_matches('s')))
-            })
+        let word_in = |set: &FxHashSet<&str>| {
+            words
+                .iter()
+                .any(|w| set.contains(w.as_str()) || (w.len() > 3 && set.contains(w.trim_end_matches('s'))))
         };
+        let personal = word_in(&g.persons);
         let mut lead = words.iter().filter(|w| {
             !w.is_empty()
                 && !matches!(
@@ -575,11 +581,11 @@ impl Context {
         Context {
             question: question_mark || ((opener || asks) && !report),
             opener: (opener || asks) && !report && !reading,
-            general: (opener || asks) && !report && !reading && !word_in(PERSONS) && !has(&g.about_this),
-            personal: word_in(PERSONS),
-            first_person: word_in(FIRST_PERSON),
+            general: (opener || asks) && !report && !reading && !personal && !has(&g.about_this),
+            personal,
+            first_person: word_in(&g.first_person),
             human: words.iter().any(|w| {
-                PERSONS.contains(&w.as_str()) && !matches!(w.as_str(), "my" | "our" | "his" | "her")
+                g.persons.contains(w.as_str()) && !matches!(w.as_str(), "my" | "our" | "his" | "her")
             }),
             // "anyone else feel like this?" is the writer's own feeling, asked of the group.
             anyone: guard.anyone.anywhere(words) && !has(&g.anyone_else),
