@@ -119,6 +119,15 @@ fn text_words(text_in: &str, vocabulary: &HashMap<String, Word, Fast>) -> HashSe
     out
 }
 
+/// Cosine similarity of two bags from their dot product under the word weights. A bag of
+/// length 0 holds no word, so its dot product with any bag is 0 too.
+fn cosine(dot: f32, a: &Bag, b: &Bag) -> f32 {
+    if a.norm == 0.0 || b.norm == 0.0 {
+        return 0.0;
+    }
+    dot / (a.norm * b.norm)
+}
+
 /// An entry's texts as stems, computed once for counting and for indexing.
 struct Stemmed<'a> {
     naming: HashSet<String, Fast>,
@@ -297,9 +306,6 @@ impl Sections {
 
     /// Cosine similarity of two bags under the word weights.
     fn similarity(&self, a: &Bag, b: &Bag) -> f32 {
-        if a.norm == 0.0 || b.norm == 0.0 {
-            return 0.0;
-        }
         let (mut i, mut j, mut dot) = (0, 0, 0.0);
         while i < a.words.len() && j < b.words.len() {
             match a.words[i].cmp(&b.words[j]) {
@@ -313,15 +319,7 @@ impl Sections {
                 }
             }
         }
-        self.cosine(dot, a, b)
-    }
-
-    /// Cosine similarity of two bags from their dot product under the word weights.
-    fn cosine(&self, dot: f32, a: &Bag, b: &Bag) -> f32 {
-        if a.norm == 0.0 || b.norm == 0.0 {
-            return 0.0;
-        }
-        dot / (a.norm * b.norm)
+        cosine(dot, a, b)
     }
 
     /// The share of the question's weight that a section's text holds.
@@ -376,7 +374,7 @@ impl Sections {
         let best_of = |bags: &[Bag], dots: &[f32]| {
             bags.iter()
                 .zip(dots)
-                .map(|(b, dot)| self.cosine(*dot, &q, b))
+                .map(|(b, dot)| cosine(*dot, &q, b))
                 .fold(0.0f32, f32::max)
         };
         let (index, score) = e
