@@ -21,8 +21,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// How a model is sized and trained.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Settings {
-    /// Feature buckets: more means fewer collisions and more memory (buckets × classes).
-    pub(crate) buckets: usize,
+    /// Feature buckets, as a power of two (a bucket is then the hash's low bits, with no
+    /// division for every feature read): more means fewer collisions and more memory
+    /// (buckets × classes).
+    pub(crate) bucket_bits: u32,
     pub(crate) epochs: usize,
     pub(crate) learning_rate: f32,
     /// Keeps rare features from carrying a whole decision on their own.
@@ -33,6 +35,12 @@ pub(crate) struct Settings {
     /// for that example. With many classes most are already near zero for any one example,
     /// and skipping them makes training several times faster; zero updates every class.
     pub(crate) skip_below: f32,
+}
+
+impl Settings {
+    fn buckets(&self) -> usize {
+        1 << self.bucket_bits
+    }
 }
 
 pub(crate) struct Model {
@@ -118,7 +126,7 @@ impl Model {
         let mut model = Model {
             settings,
             classes,
-            weights: vec![0.0; settings.buckets * classes],
+            weights: vec![0.0; settings.buckets() * classes],
             bias: vec![0.0; classes],
         };
         if examples.is_empty() || classes == 0 {
@@ -149,7 +157,7 @@ impl Model {
         // gradients sit side by side (`classes` of each), so an example's reads and writes of
         // a bucket touch one stretch of memory: with buckets spread across megabytes, cache
         // misses are most of what training costs.
-        let mut state = vec![0.0f32; settings.buckets * 2 * classes];
+        let mut state = vec![0.0f32; settings.buckets() * 2 * classes];
         for bucket in state.chunks_exact_mut(2 * classes) {
             bucket[classes..].fill(1e-8);
         }
@@ -230,10 +238,11 @@ impl Model {
     /// each word with its edges marked, each hashed to a bucket. Each kind is hashed with its
     /// own tag so "no" the word and "no" the letters never share a weight.
     fn features(&self, words: &[String]) -> Vec<u32> {
-        let buckets = self.settings.buckets as u64;
-        let bucket = |parts: &[&[u8]]| (fnv(parts) % buckets) as u32;
+        let mask = self.settings.buckets() as u64 - 1;
+        let bucket = |parts: &[&[u8]]| (fnv(parts) & mask) as u32;
         let mut out = Vec::with_capacity(words.len() * 10);
         let mut prev: Option<&str> = None;
+        let mut padded: Vec<u8> = Vec::new();
         for w in words {
             out.push(bucket(&[b"w", w.as_bytes()]));
             out.push(bucket(&[
@@ -244,7 +253,10 @@ impl Model {
             ]));
             prev = Some(w);
             if self.settings.chars && w.len() > 3 {
-                let padded: Vec<u8> = [b"<", w.as_bytes(), b">"].concat();
+                padded.clear();
+                padded.push(b'<');
+                padded.extend_from_slice(w.as_bytes());
+                padded.push(b'>');
                 for n in [3usize, 4] {
                     for gram in padded.windows(n) {
                         out.push(bucket(&[b"c", gram]));
@@ -318,7 +330,7 @@ mod tests {
     use super::*;
 
     const SMALL: Settings = Settings {
-        buckets: 1 << 12,
+        bucket_bits: 12,
         epochs: 24,
         learning_rate: 0.4,
         l2: 1e-5,

@@ -17,7 +17,7 @@ use crate::knowledge::KnowledgeBase;
 /// Words and word pairs only: the matcher has already corrected typos into the
 /// vocabulary's words, and without character n-grams training stays a fraction of a second.
 const SETTINGS: Settings = Settings {
-    buckets: 1 << 15,
+    bucket_bits: 15,
     epochs: 8,
     learning_rate: 0.4,
     l2: 1e-5,

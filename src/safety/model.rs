@@ -10,7 +10,7 @@ use crate::classifier::{self, Settings};
 /// Crisis, emergency, distress, ordinary.
 pub(crate) const CLASSES: usize = 4;
 const SETTINGS: Settings = Settings {
-    buckets: 1 << 17,
+    bucket_bits: 17,
     epochs: 24,
     learning_rate: 0.4,
     l2: 1e-5,
