@@ -413,7 +413,7 @@ fn deeply_nested_or_huge_toml_is_an_error_naming_the_file() {
         ),
         ("NUL bytes", b"[[entry]]\nid = \"a\0b\"\n\0\0\0".to_vec()),
         ("invalid UTF-8", b"[[entry]]\nid = \"\xFF\xC3\"\n".to_vec()),
-        ("over the size limit", vec![b'#'; 2 << 20]),
+        ("over the size limit", vec![b'#'; 8 << 20]),
     ];
     for (what, bytes) in cases {
         let err = load_with("extra.toml", &bytes).expect_err(what);

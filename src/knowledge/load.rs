@@ -15,8 +15,9 @@ use super::{
 };
 use crate::safety::{self, SafetyData};
 
-/// A knowledge file larger than this is refused unread: real files are a few kilobytes.
-const MAX_FILE_BYTES: usize = 1 << 20;
+/// A knowledge file larger than this is refused unread: entry files are tens of kilobytes,
+/// the router's questions about a megabyte, with room to grow.
+const MAX_FILE_BYTES: usize = 1 << 22;
 
 /// The folder of everything safety routing reads, beside the entries.
 pub(crate) const SAFETY_DIR: &str = "safety";
