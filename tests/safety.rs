@@ -279,6 +279,18 @@ fn a_crisis_told_over_two_sentences() {
     );
 }
 
+/// A clause after a comma that opens like a question makes the sentence a question, so the
+/// model's crisis view is not heard on it; a crisis cue beside it keeps the crisis reply.
+/// (The previous build gave the first line the crisis reply.)
+#[test]
+fn a_clause_that_asks_after_a_comma_is_a_question_unless_a_crisis_cue_is_there() {
+    assert_no_alarm(&["skin on my thigh is going red and peely from rads, is that just part of it"]);
+    assert_all(
+        &["my friend on the ward says shes going to pull out her lines and jump, what do i tell the nurses"],
+        "crisis",
+    );
+}
+
 /// A writer who holds on to life ("i want to get better for them") is met with support: the
 /// model's crisis view is not heard beside it. (The previous build gave the crisis reply.)
 #[test]

@@ -113,7 +113,7 @@ impl Screen {
         let said: Vec<Vec<Vec<String>>> = data
             .examples
             .iter()
-            .map(|e| sentences(&e.text).into_iter().map(|(words, _)| words).collect())
+            .map(|e| sentences(&e.text).into_iter().map(|p| p.words).collect())
             .collect();
         let model = train(data, &said, &idioms);
         Screen {
@@ -150,10 +150,10 @@ impl Screen {
         let mut whole: Option<Context> = None;
         let mut read: Vec<(Vec<String>, Context)> = sentences
             .iter()
-            .map(|(words, question_mark)| {
-                let mut words: Vec<String> = words.iter().cloned().map(|w| self.spelled(w)).collect();
+            .map(|piece| {
+                let mut words: Vec<String> = piece.words.iter().cloned().map(|w| self.spelled(w)).collect();
                 rules::blank_idioms(&mut words, &self.idioms);
-                let cx = Context::of(&words, *question_mark, &self.guard);
+                let cx = Context::of(&words, piece.question_mark, &self.guard);
                 (words, cx)
             })
             .collect();
@@ -162,12 +162,12 @@ impl Screen {
         let story = read.iter().any(|(_, cx)| cx.story);
         let animal = read.iter().any(|(_, cx)| cx.animal);
         let safe = read.iter().any(|(_, cx)| cx.safe);
-        for (words, cx) in &mut read {
+        for ((words, cx), piece) in read.iter_mut().zip(&sentences) {
             cx.story |= story && !cx.first_person;
             cx.animal |= animal && !cx.human;
             cx.safe = safe;
             whole = Some(whole.map_or(*cx, |w| w.either(*cx)));
-            let sign = self.sentence(words, cx, Span::Sentence);
+            let sign = self.sentence(words, cx, Span::Sentence, &[piece]);
             asks_elsewhere.push(sign.is_none() && cx.question);
             found.extend(sign);
         }
@@ -175,13 +175,14 @@ impl Screen {
         // with every guard that any sentence raised.
         let by_rule = found.iter().any(|s| s.by_rule && s.level != Level::Distress);
         if let (false, true, Some(cx)) = (by_rule, sentences.len() > 1, whole) {
-            let mut all: Vec<String> = sentences.iter().flat_map(|(w, _)| w.iter().cloned()).collect();
+            let mut all: Vec<String> = sentences.iter().flat_map(|p| p.words.iter().cloned()).collect();
             rules::blank_idioms(&mut all, &self.idioms);
-            found.extend(self.sentence(&all, &cx, Span::Whole));
+            let every: Vec<&Piece> = sentences.iter().collect();
+            found.extend(self.sentence(&all, &cx, Span::Whole, &every));
             // Each sentence with the next, for a sign that needs both.
-            for pair in read.windows(2) {
+            for (pair, pieces) in read.windows(2).zip(every.windows(2)) {
                 let words = [pair[0].0.as_slice(), pair[1].0.as_slice()].concat();
-                found.extend(self.sentence(&words, &pair[0].1.either(pair[1].1), Span::Pair));
+                found.extend(self.sentence(&words, &pair[0].1.either(pair[1].1), Span::Pair, pieces));
             }
         }
         let sign = found.into_iter().min_by_key(|s| (s.rank(), s.note))?;
@@ -199,12 +200,22 @@ impl Screen {
     fn asks(&self, message: &str) -> bool {
         clauses(message)
             .iter()
-            .any(|(words, question_mark)| rules::clause_asks(words, *question_mark, &self.guard))
+            .any(|p| rules::clause_asks(&p.words, p.question_mark, &self.guard))
+    }
+
+    /// Whether a clause of these sentences opens like a question: "my letter says pT3 N0 M0,
+    /// what do those mean" asks, though its first clause reads as a statement.
+    fn a_clause_asks(sentences: &[&Piece]) -> bool {
+        sentences.iter().any(|s| {
+            clauses(&s.text)
+                .iter()
+                .any(|c| rules::clause_opens_a_question(&c.words, c.question_mark))
+        })
     }
 
     /// One stretch's sign, if it holds one. The model reads a sentence or two only: it learnt
     /// from short messages.
-    fn sentence(&self, words: &[String], cx: &Context, span: Span) -> Option<Sign> {
+    fn sentence(&self, words: &[String], cx: &Context, span: Span, pieces: &[&Piece]) -> Option<Sign> {
         let content: Vec<String> = words.iter().filter(|w| !w.is_empty()).cloned().collect();
         if content.is_empty() {
             return None;
@@ -244,7 +255,10 @@ impl Screen {
         // The model's crisis view is not heard on questions ("will the rads burn my skin?"),
         // where its words mislead it most, nor where the writer denied a crisis phrase or holds
         // on to life ("terrified of dying"), nor on a sentence about a thing ("my laptop will
-        // not turn on", "the renovation is done").
+        // not turn on", "the renovation is done"). A clause that asks after a comma makes a
+        // question too ("my letter says pT3 N0 M0, what do those mean"), unless a crisis cue
+        // is there: "she says she'll pull out her lines and jump, what do i tell the nurses".
+        let cued = self.crisis.cued(words);
         if now
             && !cx.question
             && !cx.thing
@@ -254,11 +268,9 @@ impl Screen {
             && !cx.general_question()
             && !self.crisis.denied(words)
             && p.of(Level::Crisis)
-                >= if self.crisis.cued(words) {
-                    MODEL_CRISIS
-                } else {
-                    MODEL_CRISIS_UNCUED
-                } + if span == Span::Pair { PAIR_MARGIN } else { 0.0 }
+                >= if cued { MODEL_CRISIS } else { MODEL_CRISIS_UNCUED }
+                    + if span == Span::Pair { PAIR_MARGIN } else { 0.0 }
+            && (cued || !Self::a_clause_asks(pieces))
         {
             return sign(Level::Crisis, false, false);
         }
@@ -374,16 +386,24 @@ impl Sign {
 
 /// The message's sentences as words, each with whether it ended in a question mark. A full
 /// stop between digits ("38.5") is not a sentence end.
-fn sentences(message: &str) -> Vec<(Vec<String>, bool)> {
+/// A sentence or clause of a message: its text, its words, and whether it ended in a question
+/// mark.
+struct Piece {
+    text: String,
+    words: Vec<String>,
+    question_mark: bool,
+}
+
+fn sentences(message: &str) -> Vec<Piece> {
     split(message, false)
 }
 
 /// The message's clauses: its sentences, cut again at commas.
-fn clauses(message: &str) -> Vec<(Vec<String>, bool)> {
+fn clauses(message: &str) -> Vec<Piece> {
     split(message, true)
 }
 
-fn split(message: &str, at_commas: bool) -> Vec<(Vec<String>, bool)> {
+fn split(message: &str, at_commas: bool) -> Vec<Piece> {
     let message: String = message.chars().take(text::MAX_QUESTION_CHARS).collect();
     let chars: Vec<char> = message.chars().collect();
     let mut out = Vec::new();
@@ -405,11 +425,16 @@ fn split(message: &str, at_commas: bool) -> Vec<(Vec<String>, bool)> {
     out
 }
 
-fn push_sentence(chars: &[char], out: &mut Vec<(Vec<String>, bool)>) {
-    let s: String = chars.iter().collect();
-    let words = text::words(&s);
+fn push_sentence(chars: &[char], out: &mut Vec<Piece>) {
+    let text: String = chars.iter().collect();
+    let words = text::words(&text);
     if !words.is_empty() {
-        out.push((words, s.trim_end().ends_with('?')));
+        let question_mark = text.trim_end().ends_with('?');
+        out.push(Piece {
+            text,
+            words,
+            question_mark,
+        });
     }
 }
 
@@ -421,7 +446,7 @@ mod tests {
     fn sentences_split_on_ends_but_not_inside_numbers() {
         let s = sentences("Temp is 38.5 now. What do I do? ok");
         assert_eq!(s.len(), 3);
-        assert!(s[0].0.contains(&"38".to_owned()) && s[0].0.contains(&"5".to_owned()));
-        assert!(s[1].1 && !s[0].1);
+        assert!(s[0].words.contains(&"38".to_owned()) && s[0].words.contains(&"5".to_owned()));
+        assert!(s[1].question_mark && !s[0].question_mark);
     }
 }

@@ -484,14 +484,44 @@ fn grammar() -> &'static Grammar {
 /// [`Context`] reads it. "Why me" is a lament and "does anyone else feel like this" reaches
 /// for company; neither asks for an answer.
 pub(crate) fn clause_asks(words: &[String], question_mark: bool, guard: &Guard) -> bool {
-    let g = grammar();
-    // "why my daughter." is a lament too: a bare "why" and a few words, no question mark.
-    let lament =
-        words.first().is_some_and(|w| w == "why") && (2..=3).contains(&words.len()) && !question_mark;
-    if lament || g.clause_not.longest_at(words, 0).is_some() {
+    !laments(words, question_mark)
+        && (grammar().clause_asks.longest_at(words, 0).is_some()
+            || Context::of(words, question_mark, guard).question)
+}
+
+/// Whether a clause opens the way a question does ("what do those mean", "is it normal"),
+/// read strictly: a question word must be followed by a verb that asks, at once or after one
+/// word that is not a person ("what do", "how long does", "what time is"), since after a
+/// comma "which won't be long" and "what i am not fine with" tell rather than ask. "What's the
+/// point" is a lament.
+pub(crate) fn clause_opens_a_question(words: &[String], question_mark: bool) -> bool {
+    const ASKING_VERBS: &[&str] = &[
+        "do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "has",
+        "have", "am",
+    ];
+    if laments(words, question_mark) || grammar().clause_asks.longest_at(words, 0).is_none() {
         return false;
     }
-    g.clause_asks.longest_at(words, 0).is_some() || Context::of(words, question_mark, guard).question
+    let first = words[0].as_str();
+    match first {
+        "which" => false,
+        "what" if words.get(1..4).is_some_and(|w| w == ["is", "the", "point"]) => false,
+        "what" | "why" | "how" | "where" => {
+            let asks = |at: usize| words.get(at).is_some_and(|w| ASKING_VERBS.contains(&w.as_str()));
+            let person = words
+                .get(1)
+                .is_some_and(|w| matches!(w.as_str(), "i" | "you" | "he" | "she" | "we" | "they" | "it"));
+            asks(1) || (!person && asks(2))
+        }
+        _ => true,
+    }
+}
+
+fn laments(words: &[String], question_mark: bool) -> bool {
+    // "why my daughter." is a lament too: a bare "why" and a few words, no question mark.
+    let bare_why =
+        words.first().is_some_and(|w| w == "why") && (2..=3).contains(&words.len()) && !question_mark;
+    bare_why || grammar().clause_not.longest_at(words, 0).is_some()
 }
 
 /// What the words around a sign say about it.
@@ -775,5 +805,21 @@ mod tests {
         assert!(!clause_asks(&w("does anyone else feel like this"), true, &g));
         assert!(!clause_asks(&w("anyone want to distract me"), true, &g));
         assert!(!clause_asks(&w("i am so scared"), false, &g));
+    }
+
+    #[test]
+    fn a_clause_opens_a_question_only_with_a_verb_that_asks() {
+        assert!(clause_opens_a_question(&w("what do those mean"), false));
+        assert!(clause_opens_a_question(&w("how long does it last"), true));
+        assert!(clause_opens_a_question(&w("what time is the clinic"), false));
+        assert!(clause_opens_a_question(&w("is that just part of it"), false));
+        assert!(!clause_opens_a_question(&w("which will not be long"), false));
+        assert!(!clause_opens_a_question(
+            &w("what im not fine with is being alive"),
+            false
+        ));
+        assert!(!clause_opens_a_question(&w("whats the point"), false));
+        assert!(!clause_opens_a_question(&w("why me"), false));
+        assert!(!clause_opens_a_question(&w("did it again tonight"), false));
     }
 }
