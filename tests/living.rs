@@ -73,6 +73,7 @@ const HOLDOUT_E: (f64, f64) = (0.80, 0.93);
 const HOLDOUT_F: (f64, f64) = (0.72, 0.84);
 const HOLDOUT_G: (f64, f64) = (0.76, 0.79);
 const HOLDOUT_H: (f64, f64) = (0.68, 0.69);
+const HOLDOUT_I: (f64, f64) = (0.78, 0.78);
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
@@ -170,6 +171,14 @@ fn holdout_f_does_not_go_backwards() {
 fn holdouts_g_and_h_do_not_go_backwards() {
     holds("members/holdout-g.tsv", 200, HOLDOUT_G.0, HOLDOUT_G.1);
     holds("members/holdout-h.tsv", 180, HOLDOUT_H.0, HOLDOUT_H.1);
+}
+
+/// Never read: first run 150/200 on the build before 2026-12-05's new router questions,
+/// 158/200 after; held a line or two below that, since one training line more or less moves
+/// about 1% of answers.
+#[test]
+fn holdout_i_does_not_go_backwards() {
+    holds("members/holdout-i.tsv", 200, HOLDOUT_I.0, HOLDOUT_I.1);
 }
 
 #[test]

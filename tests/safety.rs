@@ -452,6 +452,15 @@ fn held_out_set_u_does_not_go_backwards() {
     assert_floors(&["holdout-u.tsv"], [0.9, 0.97, 0.92], 0.042);
 }
 
+/// Set v (320 lines shaped like review's set, written blind 2026-12-05 from a brief drawn from
+/// the issue alone, frozen at 09:10 before any run): first run on e768001 crisis 61/70,
+/// emergency 88/90, distress 39/40, 7 of 120 ordinary lines alarmed, the same after that
+/// stop's changes. Its lines never read; held a line below that run.
+#[test]
+fn held_out_set_v_does_not_go_backwards() {
+    assert_floors(&["holdout-v.tsv"], [0.85, 0.96, 0.95], 0.059);
+}
+
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
 /// what the rules and the model still miss, in members' indirect words. First run crisis
 /// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; after the crisis
@@ -676,9 +685,9 @@ fn the_match_contract_carries_safety_note() {
 /// widely ("how many sessions of radiotherapy does it take", "the cut on my leg", "drowsy")
 /// were narrowed to 30, and a request for information ("tell me about end of life care")
 /// reads as a question, to 27. The rest are mostly the model hearing a question as a
-/// statement. 2026-12-05, later: 4,955 more questions (written for the router, never for
-/// safety, many about when to call and the end of life) bring 55 more; 82 of 11,248 (0.7%),
-/// 28 of them among the first 6,293.
+/// statement. 2026-12-05, later: 4,967 more questions (written for the router, never for
+/// safety, many about when to call and the end of life) bring 55 more: 82 of 11,248 (0.7%),
+/// still 27 among the 6,281 older ones.
 #[test]
 fn member_questions_rarely_get_a_full_alarm() {
     let a = answerer();
