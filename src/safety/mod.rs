@@ -258,7 +258,6 @@ impl Screen {
         // not turn on", "the renovation is done"). A clause that asks after a comma makes a
         // question too ("my letter says pT3 N0 M0, what do those mean"), unless a crisis cue
         // is there: "she says she'll pull out her lines and jump, what do i tell the nurses".
-        let cued = self.crisis.cued(words);
         if now
             && !cx.question
             && !cx.thing
@@ -267,10 +266,12 @@ impl Screen {
             && !cx.asks_how_to_help()
             && !cx.general_question()
             && !self.crisis.denied(words)
-            && p.of(Level::Crisis)
-                >= if cued { MODEL_CRISIS } else { MODEL_CRISIS_UNCUED }
-                    + if span == Span::Pair { PAIR_MARGIN } else { 0.0 }
-            && (cued || !Self::a_clause_asks(pieces))
+            && {
+                let cued = self.crisis.cued(words);
+                let bar = if cued { MODEL_CRISIS } else { MODEL_CRISIS_UNCUED };
+                p.of(Level::Crisis) >= bar + if span == Span::Pair { PAIR_MARGIN } else { 0.0 }
+                    && (cued || !Self::a_clause_asks(pieces))
+            }
         {
             return sign(Level::Crisis, false, false);
         }
@@ -384,8 +385,6 @@ impl Sign {
     }
 }
 
-/// The message's sentences as words, each with whether it ended in a question mark. A full
-/// stop between digits ("38.5") is not a sentence end.
 /// A sentence or clause of a message: its text, its words, and whether it ended in a question
 /// mark.
 struct Piece {
@@ -394,6 +393,7 @@ struct Piece {
     question_mark: bool,
 }
 
+/// The message's sentences. A full stop between digits ("38.5") is not a sentence end.
 fn sentences(message: &str) -> Vec<Piece> {
     split(message, false)
 }
