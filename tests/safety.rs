@@ -472,6 +472,20 @@ fn development_set_n_does_not_go_backwards() {
     assert_floors(&["dev-n.tsv"], [0.83, 0.95, 0.755], 0.093);
 }
 
+/// `[typos] real_words`: the corrector read "painted" as "fainted" and "braking" as
+/// "breathing", so a decorated spare room was a medical emergency. Misspellings of the safety
+/// words are still read as the words meant.
+#[test]
+fn real_words_near_safety_words_are_read_as_written() {
+    assert_no_alarm(&[
+        "my husband painted the spare room today",
+        "is he willing to try the new trial",
+        "we had a flood in the kitchen tonight",
+    ]);
+    assert_all(&["i feel sucidal tonight"], "crisis");
+    assert_all(&["i took an ovrdose of my oxycodone"], "emergency");
+}
+
 #[test]
 fn idioms_questions_the_past_and_pets_are_not_alarms() {
     assert_no_alarm(&[

@@ -26,6 +26,8 @@ pub struct SafetyData {
     pub(crate) guard: Guard,
     /// The words a misspelling may be read as: "sucidal" is "suicidal", "breth" is "breath".
     pub(crate) typo_targets: Vec<String>,
+    /// Real words a slip away from a target, never read as it: "willing" is not "killing".
+    pub(crate) real_words: Vec<String>,
     pub(crate) examples: Vec<Example>,
     pub(crate) checks: Vec<Check>,
     /// Where `checks` came from, for the lines `check` prints.
@@ -126,6 +128,8 @@ struct RawRules {
 #[serde(deny_unknown_fields)]
 struct RawTypos {
     targets: Vec<String>,
+    #[serde(default)]
+    real_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -263,6 +267,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         }
     }
     data.typo_targets = raw.typos.targets.iter().flat_map(|w| normalised(w)).collect();
+    data.real_words = raw.typos.real_words.iter().flat_map(|w| normalised(w)).collect();
     data.guard = Guard {
         idioms,
         animals: alternatives(&raw.guard.animals),

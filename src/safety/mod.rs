@@ -300,8 +300,8 @@ impl Screen {
     }
 }
 
-/// Words never read as a misspelling: the safety words themselves, everyday words, and every
-/// word that at least two examples use. Members' real words ("round", "bills", "knitting")
+/// Words never read as a misspelling: the safety words themselves, everyday words, the real
+/// words the data lists beside the targets, and every word that at least two examples use. Members' real words ("round", "bills", "knitting")
 /// sit one letter from safety words ("wound", "pills", "cutting"); the examples show which
 /// words people really write, while a misspelling is rarely written the same way twice.
 fn known_words(data: &SafetyData, said: &[Vec<Vec<String>>]) -> FxHashSet<String> {
@@ -314,6 +314,7 @@ fn known_words(data: &SafetyData, said: &[Vec<Vec<String>>]) -> FxHashSet<String
     }
     data.typo_targets
         .iter()
+        .chain(&data.real_words)
         .map(String::as_str)
         .chain(language::STOPWORDS.iter().copied())
         .chain(language::EVERYDAY.iter().copied())
