@@ -315,6 +315,7 @@ fn emergencies_by_family() {
             "mum is suddenly very confused and drowsy on ifosfamide",
             "there is blood in my pee after ifos",
             "my back hurts and my legs have gone weak and numb",
+            "my son is fitting and it wont stop",
             "she just had a seizure",
             "he fainted in the bathroom",
             "i cannot keep any fluids down since yesterday",
@@ -490,6 +491,7 @@ fn real_words_near_safety_words_are_read_as_written() {
 fn idioms_questions_the_past_and_pets_are_not_alarms() {
     assert_no_alarm(&[
         "im dying to know if radiation hurts",
+        "they said he will go to a limb fitting centre after the amputation, what happens there?",
         "just shoot me now, three hours in the waiting room",
         "parking at the hospital is a suicide mission",
         "how many sessions of radiotherapy does it take",
