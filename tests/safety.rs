@@ -703,7 +703,8 @@ fn the_match_contract_carries_safety_note() {
 /// reads as a question, to 27. The rest are mostly the model hearing a question as a
 /// statement. 2026-12-05, later: 4,967 more questions (written for the router, never for
 /// safety, many about when to call and the end of life) bring 55 more: 82 of 11,248 (0.7%),
-/// still 27 among the 6,281 older ones.
+/// still 27 among the 6,281 older ones. 2026-12-05, evening: "referred to limb fitting" is no
+/// seizure, 81.
 #[test]
 fn member_questions_rarely_get_a_full_alarm() {
     let a = answerer();
@@ -720,7 +721,7 @@ fn member_questions_rarely_get_a_full_alarm() {
         })
         .collect();
     assert!(
-        alarmed.len() <= 82,
+        alarmed.len() <= 81,
         "{} full alarms:\n{}",
         alarmed.len(),
         alarmed.join("\n")
