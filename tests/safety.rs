@@ -462,6 +462,15 @@ fn held_out_set_v_does_not_go_backwards() {
     assert_floors(&["holdout-v.tsv"], [0.85, 0.96, 0.95], 0.059);
 }
 
+/// Set w (320 lines shaped like review's set, written blind 2026-12-05 evening from a
+/// one-page label brief drawn from the issue, frozen at 21:52 before any run): first run on
+/// bb70ac2 crisis 66/70, emergency 88/90, distress 38/40, 4 of 120 ordinary lines alarmed, the
+/// same after that stop's changes. Its lines never read; held a line below that run.
+#[test]
+fn held_out_set_w_does_not_go_backwards() {
+    assert_floors(&["holdout-w.tsv"], [0.92, 0.96, 0.92], 0.042);
+}
+
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
 /// what the rules and the model still miss, in members' indirect words. First run crisis
 /// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; after the crisis
