@@ -382,15 +382,18 @@ impl Matcher {
         }
         // A word the lexicon lists is meant as written: "court" is not a slip for "count".
         let lexicon_words = kb.lexicon().words();
+        let corrector = Corrector::new(surface.iter().map(String::as_str));
+        let asked = typo::words_members_write(kb.questions().iter().map(|q| q.text.as_str()), &corrector);
         m.known = surface
             .iter()
             .map(String::as_str)
             .chain(words::STOPWORDS.iter().copied())
             .chain(words::EVERYDAY.iter().copied())
             .chain(lexicon_words.iter().map(String::as_str))
+            .chain(asked.iter().map(String::as_str))
             .map(str::to_owned)
             .collect();
-        m.corrector = Corrector::new(surface.iter().map(String::as_str));
+        m.corrector = corrector;
         m
     }
 

@@ -4,6 +4,8 @@
 
 use rustc_hash::FxHashMap;
 
+use super::text;
+
 /// The edit budget grows with word length: one slip in a 5-letter word is as likely as two
 /// in a 9-letter one, and short words have too many neighbours to guess safely.
 pub(crate) fn max_edits(len: usize) -> usize {
@@ -53,6 +55,42 @@ fn distance_in(a: &[u8], b: &[u8], limit: usize, rows: &mut Vec<usize>) -> Optio
     }
     let d = rows[prev + b.len()];
     (d <= limit).then_some(d)
+}
+
+/// The fewest questions a word must appear in to count as a word members really write.
+const ASKED_IN: usize = 2;
+/// How much rarer than the word it is a slip for a spelling must be to stay a slip.
+const SLIP_RARITY: usize = 20;
+
+/// Words the members' questions show to be real words, never to be read as slips: "tried" is
+/// not "tired", "lovely" is not "lonely", "making" is not "pacing". The vocabulary is a few
+/// thousand medical and everyday words, so most of what members write is unknown to it, and
+/// the nearest vocabulary word read in its place is a wrong topic. A word written in several
+/// questions is a real word, unless it is a much rarer spelling of a vocabulary word the
+/// questions also use: "surgury" (3 questions beside 481 with "surgery") stays a slip.
+pub(crate) fn words_members_write<'a>(
+    questions: impl IntoIterator<Item = &'a str>,
+    corrector: &Corrector,
+) -> Vec<String> {
+    let mut asked: FxHashMap<String, usize> = FxHashMap::default();
+    for question in questions {
+        let mut words = text::words(question);
+        words.sort_unstable();
+        words.dedup();
+        for w in words {
+            *asked.entry(w).or_default() += 1;
+        }
+    }
+    asked
+        .iter()
+        .filter(|(word, n)| {
+            **n >= ASKED_IN
+                && corrector.correct(word).is_none_or(|meant| {
+                    n.saturating_mul(SLIP_RARITY) >= asked.get(meant).copied().unwrap_or(0)
+                })
+        })
+        .map(|(word, _)| word.clone())
+        .collect()
 }
 
 /// Spellings by ear: "kemo", "radiashun", "sarcomer". Each rule swaps one spelling for
@@ -198,6 +236,29 @@ mod tests {
 
     fn d(a: &str, b: &str) -> Option<usize> {
         distance(a.as_bytes(), b.as_bytes(), 3)
+    }
+
+    #[test]
+    fn words_members_write_are_real_unless_a_rare_spelling_of_a_known_word() {
+        let corrector = Corrector::new(["tired", "surgery"]);
+        let mut questions = vec!["so tired all day"; 3];
+        questions.extend(["i tried pacing", "we tried naps"]);
+        questions.extend(["surgery next week"; 50]);
+        questions.extend(["surgury next week", "my surgury"]);
+        questions.push("once lovely");
+        let asked = words_members_write(questions, &corrector);
+        assert!(
+            asked.contains(&"tried".to_owned()),
+            "two questions beside three: a word"
+        );
+        assert!(
+            !asked.contains(&"surgury".to_owned()),
+            "two questions beside fifty: a slip"
+        );
+        assert!(
+            !asked.contains(&"lovely".to_owned()),
+            "one question is not enough"
+        );
     }
 
     #[test]
