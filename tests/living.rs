@@ -184,7 +184,7 @@ fn holdout_i_does_not_go_backwards() {
 
 /// Never read: written blind 2026-12-05 (evening) from the list of answer ids and section
 /// headings only, frozen before any run; first run 170/200 (issue 11 lines 48/55) on bb70ac2,
-/// the same after that stop's changes; held a line or two below.
+/// 169/200 after that stop's changes; held a line or two below.
 #[test]
 fn holdout_j_does_not_go_backwards() {
     holds("members/holdout-j.tsv", 200, HOLDOUT_J.0, HOLDOUT_J.1);
