@@ -178,6 +178,9 @@ fn crisis_said_directly_passively_and_through_plans() {
             "honestly i just want to die",
             "everyone would be better off without me",
             "i hope i just dont wake up tomorrow",
+            // A statement with its "it" dropped is no question.
+            "would be lovely to fall asleep in the chair tonight and that be the end of me",
+            "would have been better if i never woke up after the op",
             "i have been saving my tablets for when it gets bad",
             "how many of my morphine would it take",
             "ive written letters to the kids and sorted everything",

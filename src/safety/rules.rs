@@ -591,8 +591,11 @@ impl Context {
                 )
         });
         let (first, second) = (lead.next(), lead.next());
-        // "can chemo…", and "at what point…", "in which case…".
-        let opener = first.is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
+        // "can chemo…", and "at what point…", "in which case…"; but "would be lovely to…" and
+        // "would have been over by now" are statements, their "it" dropped.
+        let dropped_it = first.is_some_and(|w| w == "would")
+            && second.is_some_and(|w| matches!(w.as_str(), "be" | "have"));
+        let opener = !dropped_it && first.is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
             || (first.is_some_and(|w| matches!(w.as_str(), "at" | "in" | "on" | "by" | "for"))
                 && second.is_some_and(|w| matches!(w.as_str(), "what" | "which" | "how" | "when")));
         // A question mark after a question word anywhere: "the seizure thing, how rare is it?"
@@ -776,6 +779,8 @@ mod tests {
         assert!(Context::of(&w("can chemo cause a fever"), true, &g).general_question());
         assert!(Context::of(&w("tell me about end of life care"), false, &g).question);
         assert!(!Context::of(&w("can not breathe"), false, &g).question);
+        assert!(!Context::of(&w("would be lovely to not wake up"), false, &g).question);
+        assert!(Context::of(&w("would chemo help"), false, &g).question);
         assert!(
             Context::of(
                 &w("a bruise that will not go away could it be sarcoma"),
