@@ -636,9 +636,7 @@ impl Matcher {
     /// The word the index knows closest to an unknown one, within the typo budget for its
     /// length, as written or as spelt by ear.
     fn corrected(&self, word: &str) -> Option<&str> {
-        self.corrector
-            .correct(word)
-            .or_else(|| typo::sounds_like(word).find_map(|v| self.corrector.correct(&v)))
+        self.corrector.correct_or_by_ear(word)
     }
 
     /// Each entry's score, whether a title, alias or stage named it (rather than hints), and

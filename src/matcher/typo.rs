@@ -67,20 +67,14 @@ const SLIP_RARITY: usize = 20;
 /// thousand medical and everyday words, so most of what members write is unknown to it, and
 /// the nearest vocabulary word read in its place is a wrong topic. A word written in several
 /// questions is a real word, unless it is a much rarer spelling of a vocabulary word the
-/// questions also use: "surgury" (3 questions beside 481 with "surgery") stays a slip.
+/// questions also use: "surgury" (3 questions beside 481 with "surgery") stays a slip. Only
+/// the spelling as written is compared: by ear, real words sound like common ones ("wheel"
+/// like "while"), and measured that way "behind the wheel" and "TKIs" lost their answers.
 pub(crate) fn words_members_write<'a>(
     questions: impl IntoIterator<Item = &'a str>,
     corrector: &Corrector,
 ) -> Vec<String> {
-    let mut asked: FxHashMap<String, usize> = FxHashMap::default();
-    for question in questions {
-        let mut words = text::words(question);
-        words.sort_unstable();
-        words.dedup();
-        for w in words {
-            *asked.entry(w).or_default() += 1;
-        }
-    }
+    let asked = texts_using(questions.into_iter().map(text::words));
     asked
         .iter()
         .filter(|(word, n)| {
@@ -91,6 +85,23 @@ pub(crate) fn words_members_write<'a>(
         })
         .map(|(word, _)| word.clone())
         .collect()
+}
+
+/// How many texts, each given as its words, use each word: a word a text repeats counts once.
+/// How widely a word is used, not how often, says whether people really write it.
+pub(crate) fn texts_using<W: AsRef<str>>(
+    texts: impl IntoIterator<Item = impl IntoIterator<Item = W>>,
+) -> FxHashMap<String, usize> {
+    let mut using: FxHashMap<String, usize> = FxHashMap::default();
+    for text in texts {
+        let mut words: Vec<W> = text.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
+        words.dedup_by(|a, b| a.as_ref() == b.as_ref());
+        for word in words {
+            *using.entry(word.as_ref().to_owned()).or_default() += 1;
+        }
+    }
+    using
 }
 
 /// Spellings by ear: "kemo", "radiashun", "sarcomer". Each rule swaps one spelling for
@@ -160,6 +171,13 @@ impl Corrector {
             return self.swapped(word).or_else(|| self.dropped_letter(word));
         }
         self.correct_within(word, max_edits(word.len()))
+    }
+
+    /// [`Corrector::correct`] of the word as written, else of its first spelling by ear that
+    /// corrects: what every reader of members' words takes a slip to mean.
+    pub(crate) fn correct_or_by_ear(&self, word: &str) -> Option<&str> {
+        self.correct(word)
+            .or_else(|| sounds_like(word).find_map(|v| self.correct(&v)))
     }
 
     fn swapped(&self, word: &str) -> Option<&str> {

@@ -14,8 +14,6 @@ mod rules;
 pub use data::SafetyData;
 pub(crate) use data::{CHECKS_FILE, EXAMPLES_FILE, RULES_FILE, checks, examples, rules as parse_rules};
 
-use std::collections::{HashMap, HashSet};
-
 use rustc_hash::FxHashSet;
 
 use crate::matcher::{text, typo, words as language};
@@ -135,8 +133,7 @@ impl Screen {
             return word;
         }
         self.corrector
-            .correct(&word)
-            .or_else(|| typo::sounds_like(&word).find_map(|v| self.corrector.correct(&v)))
+            .correct_or_by_ear(&word)
             .map_or(word, str::to_owned)
     }
 
@@ -301,17 +298,12 @@ impl Screen {
 }
 
 /// Words never read as a misspelling: the safety words themselves, everyday words, the real
-/// words the data lists beside the targets, and every word that at least two examples use. Members' real words ("round", "bills", "knitting")
-/// sit one letter from safety words ("wound", "pills", "cutting"); the examples show which
-/// words people really write, while a misspelling is rarely written the same way twice.
+/// words the data lists beside the targets, and every word that at least two examples use.
+/// Members' real words ("round", "bills", "knitting") sit one letter from safety words
+/// ("wound", "pills", "cutting"); the examples show which words people really write, while a
+/// misspelling is rarely written the same way twice.
 fn known_words(data: &SafetyData, said: &[Vec<Vec<String>>]) -> FxHashSet<String> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for example in said {
-        let words: HashSet<&String> = example.iter().flatten().collect();
-        for word in words {
-            *seen.entry(word.clone()).or_default() += 1;
-        }
-    }
+    let seen = typo::texts_using(said.iter().map(|example| example.iter().flatten()));
     data.typo_targets
         .iter()
         .chain(&data.real_words)
