@@ -52,8 +52,8 @@ pub(crate) struct Model {
 }
 
 /// Models kept for reuse: enough for every model one knowledge version trains (the router,
-/// and safety's two passes) with room for one more.
-const KEPT: usize = 4;
+/// safety's two passes over sentences and its message model) with room for one more.
+const KEPT: usize = 5;
 
 /// A model being trained or trained, with what it is trained from: equal inputs train equal
 /// models. Callers with the same input wait for one training instead of each running their own.
