@@ -51,9 +51,10 @@ pub(crate) struct Model {
     bias: Vec<f32>,
 }
 
-/// Models kept for reuse: enough for every model one knowledge version trains (the router,
-/// safety's two passes over sentences and its message model) with room for one more.
-const KEPT: usize = 5;
+/// Models kept for reuse: enough for every model one knowledge version trains (the router's
+/// entries and sections, safety's two passes over sentences and its message model) with room
+/// for one more.
+const KEPT: usize = 6;
 
 /// A model being trained or trained, with what it is trained from: equal inputs train equal
 /// models. Callers with the same input wait for one training instead of each running their own.

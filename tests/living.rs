@@ -35,6 +35,13 @@
 //! is killing me") gets emotional-support, as the safety sets' distress lines want. The
 //! issue's 95% is not met; these floors keep what there is.
 //!
+//! - 2026-12-06: a section model picks the part of the chosen entry where it is sure (see
+//!   `src/matcher/router.rs`): dev-b 141/150, dev-c 126/160, holdout-d 122/150, holdout-e
+//!   172/200, and, their lines never read, f 150 → 158, g 158 → 160, h 141 → 147, i 159 → 162,
+//!   j 169 → 172, k 151 → 162 (its first run was 151). dev-l (300 lines across everything,
+//!   written blind the same day and used for development from its first run, 247/300 on
+//!   2716d9b): 257/300. Floors a line or two below.
+//!
 //! No sentence of a set is in the knowledge.
 
 #[path = "support/sets.rs"]
@@ -66,16 +73,17 @@ const ISSUE_11: &[&str] = &[
 ];
 
 /// Floors (over all lines, over this issue's lines) at the figures measured above.
-const DEV_B: (f64, f64) = (0.93, 0.94);
-const DEV_C: (f64, f64) = (0.69, 0.68);
-const HOLDOUT_D: (f64, f64) = (0.73, 0.70);
-const HOLDOUT_E: (f64, f64) = (0.80, 0.93);
-const HOLDOUT_F: (f64, f64) = (0.72, 0.84);
-const HOLDOUT_G: (f64, f64) = (0.76, 0.79);
-const HOLDOUT_H: (f64, f64) = (0.68, 0.69);
-const HOLDOUT_I: (f64, f64) = (0.78, 0.78);
-const HOLDOUT_J: (f64, f64) = (0.84, 0.85);
-const HOLDOUT_K: (f64, f64) = (0.745, 0.81);
+const DEV_B: (f64, f64) = (0.93, 0.95);
+const DEV_C: (f64, f64) = (0.77, 0.79);
+const DEV_L: (f64, f64) = (0.85, 0.84);
+const HOLDOUT_D: (f64, f64) = (0.8, 0.8);
+const HOLDOUT_E: (f64, f64) = (0.85, 0.96);
+const HOLDOUT_F: (f64, f64) = (0.78, 0.89);
+const HOLDOUT_G: (f64, f64) = (0.79, 0.8);
+const HOLDOUT_H: (f64, f64) = (0.8, 0.81);
+const HOLDOUT_I: (f64, f64) = (0.8, 0.81);
+const HOLDOUT_J: (f64, f64) = (0.85, 0.89);
+const HOLDOUT_K: (f64, f64) = (0.8, 0.85);
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
@@ -156,6 +164,13 @@ fn dev_c_does_not_go_backwards() {
     holds("members/dev-c.tsv", 160, DEV_C.0, DEV_C.1);
 }
 
+/// Written blind 2026-12-06 across everything members ask (261 different labels); a
+/// development set from its first run (247/300).
+#[test]
+fn dev_l_does_not_go_backwards() {
+    holds("members/dev-l.tsv", 300, DEV_L.0, DEV_L.1);
+}
+
 #[test]
 fn holdouts_d_and_e_do_not_go_backwards() {
     holds("members/holdout-d.tsv", 150, HOLDOUT_D.0, HOLDOUT_D.1);
@@ -193,7 +208,7 @@ fn holdout_j_does_not_go_backwards() {
 
 /// Never read: written blind 2026-12-06 from the list of answer ids and section headings
 /// only (167 different labels), frozen before any run; first run 151/200 on 02d8724, the same
-/// after that stop's safety change; held a line or two below.
+/// after that stop's safety change, 162/200 with the section model; held a line or two below.
 #[test]
 fn holdout_k_does_not_go_backwards() {
     holds("members/holdout-k.tsv", 200, HOLDOUT_K.0, HOLDOUT_K.1);
@@ -269,6 +284,17 @@ fn a_topic_of_living_with_it_asked_beside_a_treatment_is_answered() {
     ] {
         assert_eq!(place(&a, q), want, "{q}");
     }
+}
+
+/// The section model picks between neighbouring parts that share their words ("grow back",
+/// "hair", "chemo"): the section index alone gave which treatments cause hair loss.
+#[test]
+fn the_part_asked_among_neighbours_is_answered() {
+    let a = answerer();
+    assert_eq!(
+        place(&a, "do eyelashes grow back after chemo too"),
+        "hair-loss#when-it-grows-back"
+    );
 }
 
 #[test]

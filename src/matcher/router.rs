@@ -4,9 +4,11 @@
 //! The vocabulary (titles, aliases, keywords) finds what a member names; members as often
 //! name nothing the vocabulary holds ("how do you pace yourselves?", "can I still cuddle my
 //! grandkids on chemo?"). A classifier over the words of many labelled questions hears the
-//! topic in such everyday words. Its classes are entries, not sections: a class per section
-//! made training five times slower, and the section index already picks the part well once
-//! it has the same questions.
+//! topic in such everyday words. Its classes are entries: with a class per section it named
+//! the right entry less often. A second classifier, over sections only, then tells the parts
+//! of the chosen entry apart ("do eyebrows grow back too" is hair loss's regrowth, not which
+//! treatments cause it), where the section index's word overlap with the examples confuses
+//! neighbouring parts.
 
 use std::sync::Arc;
 
@@ -25,8 +27,18 @@ const SETTINGS: Settings = Settings {
     skip_below: 1e-3,
 };
 
+/// The section model: more buckets than the entry model, since its hundreds of classes
+/// share them.
+const SECTION_SETTINGS: Settings = Settings {
+    bucket_bits: 17,
+    ..SETTINGS
+};
+
 pub(crate) struct Router {
     model: Arc<Model>,
+    sections: Arc<Model>,
+    /// Each class of the section model: the entry and its section's index there.
+    section_of: Vec<(usize, usize)>,
 }
 
 impl Router {
@@ -46,9 +58,43 @@ impl Router {
                 examples.push((stems(&q.text), i));
             }
         }
+        let mut section_of: Vec<(usize, usize)> = Vec::new();
+        let mut by_section: Vec<(Vec<String>, usize)> = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            for (j, section) in entry.sections.iter().enumerate() {
+                by_section.extend(section.examples().iter().map(|q| (stems(q), section_of.len())));
+                section_of.push((i, j));
+            }
+        }
+        for q in kb.questions() {
+            let class = entries
+                .iter()
+                .position(|e| e.id == q.entry)
+                .zip(q.section.as_deref())
+                .and_then(|(i, id)| Some((i, entries[i].sections.iter().position(|s| s.id == id)?)))
+                .and_then(|part| section_of.iter().position(|c| *c == part));
+            by_section.extend(class.map(|c| (stems(&q.text), c)));
+        }
         Router {
             model: Model::trained(&examples, entries.len(), SETTINGS),
+            sections: Model::trained(&by_section, section_of.len(), SECTION_SETTINGS),
+            section_of,
         }
+    }
+
+    /// The section of `entry` the message is likeliest about, with its share of the
+    /// probability the section model gives that entry's sections.
+    pub(crate) fn section(&self, entry: usize, words: &[String]) -> Option<(usize, f32)> {
+        let p = self.sections.predict(&stemmed(words));
+        let mine = self
+            .section_of
+            .iter()
+            .zip(&p)
+            .filter(|((e, _), _)| *e == entry)
+            .map(|((_, j), p)| (*j, *p));
+        let total: f32 = mine.clone().map(|(_, p)| p).sum();
+        let (best, p) = mine.max_by(|a, b| a.1.total_cmp(&b.1))?;
+        (total > 0.0).then_some((best, p / total))
     }
 
     /// Per entry, the probability that a normalised, corrected message is about it.
