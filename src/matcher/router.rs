@@ -37,8 +37,8 @@ const SECTION_SETTINGS: Settings = Settings {
 pub(crate) struct Router {
     model: Arc<Model>,
     sections: Arc<Model>,
-    /// Each class of the section model: the entry and its section's index there.
-    section_of: Vec<(usize, usize)>,
+    /// Per entry, its sections' classes in the section model, in the entry's order.
+    classes_of: Vec<std::ops::Range<usize>>,
 }
 
 impl Router {
@@ -58,43 +58,41 @@ impl Router {
                 examples.push((stems(&q.text), i));
             }
         }
-        let mut section_of: Vec<(usize, usize)> = Vec::new();
+        let mut classes_of = Vec::with_capacity(entries.len());
         let mut by_section: Vec<(Vec<String>, usize)> = Vec::new();
-        for (i, entry) in entries.iter().enumerate() {
+        for entry in entries {
+            let first = classes_of.last().map_or(0, |r: &std::ops::Range<usize>| r.end);
             for (j, section) in entry.sections.iter().enumerate() {
-                by_section.extend(section.examples().iter().map(|q| (stems(q), section_of.len())));
-                section_of.push((i, j));
+                by_section.extend(section.examples().iter().map(|q| (stems(q), first + j)));
             }
+            classes_of.push(first..first + entry.sections.len());
         }
         for q in kb.questions() {
             let class = entries
                 .iter()
                 .position(|e| e.id == q.entry)
                 .zip(q.section.as_deref())
-                .and_then(|(i, id)| Some((i, entries[i].sections.iter().position(|s| s.id == id)?)))
-                .and_then(|part| section_of.iter().position(|c| *c == part));
+                .and_then(|(i, id)| {
+                    let j = entries[i].sections.iter().position(|s| s.id == id)?;
+                    Some(classes_of[i].start + j)
+                });
             by_section.extend(class.map(|c| (stems(&q.text), c)));
         }
+        let classes = classes_of.last().map_or(0, |r| r.end);
         Router {
             model: Model::trained(&examples, entries.len(), SETTINGS),
-            sections: Model::trained(&by_section, section_of.len(), SECTION_SETTINGS),
-            section_of,
+            sections: Model::trained(&by_section, classes, SECTION_SETTINGS),
+            classes_of,
         }
     }
 
     /// The section of `entry` the message is likeliest about, with its share of the
-    /// probability the section model gives that entry's sections.
+    /// probability the section model gives that entry's sections (a softmax over their
+    /// classes alone, which is that share, without scoring the other entries' sections).
     pub(crate) fn section(&self, entry: usize, words: &[String]) -> Option<(usize, f32)> {
-        let p = self.sections.predict(&stemmed(words));
-        let mine = self
-            .section_of
-            .iter()
-            .zip(&p)
-            .filter(|((e, _), _)| *e == entry)
-            .map(|((_, j), p)| (*j, *p));
-        let total: f32 = mine.clone().map(|(_, p)| p).sum();
-        let (best, p) = mine.max_by(|a, b| a.1.total_cmp(&b.1))?;
-        (total > 0.0).then_some((best, p / total))
+        let classes = self.classes_of.get(entry)?.clone();
+        let p = self.sections.predict_among(&stemmed(words), classes);
+        p.iter().copied().enumerate().max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
     /// Per entry, the probability that a normalised, corrected message is about it.
