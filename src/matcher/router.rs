@@ -44,41 +44,39 @@ pub(crate) struct Router {
 impl Router {
     pub(crate) fn new(kb: &KnowledgeBase) -> Router {
         let entries = kb.entries();
+        // The entry model learns every question; the section model those labelled with a
+        // section. Each question is stemmed once for both.
         let mut examples: Vec<(Vec<String>, usize)> = Vec::new();
+        let mut by_section: Vec<(Vec<String>, usize)> = Vec::new();
+        let mut classes_of = Vec::with_capacity(entries.len());
+        let mut classes = 0;
         for (i, entry) in entries.iter().enumerate() {
-            let own = entry
-                .examples()
-                .iter()
-                .chain(entry.sections.iter().flat_map(|s| s.examples()));
-            examples.extend(own.map(|q| (stems(q), i)));
+            examples.extend(entry.examples().iter().map(|q| (stems(q), i)));
+            for (j, section) in entry.sections.iter().enumerate() {
+                for q in section.examples() {
+                    let words = stems(q);
+                    by_section.push((words.clone(), classes + j));
+                    examples.push((words, i));
+                }
+            }
+            classes_of.push(classes..classes + entry.sections.len());
+            classes += entry.sections.len();
         }
         // Labels were checked when the file was loaded: every one names an entry.
         for q in kb.questions() {
-            if let Some(i) = entries.iter().position(|e| e.id == q.entry) {
-                examples.push((stems(&q.text), i));
+            let Some(i) = entries.iter().position(|e| e.id == q.entry) else {
+                continue;
+            };
+            let words = stems(&q.text);
+            let section = q
+                .section
+                .as_deref()
+                .and_then(|id| entries[i].sections.iter().position(|s| s.id == id));
+            if let Some(j) = section {
+                by_section.push((words.clone(), classes_of[i].start + j));
             }
+            examples.push((words, i));
         }
-        let mut classes_of = Vec::with_capacity(entries.len());
-        let mut by_section: Vec<(Vec<String>, usize)> = Vec::new();
-        for entry in entries {
-            let first = classes_of.last().map_or(0, |r: &std::ops::Range<usize>| r.end);
-            for (j, section) in entry.sections.iter().enumerate() {
-                by_section.extend(section.examples().iter().map(|q| (stems(q), first + j)));
-            }
-            classes_of.push(first..first + entry.sections.len());
-        }
-        for q in kb.questions() {
-            let class = entries
-                .iter()
-                .position(|e| e.id == q.entry)
-                .zip(q.section.as_deref())
-                .and_then(|(i, id)| {
-                    let j = entries[i].sections.iter().position(|s| s.id == id)?;
-                    Some(classes_of[i].start + j)
-                });
-            by_section.extend(class.map(|c| (stems(&q.text), c)));
-        }
-        let classes = classes_of.last().map_or(0, |r| r.end);
         Router {
             model: Model::trained(&examples, entries.len(), SETTINGS),
             sections: Model::trained(&by_section, classes, SECTION_SETTINGS),

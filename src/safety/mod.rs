@@ -221,16 +221,7 @@ impl Screen {
         sentences: &[Piece],
         no_feeling: bool,
     ) -> Option<Sign> {
-        let guarded = whole.is_none_or(|cx| {
-            cx.question
-                || cx.conditional
-                || cx.over
-                || cx.story
-                || cx.thing
-                || cx.safe
-                || cx.hopes
-                || cx.general_question()
-        });
+        let guarded = whole.is_none_or(|cx| !cx.open_to_a_model() || cx.conditional);
         let every: Vec<&Piece> = sentences.iter().collect();
         if guarded || Self::a_clause_asks(&every) {
             return None;
@@ -321,21 +312,12 @@ impl Screen {
         // not turn on", "the renovation is done"). A clause that asks after a comma makes a
         // question too ("my letter says pT3 N0 M0, what do those mean"), unless a crisis cue
         // is there: "she says she'll pull out her lines and jump, what do i tell the nurses".
-        if now
-            && !cx.question
-            && !cx.thing
-            && !cx.safe
-            && !cx.hopes
-            && !cx.asks_how_to_help()
-            && !cx.general_question()
-            && !self.crisis.denied(words)
-            && {
-                let cued = self.crisis.cued(words);
-                let bar = if cued { MODEL_CRISIS } else { MODEL_CRISIS_UNCUED };
-                p.of(Level::Crisis) >= bar + if span == Span::Pair { PAIR_MARGIN } else { 0.0 }
-                    && (cued || !Self::a_clause_asks(pieces))
-            }
-        {
+        if cx.open_to_a_model() && !self.crisis.denied(words) && {
+            let cued = self.crisis.cued(words);
+            let bar = if cued { MODEL_CRISIS } else { MODEL_CRISIS_UNCUED };
+            p.of(Level::Crisis) >= bar + if span == Span::Pair { PAIR_MARGIN } else { 0.0 }
+                && (cued || !Self::a_clause_asks(pieces))
+        } {
             return sign(Level::Crisis, false, false);
         }
         if medical

@@ -636,6 +636,13 @@ impl Context {
         }
     }
 
+    /// Where a model's view of a crisis may be heard: a statement about now, not a story,
+    /// a question, a thing that breaks, or a writer who says they are safe or hold on to life.
+    /// The sentence model and the message model answer to the same guards.
+    pub(crate) fn open_to_a_model(&self) -> bool {
+        !(self.over || self.story || self.question || self.thing || self.safe || self.hopes || self.general)
+    }
+
     /// A general question, not a report: "can chemo cause a fever?".
     pub(crate) fn general_question(&self) -> bool {
         self.general
