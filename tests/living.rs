@@ -286,6 +286,20 @@ fn a_topic_of_living_with_it_asked_beside_a_treatment_is_answered() {
     }
 }
 
+/// A topic the router is all but sure of answers over what the message names: the scan and
+/// the sleeplessness are the situation, the waiting is the question.
+#[test]
+fn a_sure_topic_answers_over_the_words_it_names() {
+    let a = answerer();
+    assert_eq!(
+        place(
+            &a,
+            "scan on friday and i can't sleep or eat, how do you cope with the wait"
+        ),
+        "follow-up#scanxiety"
+    );
+}
+
 /// The section model picks between neighbouring parts that share their words ("grow back",
 /// "hair", "chemo"): the section index alone gave which treatments cause hair loss.
 #[test]
