@@ -521,6 +521,33 @@ fn held_out_set_x_does_not_go_backwards() {
     assert_floors(&["holdout-x.tsv"], [0.9, 0.94, 0.92], 0.025);
 }
 
+/// Set y (320 lines shaped like review's set, written blind 2026-12-06 from the one-page label
+/// brief, frozen at 02:50 before any run): first run on 99a7ddc crisis 65/70, emergency 86/90,
+/// distress 37/40, 6 of 120 ordinary lines alarmed. Its lines never read; held at that run.
+#[test]
+fn held_out_set_y_does_not_go_backwards() {
+    assert_floors(&["holdout-y.tsv"], [0.92, 0.95, 0.92], 0.05);
+}
+
+/// A sign told in a clause that is over is not an emergency because another clause says
+/// "still" or "now"; a clause of now that holds a sign, or points back at one, still is.
+#[test]
+fn a_sign_in_a_past_clause_is_over_though_another_clause_is_now() {
+    assert_no_alarm(&[
+        "passed out at my brother's wedding two years ago and my family still tease me about it",
+        "fainted at my first blood test years ago, now I just ask to lie down",
+        "had a bleed that would not stop after my biopsy last year, all healed now and I'm back at the gym",
+    ]);
+    assert_all(
+        &[
+            "had a fever last year and now it's 38.9",
+            "2 years ago i had sepsis, today im shivering and feel awful on chemo",
+            "fainted last year at my sons wedding and i just fainted again in the kitchen",
+        ],
+        "emergency",
+    );
+}
+
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
 /// what the rules and the model still miss, in members' indirect words. First run crisis
 /// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; after the crisis

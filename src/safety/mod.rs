@@ -249,6 +249,28 @@ impl Screen {
         })
     }
 
+    /// Whether a sentence's medical sign is told only in a clause that is over: "passed out at
+    /// the wedding two years ago and the family still won't let it go". The sentence as a whole
+    /// says both "ago" and "still", and a word of now outranks the past for the sentence, but
+    /// here the "still" belongs to another clause. A clause of now that holds a sign, or points
+    /// back at one ("it's happening again"), keeps the sign current; so does a sign that no
+    /// single clause holds, since splitting may have cut it in two.
+    fn told_as_over(&self, piece: &Piece) -> bool {
+        let mut told = false;
+        for clause in clauses(&piece.text) {
+            for words in rules::split_at_new_subjects(clause.words) {
+                let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
+                rules::blank_idioms(&mut words, &self.idioms);
+                let sign = rules::fever_reading(&words) || self.emergency.sign(&words).is_some();
+                if Context::of(&words, false, &self.guard).present && (sign || rules::points_back(&words)) {
+                    return false;
+                }
+                told |= sign;
+            }
+        }
+        told
+    }
+
     /// Whether any clause of the message asks something. Read only for distress, where a
     /// question the knowledge base answers is answered, and a feeling told is met with support.
     fn asks(&self, message: &str) -> bool {
@@ -301,7 +323,9 @@ impl Screen {
         //    personal question that names one gets the note.
         let reading = rules::fever_reading(words);
         let emergency_rule = self.emergency.sign(words);
-        if medical && (reading || emergency_rule.is_some()) && !cx.general_question() {
+        let told_as_over =
+            span == Span::Sentence && cx.past && pieces.first().is_some_and(|p| self.told_as_over(p));
+        if medical && !told_as_over && (reading || emergency_rule.is_some()) && !cx.general_question() {
             let answer_too = !reading && emergency_rule == Some(true);
             return sign(Level::Emergency, true, cx.question || answer_too);
         }

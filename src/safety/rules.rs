@@ -150,6 +150,13 @@ const PRESENT: &[&str] = &[
     "getting",
     "started",
 ];
+/// Words that start a new clause after "and": "fainted two years ago and the family still
+/// tease me" tells two things, "shivering and feel awful" one.
+const NEW_SUBJECT: &[&str] = &[
+    "the", "my", "i", "he", "she", "they", "we", "it", "his", "her", "our", "their", "now",
+];
+/// Words by which a clause of now points back at a sign told as past: "it is happening again".
+const POINTS_BACK: &[&str] = &["again", "back", "same", "happening", "returned"];
 /// A condition or a hypothetical: "if i get a fever", "in case he faints", "what if".
 const CONDITIONS: &[&str] = &[
     "if",
@@ -540,6 +547,8 @@ pub(crate) struct Context {
     /// A question about a topic rather than a report: opens like a question and names no one.
     pub(crate) general: bool,
     pub(crate) over: bool,
+    /// Names a time that is over ("two years ago"), even where a word of now follows it.
+    pub(crate) past: bool,
     /// Says it is happening now: "right now", "tonight", "still".
     pub(crate) present: bool,
     /// A story from the news, a show or someone's past, not a person here.
@@ -626,6 +635,7 @@ impl Context {
             learning: guard.learning.anywhere(words),
             helping: guard.helping.anywhere(words),
             over: (over || words.iter().any(|w| is_a_past_year(w))) && !present,
+            past: over || words.iter().any(|w| is_a_past_year(w)),
             present,
             // "not sure if this is anything but…" reports; "if i get a fever…" supposes.
             conditional: has(&g.conditions) && !has(&g.unsure),
@@ -668,6 +678,7 @@ impl Context {
     pub(crate) fn either(self, other: Context) -> Context {
         Context {
             question: self.question || other.question,
+            past: self.past || other.past,
             opener: self.opener || other.opener,
             personal: self.personal || other.personal,
             first_person: self.first_person || other.first_person,
@@ -688,6 +699,28 @@ impl Context {
             hopes: self.hopes || other.hopes,
         }
     }
+}
+
+/// A clause's words split again where "but" or "and" starts a new subject, the joining word
+/// dropped.
+pub(crate) fn split_at_new_subjects(words: Vec<String>) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new()];
+    let mut words = words.into_iter().peekable();
+    while let Some(w) = words.next() {
+        let joins =
+            w == "but" || (w == "and" && words.peek().is_some_and(|n| NEW_SUBJECT.contains(&n.as_str())));
+        match out.last_mut() {
+            Some(clause) if !joins => clause.push(w),
+            _ => out.push(Vec::new()),
+        }
+    }
+    out.retain(|c| !c.is_empty());
+    out
+}
+
+/// Whether a clause of now points back at something told before it: "it's happening again".
+pub(crate) fn points_back(words: &[String]) -> bool {
+    words.iter().any(|w| POINTS_BACK.contains(&w.as_str()))
 }
 
 /// A thermometer reading of a fever written as a number with a decimal point: "38.2", "100.8".
