@@ -548,6 +548,23 @@ fn a_sign_in_a_past_clause_is_over_though_another_clause_is_now() {
     );
 }
 
+/// A temperature told below a fever is not one, whatever else the sentence says about heat;
+/// shivers, confusion or breathlessness beside it still are emergencies.
+#[test]
+fn a_normal_temperature_reading_is_not_an_emergency() {
+    assert_no_alarm(&[
+        "bit sweaty and hot last night, temp 36.9 this morning",
+        "sweaty night, woke up soaked, temp 36.5 this morning",
+    ]);
+    assert_all(
+        &[
+            "shivering and feel awful on chemo, temp 37.2",
+            "temp 36.8 but my chest hurts and i cant breathe",
+        ],
+        "emergency",
+    );
+}
+
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
 /// what the rules and the model still miss, in members' indirect words. First run crisis
 /// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; after the crisis

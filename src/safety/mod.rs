@@ -344,9 +344,12 @@ impl Screen {
         } {
             return sign(Level::Crisis, false, false);
         }
+        // A normal reading told ("temp this morning 36.8") answers the model's worry about a
+        // temperature; the rules above still catch shivers, confusion or breathlessness.
         if medical
             && !cx.general_question()
             && self.emergency.cued(words)
+            && (reading || !rules::normal_reading(words))
             && p.of(Level::Emergency) >= MODEL_EMERGENCY
         {
             return sign(Level::Emergency, false, cx.question);

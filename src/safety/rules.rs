@@ -723,6 +723,19 @@ pub(crate) fn points_back(words: &[String]) -> bool {
     words.iter().any(|w| POINTS_BACK.contains(&w.as_str()))
 }
 
+/// A thermometer reading below a fever, written with a decimal point: 35.0–37.4 °C or
+/// 96.0–99.4 °F. The readings just under the 38 °C line (37.5–37.9) are left out, since some
+/// teams ask for a call from 37.5.
+pub(crate) fn normal_reading(words: &[String]) -> bool {
+    words.windows(2).any(|pair| {
+        let (Ok(whole), Ok(tenths)) = (pair[0].parse::<u16>(), pair[1].parse::<u16>()) else {
+            return false;
+        };
+        pair[1].len() == 1
+            && (matches!(whole, 35 | 36 | 96..=98) || (matches!(whole, 37 | 99) && tenths <= 4))
+    })
+}
+
 /// A thermometer reading of a fever written as a number with a decimal point: "38.2", "100.8".
 /// Normalising splits the point out, so it is a whole number followed by one or two digits.
 pub(crate) fn fever_reading(words: &[String]) -> bool {
@@ -767,6 +780,37 @@ mod tests {
         assert!(!negated(&s, 3));
         let s = w("no one would miss me");
         assert!(!negated(&s, 2));
+    }
+
+    #[test]
+    fn readings_below_a_fever_are_normal_and_the_line_itself_is_not() {
+        for normal in ["temp 36.8", "37.4 tonight", "it was 98.6", "99.4 f"] {
+            assert!(normal_reading(&w(normal)), "{normal}");
+            assert!(!fever_reading(&w(normal)), "{normal}");
+        }
+        for not_normal in ["temp 37.5", "37.9 now", "38.1", "100.4", "37"] {
+            assert!(!normal_reading(&w(not_normal)), "{not_normal}");
+        }
+    }
+
+    /// "and" starts a new clause only before a new subject; "but" always does.
+    #[test]
+    fn clauses_split_where_a_new_subject_starts() {
+        let split = |s: &str| {
+            split_at_new_subjects(w(s))
+                .into_iter()
+                .map(|c| c.join(" "))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            split("fainted two years ago and the family still tease me"),
+            ["fainted two years ago", "the family still tease me"]
+        );
+        assert_eq!(
+            split("shivering and feel awful on chemo"),
+            ["shivering and feel awful on chemo"]
+        );
+        assert_eq!(split("fine before but now 38.5"), ["fine before", "now 38 5"]);
     }
 
     #[test]
