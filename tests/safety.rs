@@ -565,6 +565,22 @@ fn a_normal_temperature_reading_is_not_an_emergency() {
     );
 }
 
+/// "That was 2019." after a sentence says the sentence before it is over; a decade gone by
+/// ("in the 80s") is past, an age ("in my 40s") is not.
+#[test]
+fn a_sign_dated_long_ago_is_over_and_an_age_is_now() {
+    assert_no_alarm(&[
+        "Dad's foot went cold after his op and they rushed him back to theatre. That was 2019. He walks fine now.",
+        "my nan survived a heart attack in the 80s and loves telling the story",
+        "grandpa coughed up blood for years down the pit, this was the 60s",
+    ]);
+    assert_all(
+        &["I took all my pills with vodka. That was last night."],
+        "emergency",
+    );
+    assert_all(&["im in my 40s and i want to die"], "crisis");
+}
+
 /// Set n (1,600 lines written 2026-12-03 as hard cases, see its header): the widest view of
 /// what the rules and the model still miss, in members' indirect words. First run crisis
 /// 353/500, emergency 297/350, distress 228/350, 38 of 400 ordinary alarmed; after the crisis

@@ -168,6 +168,12 @@ impl Screen {
                 (words, cx)
             })
             .collect();
+        // "That was 2017." tells that the sentence before it is over.
+        for i in 1..read.len() {
+            if rules::dates_what_came_before(&read[i].0) && !read[i - 1].1.present {
+                read[i - 1].1.over = true;
+            }
+        }
         // A story told in one sentence ("saw a documentary…") goes on in the next ("she lost a
         // lot of blood") until the writer speaks of themselves.
         let story = read.iter().any(|(_, cx)| cx.story);

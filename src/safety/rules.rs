@@ -581,6 +581,7 @@ impl Context {
             }
         }
         let over = past.iter().any(|p| *p);
+        let dated = names_a_past_time(&words.iter().map(String::as_str).collect::<Vec<_>>());
         let present = g
             .present
             .spans(words)
@@ -634,8 +635,8 @@ impl Context {
             story: guard.stories.anywhere(words),
             learning: guard.learning.anywhere(words),
             helping: guard.helping.anywhere(words),
-            over: (over || words.iter().any(|w| is_a_past_year(w))) && !present,
-            past: over || words.iter().any(|w| is_a_past_year(w)),
+            over: (over || dated) && !present,
+            past: over || dated,
             present,
             // "not sure if this is anything but…" reports; "if i get a fever…" supposes.
             conditional: has(&g.conditions) && !has(&g.unsure),
@@ -748,8 +749,55 @@ pub(crate) fn fever_reading(words: &[String]) -> bool {
     })
 }
 
-fn is_a_past_year(w: &str) -> bool {
-    w.len() == 4 && (w.starts_with("19") || w.starts_with("20")) && w.bytes().all(|b| b.is_ascii_digit())
+/// A year or a decade gone by: "2019", "the 70s", "the 1980s" (read as "70 s", "1980 s").
+/// A decade of two digits counts only after "the": "in my 40s" is an age, and now.
+fn names_a_past_time(words: &[&str]) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let year = |s: &str| s.len() == 4 && (s.starts_with("19") || s.starts_with("20")) && digits(s);
+    let decade = |p: &[&str]| {
+        p[2] == "s"
+            && p[1].ends_with('0')
+            && ((p[0] == "the" && p[1].len() == 2 && digits(p[1])) || year(p[1]))
+    };
+    words.iter().any(|w| year(w)) || words.windows(3).any(decade)
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Whether a sentence only dates the one before it, to a time long enough ago to be over:
+/// "That was 2017.", "That was March.", "this was the 70s". "That was last night" is not
+/// such a sentence: an overdose last night is still an emergency.
+pub(crate) fn dates_what_came_before(words: &[String]) -> bool {
+    let mut w = words.iter().map(String::as_str).filter(|w| !w.is_empty());
+    if !matches!((w.next(), w.next()), (Some("that" | "this"), Some("was"))) {
+        return false;
+    }
+    let rest: Vec<&str> = w
+        .skip_while(|x| matches!(*x, "in" | "back" | "around" | "about"))
+        .take(4)
+        .collect();
+    match rest.as_slice() {
+        [first, ..] if MONTHS.contains(first) => true,
+        ["last", when, ..] => matches!(
+            *when,
+            "year" | "winter" | "summer" | "spring" | "autumn" | "fall" | "christmas"
+        ),
+        [_, unit, "ago", ..] => matches!(*unit, "years" | "year" | "months" | "month" | "yrs"),
+        time => names_a_past_time(&time[..time.len().min(3)]),
+    }
 }
 
 /// Blanks the words of every idiom ("dying to know"), keeping positions.
@@ -791,6 +839,31 @@ mod tests {
         for not_normal in ["temp 37.5", "37.9 now", "38.1", "100.4", "37"] {
             assert!(!normal_reading(&w(not_normal)), "{not_normal}");
         }
+    }
+
+    #[test]
+    fn a_sentence_that_dates_the_one_before_names_a_time_long_over() {
+        for dates in [
+            "That was 2017.",
+            "that was march",
+            "this was the 70s",
+            "that was back in the 1990s",
+            "that was two years ago",
+            "that was last winter",
+        ] {
+            assert!(dates_what_came_before(&w(dates)), "{dates}");
+        }
+        for not in [
+            "that was last night",
+            "that was an hour ago",
+            "that was my last chemo",
+            "it was 2017",
+            "that was in my 40s",
+        ] {
+            assert!(!dates_what_came_before(&w(not)), "{not}");
+        }
+        assert!(names_a_past_time(&["in", "the", "90", "s"]));
+        assert!(!names_a_past_time(&["in", "my", "40", "s"]));
     }
 
     /// "and" starts a new clause only before a new subject; "but" always does.
