@@ -515,10 +515,11 @@ fn held_out_set_w_does_not_go_backwards() {
 /// Set x (320 lines shaped like review's set, written blind 2026-12-06 from the one-page label
 /// brief, frozen at 00:07 before any run): first run on 02d8724 crisis 60/70, emergency 85/90,
 /// distress 37/40, 3 of 120 ordinary lines alarmed; with the message model crisis 63/70, the
-/// rest the same. Its lines never read; held at that run.
+/// rest the same; 2 of 120 alarmed after stop 30's grammar for the past. Its lines never read;
+/// held at that run.
 #[test]
 fn held_out_set_x_does_not_go_backwards() {
-    assert_floors(&["holdout-x.tsv"], [0.9, 0.94, 0.92], 0.025);
+    assert_floors(&["holdout-x.tsv"], [0.9, 0.94, 0.92], 0.017);
 }
 
 /// Set y (320 lines shaped like review's set, written blind 2026-12-06 from the one-page label
