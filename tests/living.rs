@@ -314,6 +314,16 @@ fn a_sure_topic_answers_over_the_words_it_names() {
     );
 }
 
+/// "Recover" meets the heading "Recovery": the part about recovering, not how it is given.
+#[test]
+fn recovering_reaches_the_recovery_part() {
+    let a = answerer();
+    assert_eq!(
+        place(&a, "how long does it take to recover from radiotherapy"),
+        "radiation#recovery"
+    );
+}
+
 /// The section model picks between neighbouring parts that share their words ("grow back",
 /// "hair", "chemo"): the section index alone gave which treatments cause hair loss.
 #[test]

@@ -264,11 +264,13 @@ impl PhraseIndex {
 /// Plurals whose singular is another word: "mets" are metastases, "met" is a verb.
 const UNFOLDED: &[&str] = &["mets", "rads"];
 
-/// Words whose ending only looks like a plural or verb ending of a knowledge word: "scared"
-/// is not "scar" + "ed". Each folds to the stem given.
+/// Words the endings above fold wrongly or not at all: "scared" is not "scar" + "ed", and
+/// "recovery" is the noun of "recover". Each folds to the stem given.
 #[rustfmt::skip]
 const OWN_STEM: &[(&str, &str)] = &[
     ("scare", "scare"), ("scared", "scare"), ("scares", "scare"), ("scaring", "scare"),
+    // The heading "Recovery" and the members' "how long to recover".
+    ("recovery", "recover"),
 ];
 
 /// Folds plurals and the commonest verb endings, so "nodes" meets "node", "therapies" meets
