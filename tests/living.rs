@@ -300,39 +300,30 @@ fn a_topic_of_living_with_it_asked_beside_a_treatment_is_answered() {
     }
 }
 
-/// A topic the router is all but sure of answers over what the message names: the scan and
-/// the sleeplessness are the situation, the waiting is the question.
+/// The part asked, where the words point elsewhere: a topic the router is all but sure of
+/// answers over what the message names (the scan and the sleeplessness are the situation, the
+/// waiting is the question); "recover" meets the heading "Recovery"; and the section model
+/// picks between neighbouring parts that share their words ("grow back", "hair", "chemo"),
+/// where the section index alone gave which treatments cause hair loss.
 #[test]
-fn a_sure_topic_answers_over_the_words_it_names() {
+fn the_part_asked_is_answered_where_the_words_point_elsewhere() {
     let a = answerer();
-    assert_eq!(
-        place(
-            &a,
-            "scan on friday and i can't sleep or eat, how do you cope with the wait"
+    for (q, want) in [
+        (
+            "scan on friday and i can't sleep or eat, how do you cope with the wait",
+            "follow-up#scanxiety",
         ),
-        "follow-up#scanxiety"
-    );
-}
-
-/// "Recover" meets the heading "Recovery": the part about recovering, not how it is given.
-#[test]
-fn recovering_reaches_the_recovery_part() {
-    let a = answerer();
-    assert_eq!(
-        place(&a, "how long does it take to recover from radiotherapy"),
-        "radiation#recovery"
-    );
-}
-
-/// The section model picks between neighbouring parts that share their words ("grow back",
-/// "hair", "chemo"): the section index alone gave which treatments cause hair loss.
-#[test]
-fn the_part_asked_among_neighbours_is_answered() {
-    let a = answerer();
-    assert_eq!(
-        place(&a, "do eyelashes grow back after chemo too"),
-        "hair-loss#when-it-grows-back"
-    );
+        (
+            "how long does it take to recover from radiotherapy",
+            "radiation#recovery",
+        ),
+        (
+            "do eyelashes grow back after chemo too",
+            "hair-loss#when-it-grows-back",
+        ),
+    ] {
+        assert_eq!(place(&a, q), want, "{q}");
+    }
 }
 
 #[test]
