@@ -370,6 +370,7 @@ fn emergencies_by_family() {
             "the morphine has stopped helping and he is groaning",
             "dad is really hard to rouse this evening",
             "i gave him double his dose of oramorph by mistake",
+            "my sister gave mum her morphine and then i gave it again without realising",
             "she keeps seeing people that are not there",
             "the pain in my hip is unbearable tonight",
             "pee gone dark brown like cola since the ifos, is that normal?",
