@@ -356,6 +356,7 @@ fn emergencies_by_family() {
             "i came out in hives and my throat feels tight during the infusion",
             "my foot has gone cold and blue since the operation",
             "the pain is unbearable and nothing is helping",
+            "pain in my side that no painkiller is helping",
             "my son took a whole packet of paracetamol",
             "dad went rigid and his eyes rolled back",
             "dad had a funny turn just now and cannot remember it",
