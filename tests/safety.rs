@@ -769,6 +769,29 @@ fn a_safety_edit_that_changes_outcomes_is_refused_line_by_line() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// A phrase whose word safety's spelling reads as another ("painkiller" as the typo target
+/// "painkillers") could never match: `check` warns, naming the file, the line and the word,
+/// and still accepts the version.
+#[test]
+fn a_rule_word_that_safety_reads_as_another_is_named() {
+    let d = fresh_copy(dir("misread-word"));
+    edit(
+        d.join("safety/rules.toml"),
+        "\"nothing i take\",",
+        "\"nothing i take\", \"no painkiller\",",
+    );
+    let (ok, out) = check(&d);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("safety/rules.toml:")
+            && out.contains(
+                "[emergency] phrase \"no painkiller\": safety reads \"painkiller\" as \"painkillers\""
+            ),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(d);
+}
+
 #[test]
 fn malformed_safety_files_name_file_line_and_field() {
     let d = fresh_copy(dir("malformed"));

@@ -32,6 +32,21 @@ pub struct SafetyData {
     pub(crate) checks: Vec<Check>,
     /// Where `checks` came from, for the lines `check` prints.
     pub(crate) checks_file: String,
+    /// Every word of the phrases and patterns, with where it is written, so `check` can say
+    /// which of them safety's spelling would read as another word.
+    pub(crate) rule_words: Vec<RuleWord>,
+}
+
+/// A word of a phrase or pattern in `rules.toml`, and where it is written.
+#[derive(Clone, Debug)]
+pub(crate) struct RuleWord {
+    pub(crate) file: String,
+    pub(crate) line: Option<usize>,
+    /// The phrase or pattern, as `check` names it.
+    pub(crate) rule: String,
+    pub(crate) word: String,
+    /// The other words of its set of a pattern: a word read as one of them still matches.
+    pub(crate) set: Vec<String>,
 }
 
 /// The phrases and patterns of one outcome.
@@ -197,6 +212,16 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         }
     };
     let line = |at: usize| Some(crate::knowledge::line_of(source, at));
+    let mut rule_words = Vec::new();
+    let mut note_words = |line: Option<usize>, rule: String, words: &[String], set: &[String]| {
+        rule_words.extend(words.iter().map(|w| RuleWord {
+            file: file.to_owned(),
+            line,
+            rule: rule.clone(),
+            word: w.clone(),
+            set: set.to_vec(),
+        }));
+    };
     let mut family = |raw: RawFamily, name: &str| {
         let mut out = Family {
             cues: alternatives(&raw.cues),
@@ -211,12 +236,29 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
                     format!("[{name}] phrases: {:?} has no words", p.get_ref()),
                 ));
             } else {
+                note_words(
+                    line(p.span().start),
+                    format!("[{name}] phrase {:?}", p.get_ref()),
+                    &words,
+                    &[],
+                );
                 out.phrases.push(words);
             }
         }
         for p in raw.pattern {
             let at = line(p.span().start);
             let p = p.into_inner();
+            for set in &p.sets {
+                let all: Vec<String> = set.iter().flat_map(|a| normalised(a)).collect();
+                for alternative in set {
+                    note_words(
+                        at,
+                        format!("[[{name}.pattern]] {:?}", p.name),
+                        &normalised(alternative),
+                        &all,
+                    );
+                }
+            }
             let sets: Vec<Words> = p.sets.iter().map(|set| alternatives(set)).collect();
             if sets.len() < 2 || sets.iter().any(Words::is_empty) {
                 problems.push(Problem::error(
@@ -253,6 +295,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
     data.emergency = family(raw.emergency, "emergency");
     data.overdose = family(raw.overdose, "overdose");
     data.distress = family(raw.distress, "distress");
+    data.rule_words = rule_words;
     let mut idioms = Vec::new();
     for i in raw.guard.idioms {
         let words = normalised(i.get_ref());

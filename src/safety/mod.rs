@@ -110,10 +110,59 @@ pub(crate) struct Screen {
     model: Model,
     /// The same outcomes learnt from whole examples, for what no sentence shows alone.
     message_model: Model,
-    /// Misspellings of the safety vocabulary, read as the words meant; nothing else is
-    /// corrected, and everyday words ("stick") never are.
+    spelling: Spelling,
+}
+
+/// Misspellings of the safety vocabulary, read as the words meant; nothing else is corrected,
+/// and everyday words ("stick") never are.
+struct Spelling {
     corrector: typo::Corrector,
     known: FxHashSet<String>,
+}
+
+impl Spelling {
+    fn new(data: &SafetyData, said: &[Vec<Vec<String>>]) -> Spelling {
+        Spelling {
+            corrector: typo::Corrector::new(data.typo_targets.iter().map(String::as_str)),
+            known: known_words(data, said),
+        }
+    }
+
+    /// A word read as the safety word it misspells, if it is one; the word itself otherwise.
+    fn read(&self, word: String) -> String {
+        if word.len() < 4 || word.bytes().any(|b| b.is_ascii_digit()) || self.known.contains(&word) {
+            return word;
+        }
+        self.corrector
+            .correct_or_by_ear(&word)
+            .map_or(word, str::to_owned)
+    }
+}
+
+/// Warnings for words of the rules that safety's spelling reads as another word, so the phrase
+/// or pattern holding them can never match as written: "no painkiller" when "painkiller" is
+/// read as the typo target "painkillers".
+pub(crate) fn misread_rule_words(data: &SafetyData, problems: &mut Vec<crate::knowledge::Problem>) {
+    let said: Vec<Vec<Vec<String>>> = data
+        .examples
+        .iter()
+        .map(|e| sentences(&e.text).into_iter().map(|p| p.words).collect())
+        .collect();
+    let spelling = Spelling::new(data, &said);
+    let mut told = FxHashSet::default();
+    for w in &data.rule_words {
+        let read = spelling.read(w.word.clone());
+        if read != w.word && !w.set.contains(&read) && told.insert((w.line, w.word.as_str())) {
+            problems.push(crate::knowledge::Problem::warning(
+                &w.file,
+                w.line,
+                format!(
+                    "{}: safety reads {:?} as {:?}, so this never matches as written; use {:?}, or add {:?} to [typos] real_words",
+                    w.rule, w.word, read, read, w.word
+                ),
+            ));
+        }
+    }
 }
 
 impl Screen {
@@ -136,19 +185,12 @@ impl Screen {
             guard: data.guard.clone(),
             model,
             message_model,
-            corrector: typo::Corrector::new(data.typo_targets.iter().map(String::as_str)),
-            known: known_words(data, &said),
+            spelling: Spelling::new(data, &said),
         }
     }
 
-    /// A word read as the safety word it misspells, if it is one; the word itself otherwise.
     fn spelled(&self, word: String) -> String {
-        if word.len() < 4 || word.bytes().any(|b| b.is_ascii_digit()) || self.known.contains(&word) {
-            return word;
-        }
-        self.corrector
-            .correct_or_by_ear(&word)
-            .map_or(word, str::to_owned)
+        self.spelling.read(word)
     }
 
     /// The order of checks. Each sentence is read on its own, so a risk sign buried in a long
