@@ -32,12 +32,13 @@ pub struct SafetyData {
     pub(crate) checks: Vec<Check>,
     /// Where `checks` came from, for the lines `check` prints.
     pub(crate) checks_file: String,
-    /// Every word of the phrases and patterns, with where it is written, so `check` can say
-    /// which of them safety's spelling would read as another word.
+    /// Every word of the phrases, patterns, idioms and guard lists, with where it is written,
+    /// so `check` can say which of them safety's spelling would read as another word.
     pub(crate) rule_words: Vec<RuleWord>,
 }
 
-/// A word of a phrase or pattern in `rules.toml`, and where it is written.
+/// A word of a phrase, pattern, idiom or guard list in `rules.toml`, and where it is written
+/// (a guard list's words have no line of their own: the list is named instead).
 #[derive(Clone, Debug)]
 pub(crate) struct RuleWord {
     pub(crate) file: String,
@@ -295,7 +296,6 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
     data.emergency = family(raw.emergency, "emergency");
     data.overdose = family(raw.overdose, "overdose");
     data.distress = family(raw.distress, "distress");
-    data.rule_words = rule_words;
     let mut idioms = Vec::new();
     for i in raw.guard.idioms {
         let words = normalised(i.get_ref());
@@ -306,9 +306,37 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
                 format!("[guard] idioms: {:?} has no words", i.get_ref()),
             ));
         } else {
+            rule_words.extend(words.iter().map(|w| RuleWord {
+                file: file.to_owned(),
+                line: line(i.span().start),
+                rule: format!("[guard] idiom {:?}", i.get_ref()),
+                word: w.clone(),
+                set: vec![],
+            }));
             idioms.push(words);
         }
     }
+    for (name, list) in [
+        ("animals", &raw.guard.animals),
+        ("anyone", &raw.guard.anyone),
+        ("stories", &raw.guard.stories),
+        ("learning", &raw.guard.learning),
+        ("helping", &raw.guard.helping),
+        ("things", &raw.guard.things),
+        ("safe", &raw.guard.safe),
+        ("hopes", &raw.guard.hopes),
+    ] {
+        for a in list {
+            rule_words.extend(normalised(a).into_iter().map(|w| RuleWord {
+                file: file.to_owned(),
+                line: None,
+                rule: format!("[guard] {name} {a:?}"),
+                word: w,
+                set: vec![],
+            }));
+        }
+    }
+    data.rule_words = rule_words;
     data.typo_targets = raw.typos.targets.iter().flat_map(|w| normalised(w)).collect();
     data.real_words = raw.typos.real_words.iter().flat_map(|w| normalised(w)).collect();
     data.guard = Guard {
