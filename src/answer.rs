@@ -94,7 +94,14 @@ impl Answerer {
     pub fn load(dir: &Path) -> Result<(Answerer, Vec<Problem>), LoadError> {
         let Loaded { kb, warnings } = KnowledgeBase::from_dir(dir)?;
         Answerer::checked(kb)
-            .map(|a| (a, warnings.clone()))
+            .map(|a| {
+                let all = warnings
+                    .iter()
+                    .chain(a.matcher.safety_warnings())
+                    .cloned()
+                    .collect();
+                (a, all)
+            })
             .map_err(|e| LoadError {
                 problems: e.problems.into_iter().chain(warnings).collect(),
             })

@@ -180,7 +180,11 @@ fn answerer(config: &Config) -> Result<Answerer> {
     for w in &warnings {
         eprintln!("{w}");
     }
-    Answerer::checked(kb).map_err(report_load_error)
+    let answerer = Answerer::checked(kb).map_err(report_load_error)?;
+    for w in answerer.matcher().safety_warnings() {
+        eprintln!("{w}");
+    }
+    Ok(answerer)
 }
 
 fn report_load_error(e: LoadError) -> anyhow::Error {
@@ -354,7 +358,11 @@ fn check(
         .unwrap_or_else(|| PathBuf::from("knowledge"));
     let shown = dir.display().to_string();
     let (mut problems, loaded) = match KnowledgeBase::from_dir(&dir) {
-        Ok(Loaded { kb, warnings }) => (warnings, Some(Answerer::new(kb))),
+        Ok(Loaded { kb, mut warnings }) => {
+            let answerer = Answerer::new(kb);
+            warnings.extend_from_slice(answerer.matcher().safety_warnings());
+            (warnings, Some(answerer))
+        }
         Err(e) => (e.problems, None),
     };
     let mut out = io::stdout().lock();

@@ -411,7 +411,6 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
         validate::safety(reply, today, &mut problems);
     }
 
-    safety::misread_rule_words(&safety_data, &mut problems);
     let has_errors = problems.iter().any(|p| p.severity == Severity::Error);
     match (crisis, emergency, messages, lexicon) {
         (Some(crisis), Some(emergency), Some(messages), Some(lexicon)) if !has_errors => Ok(Loaded {

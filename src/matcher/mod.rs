@@ -418,6 +418,12 @@ impl Matcher {
         s
     }
 
+    /// Warnings about the safety rules found while the screen was built: words its spelling
+    /// reads as others, so the rule holding them can never match as written.
+    pub fn safety_warnings(&self) -> &[crate::knowledge::Problem] {
+        self.screen.misread_rule_words()
+    }
+
     /// Matches one message. Never fails: an empty message asks for help, and anything past
     /// Discord's 4000-character limit is not read.
     pub fn find(&self, question: &str) -> Match {

@@ -32,22 +32,23 @@ pub struct SafetyData {
     pub(crate) checks: Vec<Check>,
     /// Where `checks` came from, for the lines `check` prints.
     pub(crate) checks_file: String,
-    /// Every word of the phrases, patterns, idioms and guard lists, with where it is written,
-    /// so `check` can say which of them safety's spelling would read as another word.
-    pub(crate) rule_words: Vec<RuleWord>,
+    /// The words of every phrase, pattern set, idiom and guard entry, with where they are
+    /// written, so `check` can say which of them safety's spelling would read as another word.
+    pub(crate) rule_words: Vec<RuleWords>,
 }
 
-/// A word of a phrase, pattern, idiom or guard list in `rules.toml`, and where it is written
-/// (a guard list's words have no line of their own: the list is named instead).
+/// The words of one phrase, pattern set, idiom or guard entry in `rules.toml`, and where they
+/// are written (a guard list's entries have no line of their own: the list is named instead).
 #[derive(Clone, Debug)]
-pub(crate) struct RuleWord {
+pub(crate) struct RuleWords {
     pub(crate) file: String,
     pub(crate) line: Option<usize>,
     /// The phrase or pattern, as `check` names it.
     pub(crate) rule: String,
-    pub(crate) word: String,
-    /// The other words of its set of a pattern: a word read as one of them still matches.
-    pub(crate) set: Vec<String>,
+    pub(crate) words: Vec<String>,
+    /// A pattern's set: its words are alternatives, and one read as another of them still
+    /// matches.
+    pub(crate) alternatives: bool,
 }
 
 /// The phrases and patterns of one outcome.
@@ -214,14 +215,14 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
     };
     let line = |at: usize| Some(crate::knowledge::line_of(source, at));
     let mut rule_words = Vec::new();
-    let mut note_words = |line: Option<usize>, rule: String, words: &[String], set: &[String]| {
-        rule_words.extend(words.iter().map(|w| RuleWord {
+    let mut note_words = |line: Option<usize>, rule: String, words: Vec<String>, alternatives: bool| {
+        rule_words.push(RuleWords {
             file: file.to_owned(),
             line,
-            rule: rule.clone(),
-            word: w.clone(),
-            set: set.to_vec(),
-        }));
+            rule,
+            words,
+            alternatives,
+        });
     };
     let mut family = |raw: RawFamily, name: &str| {
         let mut out = Family {
@@ -240,8 +241,8 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
                 note_words(
                     line(p.span().start),
                     format!("[{name}] phrase {:?}", p.get_ref()),
-                    &words,
-                    &[],
+                    words.clone(),
+                    false,
                 );
                 out.phrases.push(words);
             }
@@ -250,15 +251,8 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
             let at = line(p.span().start);
             let p = p.into_inner();
             for set in &p.sets {
-                let all: Vec<String> = set.iter().flat_map(|a| normalised(a)).collect();
-                for alternative in set {
-                    note_words(
-                        at,
-                        format!("[[{name}.pattern]] {:?}", p.name),
-                        &normalised(alternative),
-                        &all,
-                    );
-                }
+                let words = set.iter().flat_map(|a| normalised(a)).collect();
+                note_words(at, format!("[[{name}.pattern]] {:?}", p.name), words, true);
             }
             let sets: Vec<Words> = p.sets.iter().map(|set| alternatives(set)).collect();
             if sets.len() < 2 || sets.iter().any(Words::is_empty) {
@@ -306,13 +300,13 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
                 format!("[guard] idioms: {:?} has no words", i.get_ref()),
             ));
         } else {
-            rule_words.extend(words.iter().map(|w| RuleWord {
+            rule_words.push(RuleWords {
                 file: file.to_owned(),
                 line: line(i.span().start),
                 rule: format!("[guard] idiom {:?}", i.get_ref()),
-                word: w.clone(),
-                set: vec![],
-            }));
+                words: words.clone(),
+                alternatives: false,
+            });
             idioms.push(words);
         }
     }
@@ -327,13 +321,13 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         ("hopes", &raw.guard.hopes),
     ] {
         for a in list {
-            rule_words.extend(normalised(a).into_iter().map(|w| RuleWord {
+            rule_words.push(RuleWords {
                 file: file.to_owned(),
                 line: None,
                 rule: format!("[guard] {name} {a:?}"),
-                word: w,
-                set: vec![],
-            }));
+                words: normalised(a),
+                alternatives: false,
+            });
         }
     }
     data.rule_words = rule_words;

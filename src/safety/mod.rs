@@ -16,6 +16,7 @@ pub(crate) use data::{CHECKS_FILE, EXAMPLES_FILE, RULES_FILE, checks, examples, 
 
 use rustc_hash::FxHashSet;
 
+use crate::knowledge::Problem;
 use crate::matcher::{text, typo, words as language};
 use model::Model;
 use rules::{Context, Rules};
@@ -111,6 +112,8 @@ pub(crate) struct Screen {
     /// The same outcomes learnt from whole examples, for what no sentence shows alone.
     message_model: Model,
     spelling: Spelling,
+    /// Warnings for rule words the spelling reads as others (see [`misread_rule_words`]).
+    misread: Vec<Problem>,
 }
 
 /// Misspellings of the safety vocabulary, read as the words meant; nothing else is corrected,
@@ -142,27 +145,26 @@ impl Spelling {
 /// Warnings for words of the rules that safety's spelling reads as another word, so the phrase
 /// or pattern holding them can never match as written: "no painkiller" when "painkiller" is
 /// read as the typo target "painkillers".
-pub(crate) fn misread_rule_words(data: &SafetyData, problems: &mut Vec<crate::knowledge::Problem>) {
-    let said: Vec<Vec<Vec<String>>> = data
-        .examples
-        .iter()
-        .map(|e| sentences(&e.text).into_iter().map(|p| p.words).collect())
-        .collect();
-    let spelling = Spelling::new(data, &said);
+fn misread_rule_words(data: &SafetyData, spelling: &Spelling) -> Vec<Problem> {
     let mut told = FxHashSet::default();
-    for w in &data.rule_words {
-        let read = spelling.read(w.word.clone());
-        if read != w.word && !w.set.contains(&read) && told.insert((w.line, w.word.as_str())) {
-            problems.push(crate::knowledge::Problem::warning(
-                &w.file,
-                w.line,
-                format!(
-                    "{}: safety reads {:?} as {:?}, so this never matches as written; use {:?}, or add {:?} to [typos] real_words",
-                    w.rule, w.word, read, read, w.word
-                ),
-            ));
+    let mut problems = Vec::new();
+    for rule in &data.rule_words {
+        for word in &rule.words {
+            let read = spelling.read(word.clone());
+            let still_matches = read == *word || (rule.alternatives && rule.words.contains(&read));
+            if !still_matches && told.insert((rule.line, word.as_str())) {
+                problems.push(Problem::warning(
+                    &rule.file,
+                    rule.line,
+                    format!(
+                        "{}: safety reads {word:?} as {read:?}, so this never matches as written; use {read:?}, or add {word:?} to [typos] real_words",
+                        rule.rule
+                    ),
+                ));
+            }
         }
     }
+    problems
 }
 
 impl Screen {
@@ -176,6 +178,8 @@ impl Screen {
             .collect();
         let model = train(data, &said, &idioms);
         let message_model = train_whole(data, &said, &idioms);
+        let spelling = Spelling::new(data, &said);
+        let misread = misread_rule_words(data, &spelling);
         Screen {
             crisis: Rules::new(&data.crisis),
             emergency: Rules::new(&data.emergency),
@@ -185,8 +189,15 @@ impl Screen {
             guard: data.guard.clone(),
             model,
             message_model,
-            spelling: Spelling::new(data, &said),
+            misread,
+            spelling,
         }
+    }
+
+    /// The words of the rules that can never match as written: warnings for `check` and
+    /// every reload, found once, with the spelling the screen reads messages with.
+    pub(crate) fn misread_rule_words(&self) -> &[Problem] {
+        &self.misread
     }
 
     fn spelled(&self, word: String) -> String {

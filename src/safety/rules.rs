@@ -581,7 +581,7 @@ impl Context {
             }
         }
         let over = past.iter().any(|p| *p);
-        let dated = names_a_past_time(&words.iter().map(String::as_str).collect::<Vec<_>>());
+        let dated = names_a_past_time(words);
         let present = g
             .present
             .spans(words)
@@ -728,38 +728,43 @@ pub(crate) fn points_back(words: &[String]) -> bool {
 /// 96.0–99.4 °F. The readings just under the 38 °C line (37.5–37.9) are left out, since some
 /// teams ask for a call from 37.5.
 pub(crate) fn normal_reading(words: &[String]) -> bool {
-    words.windows(2).any(|pair| {
-        let (Ok(whole), Ok(tenths)) = (pair[0].parse::<u16>(), pair[1].parse::<u16>()) else {
-            return false;
+    decimals(words).any(|(whole, tenths, digits)| {
+        digits == 1 && (matches!(whole, 35 | 36 | 96..=98) || (matches!(whole, 37 | 99) && tenths <= 4))
+    })
+}
+
+/// Numbers written with a decimal point, which normalising splits in two: "38.25" is
+/// (38, 25, 2 digits after the point).
+fn decimals(words: &[String]) -> impl Iterator<Item = (u16, u16, usize)> + '_ {
+    words.windows(2).filter_map(|pair| {
+        let (Ok(whole), Ok(after)) = (pair[0].parse::<u16>(), pair[1].parse::<u16>()) else {
+            return None;
         };
-        pair[1].len() == 1
-            && (matches!(whole, 35 | 36 | 96..=98) || (matches!(whole, 37 | 99) && tenths <= 4))
+        Some((whole, after, pair[1].len()))
     })
 }
 
 /// A thermometer reading of a fever written as a number with a decimal point: "38.2", "100.8".
 /// Normalising splits the point out, so it is a whole number followed by one or two digits.
 pub(crate) fn fever_reading(words: &[String]) -> bool {
-    words.windows(2).any(|pair| {
-        let (Ok(whole), Ok(tenths)) = (pair[0].parse::<u16>(), pair[1].parse::<u16>()) else {
-            return false;
-        };
-        pair[1].len() <= 2
+    decimals(words).any(|(whole, tenths, digits)| {
+        digits <= 2
             && ((38..=41).contains(&whole) || (101..=105).contains(&whole) || (whole == 100 && tenths >= 4))
     })
 }
 
 /// A year or a decade gone by: "2019", "the 70s", "the 1980s" (read as "70 s", "1980 s").
 /// A decade of two digits counts only after "the": "in my 40s" is an age, and now.
-fn names_a_past_time(words: &[&str]) -> bool {
+fn names_a_past_time<W: AsRef<str>>(words: &[W]) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let year = |s: &str| s.len() == 4 && (s.starts_with("19") || s.starts_with("20")) && digits(s);
-    let decade = |p: &[&str]| {
-        p[2] == "s"
-            && p[1].ends_with('0')
-            && ((p[0] == "the" && p[1].len() == 2 && digits(p[1])) || year(p[1]))
+    let decade = |p: &[W]| {
+        let (before, number, s) = (p[0].as_ref(), p[1].as_ref(), p[2].as_ref());
+        s == "s"
+            && number.ends_with('0')
+            && ((before == "the" && number.len() == 2 && digits(number)) || year(number))
     };
-    words.iter().any(|w| year(w)) || words.windows(3).any(decade)
+    words.iter().any(|w| year(w.as_ref())) || words.windows(3).any(decade)
 }
 
 const MONTHS: &[&str] = &[
