@@ -696,6 +696,33 @@ fn a_general_question_about_suicide_gets_its_answer_and_the_crisis_note() {
     assert_eq!(m.safety_note, Some(SafetyNote::Crisis), "{m:?}");
 }
 
+/// A question about suicide or self-harm as a subject that no topic answers gets emotional
+/// support with the crisis note, not the crisis reply and a moderator notice. Asked for the
+/// writer ("asking for me"), about a feeling that may be the writer's own ("is it normal to feel
+/// suicidal?"), or beside a crisis in another sentence, the crisis reply stands.
+#[test]
+fn a_question_about_suicide_as_a_subject_gets_support_and_the_note() {
+    let answerer = answerer();
+    for q in [
+        "do people get suicidal thoughts on steroids?",
+        "what is self harm",
+        "what's the difference between self-harm and suicidal thinking?",
+    ] {
+        let m = answerer.matcher().find(q);
+        assert_eq!(m.safety_note, Some(SafetyNote::Crisis), "{q}: {m:?}");
+        assert!(matches!(m.intent, Some(Intent::Entry(_))), "{q}: {m:?}");
+    }
+    for q in [
+        "do people get suicidal thoughts on steroids? asking for me",
+        "is it normal to feel suicidal?",
+        "what is self harm? i have decided to do it tonight and nobody will stop me",
+        "does life insurance still pay out if its suicide. asking for me",
+    ] {
+        let m = answerer.matcher().find(q);
+        assert_eq!(m.intent, Some(Intent::Crisis), "{q}: {m:?}");
+    }
+}
+
 fn dir(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("sarcoma-bot-safety-{}-{name}", std::process::id()))
 }

@@ -432,6 +432,15 @@ impl Matcher {
         let verdict = self.screen.judge(question);
         let content = self.content(question, verdict.as_ref().map(|v| v.level));
         match verdict {
+            // A question about suicide as a subject that no topic answers: emotional support,
+            // with the crisis note first.
+            Some(Verdict {
+                level: Level::Crisis,
+                topic: true,
+                ..
+            }) if !matches!(content.intent, Some(Intent::Entry(_))) => self
+                .support(question, Some(SafetyNote::Crisis))
+                .unwrap_or_else(|| Match::safety(Intent::Crisis)),
             Some(Verdict {
                 level: level @ (Level::Crisis | Level::Emergency),
                 note,
@@ -457,6 +466,7 @@ impl Matcher {
                 level: Level::Distress,
                 note,
                 asks,
+                ..
             }) => match (&content.intent, &self.emotional_support) {
                 // A question the knowledge base answers is answered, even asked in fear; a
                 // feeling told is met with support, whatever topic it names ("starting chemo,
@@ -469,21 +479,27 @@ impl Matcher {
                     content
                 }
                 (Some(Intent::Entry(got)), Some((_, id))) if got == id => content,
-                (_, Some((i, id))) => Match {
-                    intent: Some(Intent::Entry(id.clone())),
-                    section: self
-                        .sections
-                        .pick(*i, &text::words(question))
-                        .and_then(|s| self.section_ids[*i].get(s).cloned()),
-                    score: 1.0,
-                    alternatives: Vec::new(),
-                    safety_note: None,
-                    not_covered: None,
-                },
-                (_, None) => content,
+                _ => self.support(question, None).unwrap_or(content),
             },
             None => content,
         }
+    }
+
+    /// The emotional-support entry, at the part the question asks for, if the knowledge has
+    /// that entry.
+    fn support(&self, question: &str, safety_note: Option<SafetyNote>) -> Option<Match> {
+        let (i, id) = self.emotional_support.as_ref()?;
+        Some(Match {
+            intent: Some(Intent::Entry(id.clone())),
+            section: self
+                .sections
+                .pick(*i, &text::words(question))
+                .and_then(|s| self.section_ids[*i].get(s).cloned()),
+            score: 1.0,
+            alternatives: Vec::new(),
+            safety_note,
+            not_covered: None,
+        })
     }
 
     /// What the knowledge base answers. Safety's verdict reaches it only as its level, which

@@ -101,6 +101,11 @@ pub(crate) struct Guard {
     pub(crate) safe: Words,
     /// The writer holds on to life: "i want as much time as i can have".
     pub(crate) hopes: Words,
+    /// Words that name suicide or self-harm as a subject: in a question about people in
+    /// general they make a question about the topic ("do people get suicidal on steroids?").
+    pub(crate) topics: Words,
+    /// The writer says a question is their own: "asking for me", "asking for a friend".
+    pub(crate) for_oneself: Words,
 }
 
 #[derive(Clone, Debug)]
@@ -186,6 +191,10 @@ struct RawGuard {
     safe: Vec<String>,
     #[serde(default)]
     hopes: Vec<String>,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    for_oneself: Vec<String>,
 }
 
 /// The words of a phrase as the matcher will see a message: "can't" becomes "can not".
@@ -319,6 +328,8 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         ("things", &raw.guard.things),
         ("safe", &raw.guard.safe),
         ("hopes", &raw.guard.hopes),
+        ("topics", &raw.guard.topics),
+        ("for_oneself", &raw.guard.for_oneself),
     ] {
         for a in list {
             rule_words.push(RuleWords {
@@ -343,6 +354,8 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         things: alternatives(&raw.guard.things),
         safe: alternatives(&raw.guard.safe),
         hopes: alternatives(&raw.guard.hopes),
+        topics: alternatives(&raw.guard.topics),
+        for_oneself: alternatives(&raw.guard.for_oneself),
     };
 }
 

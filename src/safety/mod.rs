@@ -53,6 +53,9 @@ pub struct Verdict {
     pub note: bool,
     /// Some sentence of the message asks something, with or without a question mark.
     pub asks: bool,
+    /// A question about suicide or self-harm as a subject, in general: answered, with the
+    /// crisis note first, by the topic asked or by emotional support.
+    pub topic: bool,
 }
 
 /// The model's probability above which a sentence counts, per outcome. Chosen on the
@@ -232,10 +235,12 @@ impl Screen {
         let story = read.iter().any(|(_, cx)| cx.story);
         let animal = read.iter().any(|(_, cx)| cx.animal);
         let safe = read.iter().any(|(_, cx)| cx.safe);
+        let for_oneself = read.iter().any(|(_, cx)| cx.for_oneself);
         for ((words, cx), piece) in read.iter_mut().zip(&sentences) {
             cx.story |= story && !cx.first_person;
             cx.animal |= animal && !cx.human;
             cx.safe = safe;
+            cx.for_oneself = for_oneself;
             whole = Some(whole.map_or(*cx, |w| w.either(*cx)));
             let sign = self.sentence(words, cx, Span::Sentence, &[piece]);
             asks_elsewhere.push(sign.is_none() && cx.question);
@@ -265,6 +270,7 @@ impl Screen {
             level: sign.level,
             note: sign.note || mixed,
             asks: sign.level == Level::Distress && self.asks(message),
+            topic: sign.topic,
         })
     }
 
@@ -305,6 +311,7 @@ impl Screen {
             level,
             by_rule: false,
             note: level == Level::Distress,
+            topic: false,
         })
     }
 
@@ -328,6 +335,29 @@ impl Screen {
             }
         }
         told
+    }
+
+    /// Whether a sentence with a crisis sign asks about suicide or self-harm as a subject, in
+    /// general: a question that names no one here, whose only sign is a word for the subject.
+    fn asks_about_the_topic(&self, words: &[String], cx: &Context) -> bool {
+        if !(cx.general_question() || cx.asks_about_anyone()) || cx.first_person || cx.for_oneself {
+            return false;
+        }
+        // "is it normal to feel suicidal?" may be the writer's own feeling, asked shyly: a
+        // feeling is asked about as a subject only of people in general.
+        let felt = self.guard.topics.spans(words).any(|(at, _)| {
+            at > 0
+                && matches!(
+                    words[at - 1].as_str(),
+                    "feel" | "feeling" | "felt" | "be" | "being" | "am" | "get" | "getting"
+                )
+        });
+        if felt && !cx.asks_about_anyone() {
+            return false;
+        }
+        let mut rest = words.to_vec();
+        rules::blank_idioms(&mut rest, &self.guard.topics);
+        rest != words && !self.crisis.hit(&rest)
     }
 
     /// Whether any clause of the message asks something. Read only for distress, where a
@@ -361,7 +391,14 @@ impl Screen {
         } else {
             model::Scores::NONE
         };
-        let sign = |level, by_rule, note| Some(Sign { level, by_rule, note });
+        let sign = |level, by_rule, note| {
+            Some(Sign {
+                level,
+                by_rule,
+                note,
+                topic: false,
+            })
+        };
         // Guards that hold for every kind of sign: a thing that is over, or a story.
         let now = !cx.over && !cx.story;
         // 1. Suicide and self-harm in the rules' words, unless asked about helping others or
@@ -370,6 +407,14 @@ impl Screen {
         //    answered, with the crisis note first.
         let crisis_rule = self.crisis.hit(words);
         if crisis_rule && now && !cx.asks_how_to_help() && !cx.safe {
+            if self.asks_about_the_topic(words, cx) {
+                return Some(Sign {
+                    level: Level::Crisis,
+                    by_rule: true,
+                    note: true,
+                    topic: true,
+                });
+            }
             return sign(Level::Crisis, true, cx.asks_about_anyone());
         }
         // 2. An overdose already taken needs an ambulance, whatever the reason behind it.
@@ -516,15 +561,20 @@ struct Sign {
     /// Found by the rules, not only by the model.
     by_rule: bool,
     note: bool,
+    /// A question about the subject itself (see [`Verdict::topic`]).
+    topic: bool,
 }
 
 impl Sign {
-    /// Lower is more urgent: the rules' crisis, then their emergencies, then the model's.
+    /// Lower is more urgent: the rules' crisis, then their emergencies, then the model's, then
+    /// a crisis sign that needs only a note: a question about suicide in general must not hide
+    /// a crisis the model hears in the next sentence.
     fn rank(&self) -> (u8, u8) {
-        match (self.level, self.by_rule) {
-            (Level::Distress, _) => (4, 0),
-            (level, true) => (0, level.index() as u8),
-            (level, false) => (1, level.index() as u8),
+        match (self.level, self.by_rule, self.note) {
+            (Level::Distress, ..) => (4, 0),
+            (Level::Crisis, _, true) => (2, 0),
+            (level, true, _) => (0, level.index() as u8),
+            (level, false, _) => (1, level.index() as u8),
         }
     }
 }

@@ -561,6 +561,8 @@ pub(crate) struct Context {
     pub(crate) thing: bool,
     /// The writer says they are safe.
     pub(crate) safe: bool,
+    /// The writer says a question is asked for themselves: "asking for me".
+    pub(crate) for_oneself: bool,
     /// The writer says they want to live on, in words that are not negated.
     pub(crate) hopes: bool,
 }
@@ -643,6 +645,7 @@ impl Context {
             animal: guard.animals.anywhere(words),
             thing: guard.things.anywhere(words),
             safe: guard.safe.anywhere(words),
+            for_oneself: guard.for_oneself.anywhere(words),
             hopes: stated(&guard.hopes, words),
         }
     }
@@ -697,6 +700,7 @@ impl Context {
             animal: self.animal || other.animal,
             thing: self.thing || other.thing,
             safe: self.safe || other.safe,
+            for_oneself: self.for_oneself || other.for_oneself,
             hopes: self.hopes || other.hopes,
         }
     }
@@ -920,7 +924,10 @@ mod tests {
             things: PhraseIndex::new(&[w("laptop")]),
             safe: PhraseIndex::new(&[w("i am safe")]),
             hopes: PhraseIndex::new(&[w("want more time")]),
+            topics: PhraseIndex::new(&[w("suicidal")]),
+            for_oneself: PhraseIndex::new(&[w("asking for me")]),
         };
+        assert!(Context::of(&w("asking for me"), false, &g).for_oneself);
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
         assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
         // A "now" that says all is well is not the present; a "now" that reports still is.
