@@ -83,6 +83,20 @@ fn slang_and_typos_reach_the_treatment() {
     }
 }
 
+/// A word of English the knowledge base lacks is meant as written, not read as the nearest
+/// knowledge word: "fewer" is not "fever", "released" is not "relapsed".
+#[test]
+fn common_english_words_are_not_read_as_slips() {
+    let a = answerer();
+    for (q, want) in [
+        ("are there fewer side effects with radiotherapy", "radiation"),
+        ("when will the results be released", "diagnosis"),
+    ] {
+        assert_eq!(id(&a, q), want, "{q}");
+    }
+    assert_ne!(id(&a, "the throbbing in my leg keeps me up"), "nausea-and-eating");
+}
+
 #[test]
 fn the_word_kill_about_cancer_cells_is_not_a_crisis() {
     let a = answerer();

@@ -402,6 +402,7 @@ impl Matcher {
             .chain(lexicon_words.iter().map(String::as_str))
             .chain(asked.iter().map(String::as_str))
             .map(str::to_owned)
+            .chain(words::english().map(str::to_owned))
             .collect();
         m.corrector = corrector;
         m

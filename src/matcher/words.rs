@@ -195,6 +195,16 @@ pub(crate) const STOPWORDS: &[&str] = &[
     "meaning",
 ];
 
+/// Common English words, never read as a slip for a knowledge word: "fewer" is not "fever",
+/// "issue" is not "tissue", "hoping" is not "coping". The knowledge base's vocabulary is a few
+/// thousand words, and a word of English it lacks would otherwise be read as the nearest of
+/// them. The list is data (`english.txt`), with where it comes from in its header.
+pub(crate) fn english() -> impl Iterator<Item = &'static str> {
+    include_str!("english.txt")
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
 /// Everyday words that lie within a typo or two of a knowledge word ("humor" / "tumor",
 /// "state" / "stage", "trade" / "grade"). They are never "corrected": a member who wrote
 /// them meant them.
