@@ -337,6 +337,22 @@ impl Screen {
         told
     }
 
+    /// Whether a sentence told as over holds its medical sign in a clause of its own that is
+    /// happening now: "dad's clutching his chest and sweating, he finished chemo last month".
+    fn told_as_now(&self, piece: &Piece) -> bool {
+        for clause in clauses(&piece.text) {
+            for words in rules::split_at_new_subjects(clause.words) {
+                let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
+                rules::blank_idioms(&mut words, &self.idioms);
+                let sign = rules::fever_reading(&words) || self.emergency.sign(&words).is_some();
+                if sign && !Context::of(&words, false, &self.guard).past && rules::told_as_going_on(&words) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Whether a sentence with a crisis sign asks about suicide or self-harm as a subject, in
     /// general: a question that names no one here, whose only sign is a word for the subject.
     fn asks_about_the_topic(&self, words: &[String], cx: &Context) -> bool {
@@ -429,7 +445,15 @@ impl Screen {
         let emergency_rule = self.emergency.sign(words);
         let told_as_over =
             span == Span::Sentence && cx.past && pieces.first().is_some_and(|p| self.told_as_over(p));
-        if medical && !told_as_over && (reading || emergency_rule.is_some()) && !cx.general_question() {
+        // The mirror case: a sentence told as over ("finished chemo last month") whose sign sits
+        // in a clause going on now ("dad's clutching his chest"), under the same guards.
+        let going_on = span == Span::Sentence
+            && cx.over
+            && !cx.story
+            && !(cx.learning || cx.conditional || cx.about_an_animal() || cx.asks_about_anyone())
+            && pieces.first().is_some_and(|p| self.told_as_now(p));
+        let current = going_on || (medical && !told_as_over);
+        if current && (reading || emergency_rule.is_some()) && !cx.general_question() {
             let answer_too = !reading && emergency_rule == Some(true);
             return sign(Level::Emergency, true, cx.question || answer_too);
         }

@@ -723,6 +723,61 @@ pub(crate) fn split_at_new_subjects(words: Vec<String>) -> Vec<Vec<String>> {
     out
 }
 
+/// Whether a clause tells something going on, in the present progressive and with no past
+/// tense: "coughing clots of blood into the sink", "dad clutching his chest".
+pub(crate) fn told_as_going_on(words: &[String]) -> bool {
+    const NOT_VERBS: &[&str] = &[
+        "thing",
+        "something",
+        "anything",
+        "nothing",
+        "everything",
+        "morning",
+        "evening",
+        "during",
+        "ring",
+        "king",
+        "sing",
+        "bring",
+        "wing",
+        "ceiling",
+        "feeling",
+        "bling",
+        "spring",
+        "string",
+        "sibling",
+        "ping",
+    ];
+    let past_tense = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "was"
+                | "were"
+                | "had"
+                | "did"
+                | "used"
+                | "been"
+                | "stopped"
+                | "started"
+                | "went"
+                | "came"
+                | "got"
+                | "turned"
+                | "found"
+                | "felt"
+                | "ended"
+                | "finished"
+                | "happened"
+                | "said"
+                | "told"
+        )
+    });
+    let going_on = words
+        .iter()
+        .any(|w| w.len() > 4 && w.ends_with("ing") && !NOT_VERBS.contains(&w.as_str()));
+    going_on && !past_tense
+}
+
 /// Whether a clause of now points back at something told before it: "it's happening again".
 pub(crate) fn points_back(words: &[String]) -> bool {
     words.iter().any(|w| POINTS_BACK.contains(&w.as_str()))
