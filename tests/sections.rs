@@ -46,6 +46,27 @@ fn the_issues_examples_land_on_their_parts() {
     );
 }
 
+/// A sentence that asks only what something is gets the part that says so, whatever the
+/// member's story beside it leans toward ("they found one on my stomach scan").
+#[test]
+fn what_is_it_gets_the_part_that_says_what_it_is() {
+    let a = answerer();
+    assert_lands(
+        &a,
+        &[
+            ("what is gist? they found one on my stomach scan", "gist#what-it-is"),
+            (
+                "what is eribulin? my onc says it's next for my liposarcoma",
+                "drug-eribulin#what-it-is",
+            ),
+            (
+                "what is ifosfamide? they want to add it to my doxo next cycle",
+                "drug-ifosfamide#what-it-is",
+            ),
+        ],
+    );
+}
+
 #[test]
 fn new_wordings_find_their_part() {
     let a = answerer();

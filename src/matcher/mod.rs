@@ -657,6 +657,15 @@ impl Matcher {
                 Some((i, heard.map_or(picked, |(s, _)| s)))
             })
             .and_then(|(i, s)| self.section_ids[i].get(s).cloned());
+        // "What is MPNST? my cousin with NF1 has just been told she has one": a sentence that
+        // asks only what the entry is gets its first part, which says what it is, whatever the
+        // story beside it leans toward.
+        let section = match answer {
+            Some(i) if text::sentences(question).any(|s| self.sections.asks_what_it_is(i, &s)) => {
+                self.section_ids[i].first().cloned().or(section)
+            }
+            _ => section,
+        };
         let alternatives = ranked
             .iter()
             .filter(|(i, s)| Some(*i) != answer && *s >= ALTERNATIVE_FLOOR)

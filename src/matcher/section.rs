@@ -336,6 +336,30 @@ impl Sections {
         held / (q.norm * q.norm)
     }
 
+    /// Whether `words`, one sentence, asks only what the entry is: "what is MPNST", "what's
+    /// ifosfamide", "what does leiomyosarcoma mean". Told beside it, the member's own story
+    /// ("my cousin with NF1 has just been told she has one") is why they ask, not what.
+    pub(crate) fn asks_what_it_is(&self, entry: usize, words: &[String]) -> bool {
+        let Some(e) = self.entries.get(entry) else {
+            return false;
+        };
+        let words: Vec<&str> = words
+            .iter()
+            .map(String::as_str)
+            .skip_while(|w| matches!(*w, "so" | "ok" | "okay" | "hi" | "um" | "sorry" | "but"))
+            .collect();
+        let rest = match words.as_slice() {
+            ["what", "is" | "are" | "s", rest @ ..] | ["whats", rest @ ..] => rest,
+            ["what", "does" | "do", rest @ .., "mean"] => rest,
+            _ => return false,
+        };
+        let rest = match rest {
+            ["a" | "an" | "the", rest @ ..] => rest,
+            _ => rest,
+        };
+        (1..=4).contains(&rest.len()) && rest.iter().all(|w| e.naming.contains(text::stem(w).as_ref()))
+    }
+
     /// The index of the section of entry `entry` that `words` (a normalised, corrected
     /// message) asks for, or `None` when it asks for the whole entry or for nothing any part
     /// holds.

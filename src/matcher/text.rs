@@ -273,6 +273,15 @@ const OWN_STEM: &[(&str, &str)] = &[
     ("recovery", "recover"),
 ];
 
+/// The words of each sentence of a message, split where a sentence ends ("?", ".", "!" or a
+/// new line).
+pub(crate) fn sentences(input: &str) -> impl Iterator<Item = Vec<String>> + '_ {
+    input
+        .split(['?', '.', '!', '\n'])
+        .map(words)
+        .filter(|w| !w.is_empty())
+}
+
 /// Folds plurals and the commonest verb endings, so "nodes" meets "node", "therapies" meets
 /// "therapy" and "treated" meets "treat". Deliberately shallow: a deeper stemmer merges
 /// words that mean different things here.
