@@ -97,6 +97,14 @@ fn common_english_words_are_not_read_as_slips() {
     assert_ne!(id(&a, "the throbbing in my leg keeps me up"), "nausea-and-eating");
 }
 
+/// A cold as an illness is another condition; the cold of a cold cap is not.
+#[test]
+fn a_cold_cap_is_not_a_cold() {
+    let a = answerer();
+    assert_eq!(id(&a, "has anyone here used a cold cap"), "hair-loss");
+    assert_eq!(id(&a, "whats the best way to treat a cold"), "none");
+}
+
 #[test]
 fn the_word_kill_about_cancer_cells_is_not_a_crisis() {
     let a = answerer();
