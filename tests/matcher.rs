@@ -97,6 +97,15 @@ fn common_english_words_are_not_read_as_slips() {
     assert_ne!(id(&a, "the throbbing in my leg keeps me up"), "nausea-and-eating");
 }
 
+/// "Practical" is how members ask for help with daily life, not a word of school or work that
+/// makes a medical word mean something else.
+#[test]
+fn practical_help_is_asked_for_in_earnest() {
+    let a = answerer();
+    assert_eq!(id(&a, "is there any practical help out there for carers?"), "caregivers");
+    assert_eq!(id(&a, "chemistry practical tomorrow, wish me luck"), "none");
+}
+
 /// A cold as an illness is another condition; the cold of a cold cap is not.
 #[test]
 fn a_cold_cap_is_not_a_cold() {
