@@ -48,7 +48,11 @@
 //!   first run 157/200 (issue 11 lines 60/71) on 99a7ddc, 160/200 (61/71) after.
 //! - 2026-12-06 (stop 31): common English words read as written ("fewer" is not "fever").
 //!   holdout-n (200 across everything, written blind the same day, frozen before any run):
-//!   first run 174/200 (issue 11 lines 77/81) on 503e1c3, 175/200 after; m 160 → 161.
+//!   A sentence that asks only what an entry is gets the part that says so. holdout-n (200
+//!   across everything, written blind the same day, frozen before any run): first run 174/200
+//!   (issue 11 lines 77/81) on 503e1c3, 178/200 after; k 162 → 163, m 160 → 161 before the
+//!   lexicon's cold-cap change (after it 164 and 162, not counted: those sets' cold-cap lines
+//!   were printed while searching the fixtures for the phrase).
 //!
 //! No sentence of a set is in the knowledge.
 
@@ -93,7 +97,7 @@ const HOLDOUT_I: (f64, f64) = (0.8, 0.81);
 const HOLDOUT_J: (f64, f64) = (0.85, 0.89);
 const HOLDOUT_K: (f64, f64) = (0.8, 0.85);
 const HOLDOUT_M: (f64, f64) = (0.8, 0.84);
-const HOLDOUT_N: (f64, f64) = (0.86, 0.93);
+const HOLDOUT_N: (f64, f64) = (0.88, 0.93);
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
@@ -234,7 +238,7 @@ fn holdout_m_does_not_go_backwards() {
 
 /// Never read: written blind 2026-12-06 (stop 31) from the list of answer ids and section
 /// headings only (168 different labels), frozen before any run; first run 174/200 (issue 11
-/// lines 77/81) on 503e1c3, 175/200 after that stop's changes; held a line or two below.
+/// lines 77/81) on 503e1c3, 178/200 after that stop's changes; held a line or two below.
 #[test]
 fn holdout_n_does_not_go_backwards() {
     holds("members/holdout-n.tsv", 200, HOLDOUT_N.0, HOLDOUT_N.1);
