@@ -54,7 +54,10 @@ fn what_is_it_gets_the_part_that_says_what_it_is() {
     assert_lands(
         &a,
         &[
-            ("what is gist? they found one on my stomach scan", "gist#what-it-is"),
+            (
+                "what is gist? they found one on my stomach scan",
+                "gist#what-it-is",
+            ),
             (
                 "what is eribulin? my onc says it's next for my liposarcoma",
                 "drug-eribulin#what-it-is",
