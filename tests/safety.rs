@@ -577,6 +577,23 @@ fn a_sign_going_on_now_is_not_over_because_another_clause_is_past() {
     ]);
 }
 
+/// What is over in one clause does not make a wish to die in another clause over: "my scans
+/// are all clear now but i want to die". A crisis told in the past tense stays past.
+#[test]
+fn a_crisis_in_a_clause_of_its_own_is_not_over_because_another_clause_is() {
+    assert_all(
+        &[
+            "my scans are all clear now but i want to die",
+            "the wound has all healed now but i keep thinking about killing myself",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "years ago, long before the sarcoma, i was sectioned after a suicide attempt",
+        "i was suicidal in 2019, but doing much better now",
+    ]);
+}
+
 /// A temperature told below a fever is not one, whatever else the sentence says about heat;
 /// shivers, confusion or breathlessness beside it still are emergencies.
 #[test]

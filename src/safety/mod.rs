@@ -353,6 +353,22 @@ impl Screen {
         false
     }
 
+    /// Whether a sentence told as over holds a crisis sign in a clause of its own that says
+    /// nothing of the past: "my scans are all clear now but i want to die".
+    fn crisis_told_now(&self, piece: &Piece) -> bool {
+        clauses(&piece.text).into_iter().any(|clause| {
+            rules::split_at_new_subjects(clause.words)
+                .into_iter()
+                .any(|words| {
+                    let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
+                    rules::blank_idioms(&mut words, &self.idioms);
+                    self.crisis.hit(&words)
+                        && !Context::of(&words, false, &self.guard).past
+                        && !rules::in_past_tense(&words)
+                })
+        })
+    }
+
     /// Whether a sentence with a crisis sign asks about suicide or self-harm as a subject, in
     /// general: a question that names no one here, whose only sign is a word for the subject.
     fn asks_about_the_topic(&self, words: &[String], cx: &Context) -> bool {
@@ -422,7 +438,13 @@ impl Screen {
         //    question about people in general ("do people get suicidal on steroids?") is
         //    answered, with the crisis note first.
         let crisis_rule = self.crisis.hit(words);
-        if crisis_rule && now && !cx.asks_how_to_help() && !cx.safe {
+        // "my scans are all clear now but i want to die": what is over is the scan, not the wish.
+        let crisis_now = now
+            || (span == Span::Sentence
+                && cx.over
+                && !cx.story
+                && pieces.first().is_some_and(|p| self.crisis_told_now(p)));
+        if crisis_rule && crisis_now && !cx.asks_how_to_help() && !cx.safe {
             if self.asks_about_the_topic(words, cx) {
                 return Some(Sign {
                     level: Level::Crisis,

@@ -748,34 +748,19 @@ pub(crate) fn told_as_going_on(words: &[String]) -> bool {
         "sibling",
         "ping",
     ];
-    let past_tense = words.iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "was"
-                | "were"
-                | "had"
-                | "did"
-                | "used"
-                | "been"
-                | "stopped"
-                | "started"
-                | "went"
-                | "came"
-                | "got"
-                | "turned"
-                | "found"
-                | "felt"
-                | "ended"
-                | "finished"
-                | "happened"
-                | "said"
-                | "told"
-        )
-    });
     let going_on = words
         .iter()
         .any(|w| w.len() > 4 && w.ends_with("ing") && !NOT_VERBS.contains(&w.as_str()));
-    going_on && !past_tense
+    going_on && !in_past_tense(words)
+}
+
+/// Whether a clause is told in the past tense: "was", "had", "stopped", "went".
+pub(crate) fn in_past_tense(words: &[String]) -> bool {
+    const PAST_TENSE: &[&str] = &[
+        "was", "were", "had", "did", "used", "been", "stopped", "started", "went", "came", "got", "turned",
+        "found", "felt", "ended", "finished", "happened", "said", "told",
+    ];
+    words.iter().any(|w| PAST_TENSE.contains(&w.as_str()))
 }
 
 /// Whether a clause of now points back at something told before it: "it's happening again".
