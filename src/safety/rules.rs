@@ -757,8 +757,8 @@ pub(crate) fn told_as_going_on(words: &[String]) -> bool {
 /// Whether a clause is told in the past tense: "was", "had", "stopped", "went".
 pub(crate) fn in_past_tense(words: &[String]) -> bool {
     const PAST_TENSE: &[&str] = &[
-        "was", "were", "had", "did", "used", "been", "stopped", "started", "went", "came", "got", "turned",
-        "found", "felt", "ended", "finished", "happened", "said", "told",
+        "was", "were", "had", "did", "used", "been", "stopped", "started", "went", "came", "turned", "found",
+        "felt", "ended", "finished", "happened", "said", "told",
     ];
     words.iter().any(|w| PAST_TENSE.contains(&w.as_str()))
 }
