@@ -562,18 +562,21 @@ fn a_sign_in_a_past_clause_is_over_though_another_clause_is_now() {
 
 /// And the mirror case: a sentence with a time gone by ("finished chemo last month") holds a
 /// sign in a clause going on now, so it is an emergency; a clause in the past tense is not.
+/// "Since then" tells what has gone on up to now; only "fine since then" is over.
 #[test]
 fn a_sign_going_on_now_is_not_over_because_another_clause_is_past() {
     assert_all(
         &[
             "my dad's clutching his chest and sweating, he finished chemo last month",
             "coughing up blood into the sink, way more than i used to last year",
+            "last cycle was monday, since then i've been shivering and feel awful",
         ],
         "emergency",
     );
     assert_no_alarm(&[
         "my husband's trousers stopped fitting and it turned out to be a huge liposarcoma, how did nobody notice",
         "was coughing up blood for a week in 2019, that was the pneumonia",
+        "had a fever of 39 in cycle 2, been fine since then",
     ]);
 }
 
