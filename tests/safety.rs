@@ -498,20 +498,20 @@ fn held_out_set_u_does_not_go_backwards() {
 /// the issue alone, frozen at 09:10 before any run): first run on e768001 crisis 61/70,
 /// emergency 88/90, distress 39/40, 7 of 120 ordinary lines alarmed, the same after that
 /// stop's changes. Its lines never read; held a line below that run, and a line below its
-/// 63/70 crisis with the message model.
+/// 63/70 crisis with the message model; 6 alarmed after stop 31.
 #[test]
 fn held_out_set_v_does_not_go_backwards() {
-    assert_floors(&["holdout-v.tsv"], [0.88, 0.96, 0.95], 0.059);
+    assert_floors(&["holdout-v.tsv"], [0.88, 0.96, 0.95], 0.05);
 }
 
 /// Set w (320 lines shaped like review's set, written blind 2026-12-05 evening from a
 /// one-page label brief drawn from the issue, frozen at 21:52 before any run): first run on
 /// bb70ac2 crisis 66/70, emergency 88/90, distress 38/40, 4 of 120 ordinary lines alarmed, the
 /// same after that stop's changes. Its lines never read; held a line below that run, and a
-/// line below its 68/70 crisis with the message model.
+/// line below its 68/70 crisis with the message model; 3 alarmed after stop 31.
 #[test]
 fn held_out_set_w_does_not_go_backwards() {
-    assert_floors(&["holdout-w.tsv"], [0.95, 0.96, 0.92], 0.042);
+    assert_floors(&["holdout-w.tsv"], [0.95, 0.96, 0.92], 0.025);
 }
 
 /// Set x (320 lines shaped like review's set, written blind 2026-12-06 from the one-page label
@@ -526,10 +526,11 @@ fn held_out_set_x_does_not_go_backwards() {
 
 /// Set y (320 lines shaped like review's set, written blind 2026-12-06 from the one-page label
 /// brief, frozen at 02:50 before any run): first run on 99a7ddc crisis 65/70, emergency 86/90,
-/// distress 37/40, 6 of 120 ordinary lines alarmed. Its lines never read; held at that run.
+/// distress 37/40, 6 of 120 ordinary lines alarmed (5 after stop 31). Its lines never read;
+/// held at those figures.
 #[test]
 fn held_out_set_y_does_not_go_backwards() {
-    assert_floors(&["holdout-y.tsv"], [0.92, 0.95, 0.92], 0.05);
+    assert_floors(&["holdout-y.tsv"], [0.92, 0.95, 0.92], 0.042);
 }
 
 /// Set z (320 lines shaped like review's set, written blind 2026-12-06 05:37–05:39 from the
