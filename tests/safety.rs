@@ -764,6 +764,7 @@ fn a_question_about_suicide_as_a_subject_gets_support_and_the_note() {
         "is it normal to feel suicidal?",
         "what is self harm? i have decided to do it tonight and nobody will stop me",
         "does life insurance still pay out if its suicide. asking for me",
+        "do people get suicidal on dexamethasone? i think i am",
     ] {
         let m = answerer.matcher().find(q);
         assert_eq!(m.intent, Some(Intent::Crisis), "{q}: {m:?}");
