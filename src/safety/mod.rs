@@ -323,16 +323,12 @@ impl Screen {
     /// single clause holds, since splitting may have cut it in two.
     fn told_as_over(&self, piece: &Piece) -> bool {
         let mut told = false;
-        for clause in clauses(&piece.text) {
-            for words in rules::split_at_new_subjects(clause.words) {
-                let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
-                rules::blank_idioms(&mut words, &self.idioms);
-                let sign = rules::fever_reading(&words) || self.emergency.sign(&words).is_some();
-                if Context::of(&words, false, &self.guard).present && (sign || rules::points_back(&words)) {
-                    return false;
-                }
-                told |= sign;
+        for words in self.clause_words(piece) {
+            let sign = rules::fever_reading(&words) || self.emergency.sign(&words).is_some();
+            if Context::of(&words, false, &self.guard).present && (sign || rules::points_back(&words)) {
+                return false;
             }
+            told |= sign;
         }
         told
     }
@@ -340,33 +336,33 @@ impl Screen {
     /// Whether a sentence told as over holds its medical sign in a clause of its own that is
     /// happening now: "dad's clutching his chest and sweating, he finished chemo last month".
     fn told_as_now(&self, piece: &Piece) -> bool {
-        for clause in clauses(&piece.text) {
-            for words in rules::split_at_new_subjects(clause.words) {
-                let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
-                rules::blank_idioms(&mut words, &self.idioms);
-                let sign = rules::fever_reading(&words) || self.emergency.sign(&words).is_some();
-                if sign && !Context::of(&words, false, &self.guard).past && rules::told_as_going_on(&words) {
-                    return true;
-                }
-            }
-        }
-        false
+        self.clause_words(piece).any(|words| {
+            let sign = rules::fever_reading(&words) || self.emergency.sign(&words).is_some();
+            sign && !Context::of(&words, false, &self.guard).past && rules::told_as_going_on(&words)
+        })
     }
 
     /// Whether a sentence told as over holds a crisis sign in a clause of its own that says
     /// nothing of the past: "my scans are all clear now but i want to die".
     fn crisis_told_now(&self, piece: &Piece) -> bool {
-        clauses(&piece.text).into_iter().any(|clause| {
-            rules::split_at_new_subjects(clause.words)
-                .into_iter()
-                .any(|words| {
-                    let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
-                    rules::blank_idioms(&mut words, &self.idioms);
-                    self.crisis.hit(&words)
-                        && !Context::of(&words, false, &self.guard).past
-                        && !rules::in_past_tense(&words)
-                })
+        self.clause_words(piece).any(|words| {
+            self.crisis.hit(&words)
+                && !Context::of(&words, false, &self.guard).past
+                && !rules::in_past_tense(&words)
         })
+    }
+
+    /// The words of each clause of a sentence (split at commas, "but" and a new subject after
+    /// "and"), spelled and with idioms blanked as the sentence's own words are.
+    fn clause_words<'a>(&'a self, piece: &Piece) -> impl Iterator<Item = Vec<String>> + 'a {
+        clauses(&piece.text)
+            .into_iter()
+            .flat_map(|clause| rules::split_at_new_subjects(clause.words))
+            .map(|words| {
+                let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
+                rules::blank_idioms(&mut words, &self.idioms);
+                words
+            })
     }
 
     /// Whether a sentence with a crisis sign asks about suicide or self-harm as a subject, in
