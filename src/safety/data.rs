@@ -309,13 +309,12 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
                 format!("[guard] idioms: {:?} has no words", i.get_ref()),
             ));
         } else {
-            rule_words.push(RuleWords {
-                file: file.to_owned(),
-                line: line(i.span().start),
-                rule: format!("[guard] idiom {:?}", i.get_ref()),
-                words: words.clone(),
-                alternatives: false,
-            });
+            note_words(
+                line(i.span().start),
+                format!("[guard] idiom {:?}", i.get_ref()),
+                words.clone(),
+                false,
+            );
             idioms.push(words);
         }
     }
@@ -332,13 +331,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         ("for_oneself", &raw.guard.for_oneself),
     ] {
         for a in list {
-            rule_words.push(RuleWords {
-                file: file.to_owned(),
-                line: None,
-                rule: format!("[guard] {name} {a:?}"),
-                words: normalised(a),
-                alternatives: false,
-            });
+            note_words(None, format!("[guard] {name} {a:?}"), normalised(a), false);
         }
     }
     data.rule_words = rule_words;

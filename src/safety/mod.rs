@@ -434,13 +434,16 @@ impl Screen {
         //    question about people in general ("do people get suicidal on steroids?") is
         //    answered, with the crisis note first.
         let crisis_rule = self.crisis.hit(words);
-        // "my scans are all clear now but i want to die": what is over is the scan, not the wish.
-        let crisis_now = now
-            || (span == Span::Sentence
-                && cx.over
-                && !cx.story
-                && pieces.first().is_some_and(|p| self.crisis_told_now(p)));
-        if crisis_rule && crisis_now && !cx.asks_how_to_help() && !cx.safe {
+        // A sentence told as over may still hold its sign in a clause of its own that is now:
+        // "my scans are all clear now but i want to die", "dad's clutching his chest, he
+        // finished chemo last month". Its clauses are read only where a sign is found.
+        let over_here = span == Span::Sentence && cx.over && !cx.story;
+        let first = pieces.first();
+        if crisis_rule
+            && (now || (over_here && first.is_some_and(|p| self.crisis_told_now(p))))
+            && !cx.asks_how_to_help()
+            && !cx.safe
+        {
             if self.asks_about_the_topic(words, cx) {
                 return Some(Sign {
                     level: Level::Crisis,
@@ -452,8 +455,8 @@ impl Screen {
             return sign(Level::Crisis, true, cx.asks_about_anyone());
         }
         // 2. An overdose already taken needs an ambulance, whatever the reason behind it.
-        let medical =
-            now && !cx.learning && !cx.conditional && !cx.about_an_animal() && !cx.asks_about_anyone();
+        let aside = cx.learning || cx.conditional || cx.about_an_animal() || cx.asks_about_anyone();
+        let medical = now && !aside;
         if medical && !cx.general_question() && self.overdose.hit(words) {
             return sign(Level::Emergency, true, false);
         }
@@ -461,19 +464,14 @@ impl Screen {
         //    personal question that names one gets the note.
         let reading = rules::fever_reading(words);
         let emergency_rule = self.emergency.sign(words);
-        let told_as_over =
-            span == Span::Sentence && cx.past && pieces.first().is_some_and(|p| self.told_as_over(p));
-        // The mirror case: a sentence told as over ("finished chemo last month") whose sign sits
-        // in a clause going on now ("dad's clutching his chest"), under the same guards.
-        let going_on = span == Span::Sentence
-            && cx.over
-            && !cx.story
-            && !(cx.learning || cx.conditional || cx.about_an_animal() || cx.asks_about_anyone())
-            && pieces.first().is_some_and(|p| self.told_as_now(p));
-        let current = going_on || (medical && !told_as_over);
-        if current && (reading || emergency_rule.is_some()) && !cx.general_question() {
-            let answer_too = !reading && emergency_rule == Some(true);
-            return sign(Level::Emergency, true, cx.question || answer_too);
+        if (reading || emergency_rule.is_some()) && !cx.general_question() {
+            let told_as_over =
+                span == Span::Sentence && cx.past && first.is_some_and(|p| self.told_as_over(p));
+            let going_on = over_here && !aside && first.is_some_and(|p| self.told_as_now(p));
+            if going_on || (medical && !told_as_over) {
+                let answer_too = !reading && emergency_rule == Some(true);
+                return sign(Level::Emergency, true, cx.question || answer_too);
+            }
         }
         // 4. What only the model sees, for the same outcomes and under the same guards.
         // The model's crisis view is not heard on questions ("will the rads burn my skin?"),
