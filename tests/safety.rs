@@ -199,6 +199,29 @@ fn crisis_said_directly_passively_and_through_plans() {
 
 /// Means, a failed attempt and what comes next, goodbyes and harm to one's own body, said in
 /// everyday words.
+/// Razors for hair loss, a running blade, paperwork done oneself, "from scratch", tiredness
+/// "like being hit by a bus", follow-up that goes on "forever". (The previous build gave the
+/// crisis reply to each.)
+#[test]
+fn everyday_razors_blades_and_forevers_are_no_alarm() {
+    assert_no_alarm(&[
+        "gonna shave my head before it all falls out, electric razor ok?",
+        "can my son still play football with a blade after his amputation",
+        "can i do it myself or does the nurse have to fill in the claim form",
+        "if it comes back do they start the plan from scratch",
+        "Sleep 10 hrs wake up like ive been hit by a bus",
+        "does the follow up go on forever or do they discharge you at 10 years",
+    ]);
+    assert_all(
+        &[
+            "been holding a razor to my arm every night",
+            "i bought a rope and i keep looking at it",
+            "if this scan is bad i will do it myself",
+        ],
+        "crisis",
+    );
+}
+
 #[test]
 fn crisis_in_means_repeats_and_harm_to_the_body() {
     assert_all(
@@ -311,9 +334,18 @@ fn one_sentence_is_not_read_again_as_a_whole_post() {
 /// A clause after a comma that opens like a question makes the sentence a question, so the
 /// model's crisis view is not heard on it; a crisis cue beside it keeps the crisis reply.
 /// (The previous build gave the first line the crisis reply.)
+/// Only the strongest crisis cues keep the model heard beside a clause that asks; "letter",
+/// "bother" and "life" are everyday words in questions about care. (The previous build gave
+/// the crisis reply to the last four.)
 #[test]
-fn a_clause_that_asks_after_a_comma_is_a_question_unless_a_crisis_cue_is_there() {
-    assert_no_alarm(&["skin on my thigh is going red and peely from rads, is that just part of it"]);
+fn a_clause_that_asks_after_a_comma_is_a_question_unless_a_strong_crisis_cue_is_there() {
+    assert_no_alarm(&[
+        "skin on my thigh is going red and peely from rads, is that just part of it",
+        "my letter says pT3 N0 M0, what do those mean",
+        "Golf ball size lump on my thigh, should I bother the GP or am I overreacting",
+        "hubby hates bothering anyone, what would be serious enough for a phone call at night",
+        "amputation for MPNST in my arm, what will life look like after",
+    ]);
     assert_all(
         &["my friend on the ward says shes going to pull out her lines and jump, what do i tell the nurses"],
         "crisis",

@@ -60,6 +60,8 @@ pub(crate) struct Family {
     /// Words one of which a sentence must hold before the model's judgement of it counts;
     /// none listed, and the model is heard on every sentence.
     pub(crate) cues: Words,
+    /// The cues strong enough for the model to be heard beside a clause that asks.
+    pub(crate) question_cues: Words,
 }
 
 /// Alternatives, each a run of normalised words: `["shivery", "hot and cold"]`.
@@ -161,6 +163,8 @@ struct RawFamily {
     #[serde(default)]
     cues: Vec<String>,
     #[serde(default)]
+    cues_beside_a_question: Vec<String>,
+    #[serde(default)]
     pattern: Vec<Spanned<RawPattern>>,
 }
 
@@ -236,6 +240,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
     let mut family = |raw: RawFamily, name: &str| {
         let mut out = Family {
             cues: alternatives(&raw.cues),
+            question_cues: alternatives(&raw.cues_beside_a_question),
             ..Family::default()
         };
         for p in raw.phrases {

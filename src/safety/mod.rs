@@ -478,13 +478,14 @@ impl Screen {
         // where its words mislead it most, nor where the writer denied a crisis phrase or holds
         // on to life ("terrified of dying"), nor on a sentence about a thing ("my laptop will
         // not turn on", "the renovation is done"). A clause that asks after a comma makes a
-        // question too ("my letter says pT3 N0 M0, what do those mean"), unless a crisis cue
-        // is there: "she says she'll pull out her lines and jump, what do i tell the nurses".
+        // question too ("my letter says pT3 N0 M0, what do those mean"), unless one of the
+        // strongest crisis cues is there: "she says she'll pull out her lines and jump, what do
+        // i tell the nurses".
         if cx.open_to_a_model() && !self.crisis.denied(words) && {
             let cued = self.crisis.cued(words);
             let bar = if cued { MODEL_CRISIS } else { MODEL_CRISIS_UNCUED };
             p.of(Level::Crisis) >= bar + if span == Span::Pair { PAIR_MARGIN } else { 0.0 }
-                && (cued || !Self::a_clause_asks(pieces))
+                && (self.crisis.cued_beside_a_question(words) || !Self::a_clause_asks(pieces))
         } {
             return sign(Level::Crisis, false, false);
         }

@@ -235,6 +235,7 @@ pub(crate) struct Rules {
     /// pattern costs a lookup a word for every set.
     starts: FxHashMap<String, Vec<(usize, usize)>>,
     cues: PhraseIndex,
+    question_cues: PhraseIndex,
 }
 
 impl Rules {
@@ -252,6 +253,7 @@ impl Rules {
             patterns: family.patterns.clone(),
             starts,
             cues: family.cues.clone(),
+            question_cues: family.question_cues.clone(),
         }
     }
 
@@ -283,6 +285,13 @@ impl Rules {
     /// family that lists no cues lets the model hear every sentence.
     pub(crate) fn cued(&self, words: &[String]) -> bool {
         self.cues.is_empty() || self.cues.anywhere(words)
+    }
+
+    /// Whether the sentence holds a cue strong enough for the model to be heard beside a
+    /// clause that asks: "she says she will jump, what do i tell the nurses" is a crisis, where
+    /// "my letter says pT3 N0 M0, what do those mean" is a question the word "letter" cues.
+    pub(crate) fn cued_beside_a_question(&self, words: &[String]) -> bool {
+        self.question_cues.anywhere(words)
     }
 
     /// Whether the sentence holds a phrase or pattern that is not negated.
