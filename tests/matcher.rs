@@ -226,6 +226,12 @@ fn a_disease_the_base_does_not_cover_is_said_so_with_the_closest_entries() {
         "about-sts"
     );
     assert_eq!(id(&a, "what is a sarcoma"), "about-sts");
+    // The organ a sarcoma spread to is no other cancer asked about (the previous build said
+    // lung cancer is not covered); the answer it gets says what grows there is still sarcoma.
+    let q = "if it's spread to his lungs is it lung cancer now?";
+    let m = a.matcher().find(q);
+    assert_eq!(m.not_covered, None, "{q}");
+    assert!(a.ask(q).reply.to_text().contains("not lung cancer"), "{q}");
 }
 
 #[test]

@@ -776,8 +776,9 @@ pub(crate) const UPS_COMPOUNDS: &[&str] = &[
     "mix", "pick", "pop", "push", "set", "sign", "sit", "start", "top", "warm", "write",
 ];
 
-/// Words that compare with another cancer rather than ask about it ("same chemo as for
-/// breast cancer?").
+/// Words that compare with another cancer, or tell of a sarcoma spread to the organ it names,
+/// rather than ask about that cancer ("same chemo as for breast cancer?", "it has spread to
+/// his lungs, is it lung cancer now?").
 pub(crate) const COMPARING: &[&str] = &[
     "read",
     "heard",
@@ -789,6 +790,15 @@ pub(crate) const COMPARING: &[&str] = &[
     "different",
     "versus",
     "vs",
+    "spread",
+    "spreads",
+    "spreading",
+    "metastatic",
+    "metastasis",
+    "metastases",
+    "mets",
+    "secondary",
+    "secondaries",
 ];
 
 /// Words that only join the words of a phrase; the rest of a phrase must all be present.
