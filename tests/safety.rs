@@ -199,6 +199,24 @@ fn crisis_said_directly_passively_and_through_plans() {
 
 /// Means, a failed attempt and what comes next, goodbyes and harm to one's own body, said in
 /// everyday words.
+/// Whether an amount of medicine is "enough", pressed for an answer, is a crisis; a dosing or
+/// treatment question asked "be honest" is not. (The previous build missed the first two.)
+#[test]
+fn enough_medicine_pressed_for_an_answer_is_a_crisis() {
+    assert_all(
+        &[
+            "would 30 of my oxy be enough? be honest",
+            "is 20 of the 5mg ones enough. no lectures",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "be honest, is 2 paracetamol enough for a headache",
+        "is my dose of imatinib enough, be honest, the scan grew",
+        "are 2 cycles of chemo enough? be honest",
+    ]);
+}
+
 /// Razors for hair loss, a running blade, paperwork done oneself, "from scratch", tiredness
 /// "like being hit by a bus", follow-up that goes on "forever". (The previous build gave the
 /// crisis reply to each.)
