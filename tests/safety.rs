@@ -200,13 +200,15 @@ fn crisis_said_directly_passively_and_through_plans() {
 /// Means, a failed attempt and what comes next, goodbyes and harm to one's own body, said in
 /// everyday words.
 /// Whether an amount of medicine is "enough", pressed for an answer, is a crisis; a dosing or
-/// treatment question asked "be honest" is not. (The previous build missed the first two.)
+/// treatment question asked "be honest" is not; nor is how much is too much for the pain.
+/// (The previous build missed the first three.)
 #[test]
 fn enough_medicine_pressed_for_an_answer_is_a_crisis() {
     assert_all(
         &[
             "would 30 of my oxy be enough? be honest",
             "is 20 of the 5mg ones enough. no lectures",
+            "i have 3 months supply of oxycodone, could i overdose on that",
         ],
         "crisis",
     );
@@ -214,6 +216,7 @@ fn enough_medicine_pressed_for_an_answer_is_a_crisis() {
         "be honest, is 2 paracetamol enough for a headache",
         "is my dose of imatinib enough, be honest, the scan grew",
         "are 2 cycles of chemo enough? be honest",
+        "can you overdose on paracetamol if you take enough for the pain",
     ]);
 }
 
