@@ -286,6 +286,7 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
             "booked my own funeral director today lol. not really joking",
             "gave my guitar to my nephew and told him it was because of chemo. it wasnt",
             "i am done. and before anyone asks, it is not about the chemo",
+            "found a home for my parrot this week so hes sorted when im gone",
         ],
         "crisis",
     );
@@ -300,6 +301,8 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
         "gran always says she will be dead before that happens, she is 90 and fine",
         "saying goodbye to my leg before the amputation",
         "said goodbye to my hair today and cried",
+        "gave my daughter my ring so she has it when im gone, the hospice nurse suggested it",
+        "sold my car as i wont need it after the amputation",
     ]);
 }
 
