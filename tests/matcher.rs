@@ -273,3 +273,22 @@ fn every_question_the_help_reply_suggests_is_answered() {
         );
     }
 }
+
+/// An animal makes a message about the animal ("my dog has a sarcoma"), unless it is a pet
+/// cared for beside the member's treatment (`pet_care` in the lexicon). The previous build
+/// answered the first with nothing.
+#[test]
+fn a_pet_cared_for_beside_treatment_is_about_the_person() {
+    let a = answerer();
+    assert_eq!(
+        id(
+            &a,
+            "we've got a cat, who should do the litter tray while my counts are low?"
+        ),
+        "infection-risk"
+    );
+    assert_eq!(
+        id(&a, "my dog has a sarcoma on his leg, will he need chemo"),
+        "none"
+    );
+}

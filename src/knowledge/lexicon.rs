@@ -21,6 +21,11 @@ pub struct Lexicon {
     pub(crate) other_domains: Vec<String>,
     /// Animals: they get sarcomas and surgery too, but the base is about people.
     pub(crate) animals: Vec<String>,
+    /// Care of a pet beside the member's own treatment ("who does the litter tray while my
+    /// counts are low"): a message that names one is about the person, whatever animal it
+    /// names.
+    #[serde(default)]
+    pub(crate) pet_care: Vec<String>,
     /// Diseases the base does not cover (other cancers, bone sarcomas, rarer types), by name,
     /// each group with its own honest reply and the entries closest to it.
     pub(crate) not_covered: Vec<NotCovered>,
@@ -59,6 +64,7 @@ impl Lexicon {
         let mut lists: Vec<(String, &[String])> = vec![
             ("other_domains".into(), &self.other_domains),
             ("animals".into(), &self.animals),
+            ("pet_care".into(), &self.pet_care),
             ("other_conditions".into(), &self.other_conditions),
             ("uncovered".into(), &self.uncovered),
             ("idioms".into(), &self.idioms),

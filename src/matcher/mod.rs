@@ -267,6 +267,7 @@ pub struct Matcher {
 struct Phrasings {
     idioms: PhraseIndex,
     other_conditions: PhraseIndex,
+    pet_care: PhraseIndex,
     not_covered: PhraseIndex,
     about_the_bot: PhraseIndex,
     about_the_disease: PhraseIndex,
@@ -282,6 +283,7 @@ impl Phrasings {
         Phrasings {
             idioms: PhraseIndex::of(&lexicon.idioms),
             other_conditions: PhraseIndex::of(&lexicon.other_conditions),
+            pet_care: PhraseIndex::of(&lexicon.pet_care),
             not_covered: PhraseIndex::of(&names),
             about_the_bot: PhraseIndex::of(&lexicon.about_the_bot),
             about_the_disease: PhraseIndex::of(&lexicon.about_the_disease),
@@ -816,7 +818,10 @@ impl Matcher {
             !self.symbols.contains_key(stem.as_ref())
                 && (words::CANCER_WORDS.contains(&w.as_str()) || words::CONTEXT_WORDS.contains(&w.as_str()))
         });
-        let other_domain = (!cancer && has_word(&self.other_domains)) || has_word(&self.animals);
+        // An animal makes the message about the animal, unless it is a pet cared for beside
+        // the member's treatment.
+        let about_an_animal = has_word(&self.animals) && !self.phrasings.pet_care.anywhere(words);
+        let other_domain = (!cancer && has_word(&self.other_domains)) || about_an_animal;
         let uncovered = has_word(&self.uncovered);
         let definition = self.phrasings.definition.anywhere(words);
         let mut scores: Vec<f32> = (0..n)
