@@ -287,6 +287,7 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
             "gave my guitar to my nephew and told him it was because of chemo. it wasnt",
             "i am done. and before anyone asks, it is not about the chemo",
             "found a home for my parrot this week so hes sorted when im gone",
+            "farewell everyone, no need for anyone to reply, i shan't be reading it",
         ],
         "crisis",
     );
@@ -303,6 +304,7 @@ fn crisis_in_decisions_goodbyes_and_a_next_attempt() {
         "said goodbye to my hair today and cried",
         "gave my daughter my ring so she has it when im gone, the hospice nurse suggested it",
         "sold my car as i wont need it after the amputation",
+        "farewell to the chemo ward today, thanks to the nurses, i shant be reading any more chemo leaflets lol",
     ]);
 }
 
