@@ -239,6 +239,8 @@ fn grade_compared_with_stage_is_about_grade() {
     let a = answerer();
     assert_eq!(id(&a, "is grade 2 the same as stage 2"), "term-grade");
     assert_eq!(id(&a, "grade 2 stage 2 sarcoma options"), "stage-2");
+    // Spread told beside a grade is no comparison: the stage named answers.
+    assert_eq!(id(&a, "grade 3 with mets, is that stage 4"), "stage-4");
 }
 
 /// A message that is only a question about the bot gets the help reply, even where the router

@@ -891,7 +891,10 @@ impl Matcher {
     /// melanoma") it is an aside. A message that compares it with something, or names
     /// sarcoma apart from the disease's own name, is about soft tissue sarcoma.
     fn not_covered(&self, words: &[String]) -> Option<String> {
-        if words.iter().any(|w| words::COMPARING.contains(&w.as_str())) {
+        if words
+            .iter()
+            .any(|w| words::COMPARING.contains(&w.as_str()) || words::SPREAD.contains(&w.as_str()))
+        {
             return None;
         }
         // The first name, and the longest that starts there.

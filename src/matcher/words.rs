@@ -776,9 +776,8 @@ pub(crate) const UPS_COMPOUNDS: &[&str] = &[
     "mix", "pick", "pop", "push", "set", "sign", "sit", "start", "top", "warm", "write",
 ];
 
-/// Words that compare with another cancer, or tell of a sarcoma spread to the organ it names,
-/// rather than ask about that cancer ("same chemo as for breast cancer?", "it has spread to
-/// his lungs, is it lung cancer now?").
+/// Words that compare with another cancer rather than ask about it ("same chemo as for
+/// breast cancer?").
 pub(crate) const COMPARING: &[&str] = &[
     "read",
     "heard",
@@ -790,6 +789,11 @@ pub(crate) const COMPARING: &[&str] = &[
     "different",
     "versus",
     "vs",
+];
+
+/// Words that tell of a sarcoma spread to the organ another cancer's name is about, so that
+/// cancer is not what is asked ("it has spread to his lungs, is it lung cancer now?").
+pub(crate) const SPREAD: &[&str] = &[
     "spread",
     "spreads",
     "spreading",
