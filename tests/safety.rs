@@ -609,6 +609,15 @@ fn held_out_set_aa_does_not_go_backwards() {
     assert_floors(&["holdout-aa.tsv"], [0.9, 0.95, 0.925], 0.025);
 }
 
+/// Set ab (320 lines shaped like review's set, written blind 2026-12-06 11:01–11:05 from the
+/// one-page label brief, frozen at 11:06 before any run): first run on 8a965ab crisis 69/70,
+/// emergency 83/90, distress 39/40, 2 of 120 ordinary lines alarmed. Its lines never read;
+/// held a line below.
+#[test]
+fn held_out_set_ab_does_not_go_backwards() {
+    assert_floors(&["holdout-ab.tsv"], [0.97, 0.91, 0.95], 0.025);
+}
+
 /// A sign told in a clause that is over is not an emergency because another clause says
 /// "still" or "now"; a clause of now that holds a sign, or points back at one, still is.
 #[test]
