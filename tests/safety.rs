@@ -719,6 +719,16 @@ fn development_set_n_does_not_go_backwards() {
     assert_floors(&["dev-n.tsv"], [0.86, 0.95, 0.755], 0.093);
 }
 
+/// Set q (1,200 lines written 2026-12-06, see its header): subtle crisis and everyday
+/// emergencies, and hard ordinary lines. First run crisis 251/300, emergency 282/300, distress
+/// 131/150, 36 of 450 ordinary alarmed; after stop 33's rules (medicine "all at once", hurt on
+/// purpose, a note found, goodbyes the writer returns from, more words for breath, fluids and
+/// drowsiness) 267, 292, 131, 22.
+#[test]
+fn development_set_q_does_not_go_backwards() {
+    assert_floors(&["dev-q.tsv"], [0.89, 0.97, 0.87], 0.05);
+}
+
 /// `[typos] real_words`: the corrector read "painted" as "fainted" and "braking" as
 /// "breathing", so a decorated spare room was a medical emergency. Misspellings of the safety
 /// words are still read as the words meant.
@@ -1023,4 +1033,30 @@ fn member_questions_rarely_get_a_full_alarm() {
         alarmed.len(),
         alarmed.join("\n")
     );
+}
+
+/// Stop 33's crisis rules: medicine taken all at once "to do it", hurting oneself on purpose,
+/// a note left by someone now out of reach; and a goodbye the writer says they will return
+/// from is no crisis.
+#[test]
+fn means_self_harm_and_notes_are_crisis_but_a_goodbye_with_a_return_is_not() {
+    assert_all(
+        &[
+            "would all my oramorph at once do it, asking for me",
+            "how many of my diazepam would be deadly",
+            "been hiding my morphine in a sock drawer, nearly enough",
+            "cut my arm on purpose again tonight",
+            "i carved lines into my thigh with a pin",
+            "the urge to cut is really strong tonight",
+            "found my sons note on his bed and he is not answering his phone",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "taking a little break from the group, will be back after my scan with news. love to all",
+        "signing off for lent everyone, going off social media. back at easter x",
+        "would taking all my tablets at once in the morning be ok or should i spread them",
+        "the urge to cut my hair short is strong",
+        "had a seizure last april, none since",
+    ]);
 }

@@ -103,6 +103,8 @@ pub(crate) struct Guard {
     pub(crate) safe: Words,
     /// The writer holds on to life: "i want as much time as i can have".
     pub(crate) hopes: Words,
+    /// The writer will be back: "signing off for two weeks, off to cornwall".
+    pub(crate) returning: Words,
     /// Words that name suicide or self-harm as a subject: in a question about people in
     /// general they make a question about the topic ("do people get suicidal on steroids?").
     pub(crate) topics: Words,
@@ -195,6 +197,8 @@ struct RawGuard {
     safe: Vec<String>,
     #[serde(default)]
     hopes: Vec<String>,
+    #[serde(default)]
+    returning: Vec<String>,
     #[serde(default)]
     topics: Vec<String>,
     #[serde(default)]
@@ -332,6 +336,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         ("things", &raw.guard.things),
         ("safe", &raw.guard.safe),
         ("hopes", &raw.guard.hopes),
+        ("returning", &raw.guard.returning),
         ("topics", &raw.guard.topics),
         ("for_oneself", &raw.guard.for_oneself),
     ] {
@@ -352,6 +357,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         things: alternatives(&raw.guard.things),
         safe: alternatives(&raw.guard.safe),
         hopes: alternatives(&raw.guard.hopes),
+        returning: alternatives(&raw.guard.returning),
         topics: alternatives(&raw.guard.topics),
         for_oneself: alternatives(&raw.guard.for_oneself),
     };

@@ -236,11 +236,14 @@ impl Screen {
         let animal = read.iter().any(|(_, cx)| cx.animal);
         let safe = read.iter().any(|(_, cx)| cx.safe);
         let for_oneself = read.iter().any(|(_, cx)| cx.for_oneself);
+        // "Signing off for a bit. Back at Easter with updates": a goodbye the writer returns from.
+        let returning = read.iter().any(|(_, cx)| cx.returning);
         for ((words, cx), piece) in read.iter_mut().zip(&sentences) {
             cx.story |= story && !cx.first_person;
             cx.animal |= animal && !cx.human;
             cx.safe = safe;
             cx.for_oneself = for_oneself;
+            cx.returning = returning;
             whole = Some(whole.map_or(*cx, |w| w.either(*cx)));
             let sign = self.sentence(words, cx, Span::Sentence, &[piece]);
             asks_elsewhere.push(sign.is_none() && cx.question);

@@ -64,6 +64,25 @@ const PAST: &[&str] = &[
     "back in the early",
     "last year",
     "last month",
+    "last january",
+    "last february",
+    "last march",
+    "last april",
+    "last may",
+    "last june",
+    "last july",
+    "last august",
+    "last september",
+    "last october",
+    "last november",
+    "last december",
+    "a while ago",
+    "a while back",
+    // A follow-up to an earlier post: "the chest pain i posted about on friday was indigestion".
+    "i posted about",
+    "months on",
+    "years on",
+    "finally stopped",
     "last winter",
     "last summer",
     "last spring",
@@ -585,6 +604,8 @@ pub(crate) struct Context {
     pub(crate) for_oneself: bool,
     /// The writer says they want to live on, in words that are not negated.
     pub(crate) hopes: bool,
+    /// The writer says they will be back, in words that are not negated.
+    pub(crate) returning: bool,
 }
 
 impl Context {
@@ -667,14 +688,22 @@ impl Context {
             safe: guard.safe.anywhere(words),
             for_oneself: guard.for_oneself.anywhere(words),
             hopes: stated(&guard.hopes, words),
+            returning: stated(&guard.returning, words),
         }
     }
 
     /// Where a model's view of a crisis may be heard: a statement about now, not a story,
-    /// a question, a thing that breaks, or a writer who says they are safe or hold on to life.
-    /// The sentence model and the message model answer to the same guards.
+    /// a question, a thing that breaks, or a writer who says they are safe, hold on to life or
+    /// will be back. The sentence model and the message model answer to the same guards.
     pub(crate) fn open_to_a_model(&self) -> bool {
-        !(self.over || self.story || self.question || self.thing || self.safe || self.hopes || self.general)
+        !(self.over
+            || self.story
+            || self.question
+            || self.thing
+            || self.safe
+            || self.hopes
+            || self.returning
+            || self.general)
     }
 
     /// A general question, not a report: "can chemo cause a fever?".
@@ -722,6 +751,7 @@ impl Context {
             safe: self.safe || other.safe,
             for_oneself: self.for_oneself || other.for_oneself,
             hopes: self.hopes || other.hopes,
+            returning: self.returning || other.returning,
         }
     }
 }
@@ -980,6 +1010,7 @@ mod tests {
             things: PhraseIndex::new(&[w("laptop")]),
             safe: PhraseIndex::new(&[w("i am safe")]),
             hopes: PhraseIndex::new(&[w("want more time")]),
+            returning: PhraseIndex::new(&[w("back at easter")]),
             topics: PhraseIndex::new(&[w("suicidal")]),
             for_oneself: PhraseIndex::new(&[w("asking for me")]),
         };
@@ -1018,6 +1049,8 @@ mod tests {
         assert!(!Context::of(&w("my phone will not stop ringing"), false, &g).thing);
         assert!(Context::of(&w("i am scared and i want more time"), false, &g).hopes);
         assert!(!Context::of(&w("i do not want more time"), false, &g).hopes);
+        assert!(Context::of(&w("bye for now back at easter"), false, &g).returning);
+        assert!(!Context::of(&w("i will not be back at easter"), false, &g).returning);
         assert!(Context::of(&w("how do i help someone who is suicidal"), true, &g).asks_about_anyone());
         assert!(Context::of(&w("what do i do if i get a fever"), true, &g).conditional);
     }
