@@ -723,10 +723,11 @@ fn development_set_n_does_not_go_backwards() {
 /// emergencies, and hard ordinary lines. First run crisis 251/300, emergency 282/300, distress
 /// 131/150, 36 of 450 ordinary alarmed; after stop 33's rules (medicine "all at once", hurt on
 /// purpose, a note found, goodbyes the writer returns from, more words for breath, fluids and
-/// drowsiness) 267, 292, 131, 22.
+/// drowsiness) 267, 292, 131, 22; after the next (ways of dying asked about, stepping in front
+/// of traffic, alarms told as over, idioms of boredom) 276, 292, 131, 19.
 #[test]
 fn development_set_q_does_not_go_backwards() {
-    assert_floors(&["dev-q.tsv"], [0.89, 0.97, 0.87], 0.05);
+    assert_floors(&["dev-q.tsv"], [0.92, 0.97, 0.87], 0.043);
 }
 
 /// `[typos] real_words`: the corrector read "painted" as "fainted" and "braking" as
@@ -1049,6 +1050,9 @@ fn means_self_harm_and_notes_are_crisis_but_a_goodbye_with_a_return_is_not() {
             "i carved lines into my thigh with a pin",
             "the urge to cut is really strong tonight",
             "found my sons note on his bed and he is not answering his phone",
+            "is drowning quick, asking for myself",
+            "thinking of stepping in front of a train tonight",
+            "this is the last time you'll hear from me, thank you all",
         ],
         "crisis",
     );
@@ -1058,5 +1062,8 @@ fn means_self_harm_and_notes_are_crisis_but_a_goodbye_with_a_return_is_not() {
         "would taking all my tablets at once in the morning be ok or should i spread them",
         "the urge to cut my hair short is strong",
         "had a seizure last april, none since",
+        "nearly stepped in front of a car today, chemo brain is real",
+        "back from a&e, the chest pain was a pulled muscle. all normal",
+        "stuck indoors on low counts and dying of boredom",
     ]);
 }

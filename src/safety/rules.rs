@@ -83,6 +83,24 @@ const PAST: &[&str] = &[
     "months on",
     "years on",
     "finally stopped",
+    // An alarm that turned out to be something else: "back from a&e, it was costochondritis"
+    // ("a&e" is read as "a e").
+    "back from a e",
+    "back from the er",
+    "all normal",
+    "came back normal",
+    "ecg was normal",
+    "ecg normal",
+    "nothing serious",
+    "nothing sinister",
+    "false alarm",
+    "panic over",
+    "now she is good",
+    "now he is good",
+    "now i am good",
+    "now she is fine",
+    "now he is fine",
+    "now i am fine",
     "last winter",
     "last summer",
     "last spring",
@@ -615,8 +633,11 @@ impl Context {
         // "all fine now" says the thing is over; only a "now" outside such phrases is the present.
         let mut past = vec![false; words.len()];
         for (at, n) in g.past.spans(words) {
-            // "signing off for the last time" is a last time still to come.
-            let to_come = at >= 2 && words[at - 2] == "for" && words[at - 1] == "the";
+            // "signing off for the last time" and "the last time you will hear from me" are a
+            // last time still to come.
+            let to_come = (at >= 2 && words[at - 2] == "for" && words[at - 1] == "the")
+                || (words[at..at + n] == ["last", "time"]
+                    && words.get(at + n + 1).is_some_and(|w| w == "will"));
             // "they are all better off without me" compares; it tells no recovery.
             let compares = words.get(at + n).is_some_and(|w| w == "off");
             if !to_come && !compares {
