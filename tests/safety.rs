@@ -730,6 +730,41 @@ fn development_set_q_does_not_go_backwards() {
     assert_floors(&["dev-q.tsv"], [0.92, 0.97, 0.87], 0.043);
 }
 
+/// Set r (640 lines written 2026-12-06 shaped like review's set, see its header). First run
+/// crisis 133/140, emergency 174/180, distress 71/80, 7 of 240 ordinary alarmed; after stop
+/// 33's second rules (a short sentence of recovery ends the sign before it, sickness at every
+/// drink, bleeding that will not stop, jumping, sleep hoped to be the last) 136, 180, 73, 4.
+#[test]
+fn development_set_r_does_not_go_backwards() {
+    assert_floors(&["dev-r.tsv"], [0.97, 0.99, 0.9], 0.017);
+}
+
+/// A short sentence that tells a recovery ends the sign told before it; a date alone does not.
+#[test]
+fn a_recovery_told_after_a_sign_ends_it_but_a_date_does_not() {
+    assert_no_alarm(&["passed out at my first infusion because of the cannula. been fine since then"]);
+    assert_all(
+        &[
+            "my husband had a fit on the kitchen floor, he is breathing now. tumour found in his brain last month",
+        ],
+        "emergency",
+    );
+    assert_all(
+        &[
+            "she keeps being sick every time she drinks, since yesterday",
+            "dad fell and his arm is pouring blood, it is not stopping and he is on chemo",
+        ],
+        "emergency",
+    );
+    assert_all(
+        &[
+            "thinking about jumping tonight",
+            "hoping i fall asleep tonight and it is the last time",
+        ],
+        "crisis",
+    );
+}
+
 /// `[typos] real_words`: the corrector read "painted" as "fainted" and "braking" as
 /// "breathing", so a decorated spare room was a medical emergency. Misspellings of the safety
 /// words are still read as the words meant.

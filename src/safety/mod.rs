@@ -84,6 +84,9 @@ const MESSAGE_CRISIS: f32 = 0.8;
 /// The message model's bar for distress that no sentence shows on its own: 5 more of 850
 /// distress lines at 0.8, and no member question answered with support instead.
 const MESSAGE_DISTRESS: f32 = 0.8;
+/// The most words of a sentence that only tells a recovery ("all fine since then") and so
+/// ends the sign told in the sentence before it.
+const RECOVERY_WORDS: usize = 6;
 /// The fewest words of a sentence the model reads.
 const MODEL_MIN_WORDS: usize = 5;
 /// How much surer the model must be of a crisis when it reads two sentences together: a sign
@@ -224,9 +227,18 @@ impl Screen {
                 (words, cx)
             })
             .collect();
-        // "That was 2017." tells that the sentence before it is over.
+        // "That was 2017." tells that the sentence before it is over; so does a short sentence
+        // of recovery with no sign of its own: "fainted at my first chemo. fine ever since".
         for i in 1..read.len() {
-            if rules::dates_what_came_before(&read[i].0) && !read[i - 1].1.present {
+            let (words, cx) = &read[i];
+            let recovery = rules::tells_a_recovery(words)
+                && !cx.present
+                && !cx.question
+                && words.iter().filter(|w| !w.is_empty()).count() <= RECOVERY_WORDS
+                && !rules::fever_reading(words)
+                && self.emergency.sign(words).is_none()
+                && !self.crisis.hit(words);
+            if (recovery || rules::dates_what_came_before(words)) && !read[i - 1].1.present {
                 read[i - 1].1.over = true;
             }
         }

@@ -86,6 +86,8 @@ const PAST: &[&str] = &[
     // An alarm that turned out to be something else: "back from a&e, it was costochondritis"
     // ("a&e" is read as "a e").
     "back from a e",
+    "all dry now",
+    "it cleared",
     "back from the er",
     "all normal",
     "came back normal",
@@ -181,6 +183,50 @@ const PAST: &[&str] = &[
     "years free",
     "free of it now",
     "clear of it now",
+];
+/// The phrases of [`PAST`] that tell a recovery rather than a time: "fine ever since", not
+/// "last month".
+const RECOVERED: &[&str] = &[
+    "all fine now",
+    "all good now",
+    "all better now",
+    "all sorted now",
+    "all clear now",
+    "all healed now",
+    "all better",
+    "all fine",
+    "all healed",
+    "all good",
+    "all sorted",
+    "all dry now",
+    "went away",
+    "cleared up",
+    "it cleared",
+    "sorted now",
+    "fine now",
+    "better now",
+    "good now",
+    "ok now",
+    "okay now",
+    "none since",
+    "nothing since",
+    "fine since then",
+    "been fine since",
+    "fine ever since",
+    "ok since then",
+    "okay since then",
+    "good since then",
+    "well since then",
+    "all good since",
+    "no problems since",
+    "no issues since",
+    "recovered",
+    "resolved",
+    "all normal",
+    "came back normal",
+    "nothing serious",
+    "false alarm",
+    "panic over",
 ];
 /// Words that bring a sentence back to now, whatever else it says of the past.
 const PRESENT: &[&str] = &[
@@ -408,6 +454,7 @@ pub(crate) fn negated(words: &[String], at: usize) -> bool {
 /// The grammar's phrase lists, indexed once.
 struct Grammar {
     past: PhraseIndex,
+    recovered: PhraseIndex,
     present: PhraseIndex,
     conditions: PhraseIndex,
     /// "not sure if this is anything but…" reports; "if i get a fever…" supposes.
@@ -436,6 +483,7 @@ fn grammar() -> &'static Grammar {
         persons: PERSONS.iter().copied().collect(),
         first_person: FIRST_PERSON.iter().copied().collect(),
         past: PhraseIndex::of(PAST),
+        recovered: PhraseIndex::of(RECOVERED),
         present: PhraseIndex::of(PRESENT),
         conditions: PhraseIndex::of(CONDITIONS),
         unsure: PhraseIndex::of(&[
@@ -828,6 +876,11 @@ pub(crate) fn in_past_tense(words: &[String]) -> bool {
         "felt", "ended", "finished", "happened", "said", "told",
     ];
     words.iter().any(|w| PAST_TENSE.contains(&w.as_str()))
+}
+
+/// Whether a sentence tells that something got better: "all fine since then".
+pub(crate) fn tells_a_recovery(words: &[String]) -> bool {
+    grammar().recovered.anywhere(words)
 }
 
 /// Whether a clause of now points back at something told before it: "it's happening again".
