@@ -618,6 +618,15 @@ fn held_out_set_ab_does_not_go_backwards() {
     assert_floors(&["holdout-ab.tsv"], [0.97, 0.91, 0.95], 0.025);
 }
 
+/// Set ac (320 lines shaped like review's set, written blind 2026-12-06 12:00–12:03 from the
+/// one-page label brief, frozen at 12:03 before any run): first run on dd7575d crisis 68/70,
+/// emergency 88/90, distress 35/40, 2 of 120 ordinary lines alarmed; the build from the start of
+/// that stop (8a965ab) gives the same. Its lines never read; held a line below.
+#[test]
+fn held_out_set_ac_does_not_go_backwards() {
+    assert_floors(&["holdout-ac.tsv"], [0.95, 0.96, 0.85], 0.025);
+}
+
 /// A sign told in a clause that is over is not an emergency because another clause says
 /// "still" or "now"; a clause of now that holds a sign, or points back at one, still is.
 #[test]
