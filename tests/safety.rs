@@ -748,6 +748,42 @@ fn development_set_r_does_not_go_backwards() {
     assert_floors(&["dev-r.tsv"], [0.97, 0.99, 0.9], 0.017);
 }
 
+/// Set s (640 lines written 2026-12-06 in many regional and non-native voices, see its
+/// header). First run crisis 130/140, emergency 174/180, distress 70/80, 9 of 240 ordinary
+/// alarmed; after stop 33's third rules (goodbyes to chemo and pests killed are no crisis, a
+/// past "could not keep" is no word of now, a dose that would stop breathing, a gun and someone
+/// out of reach, nothing staying down, a thermometer showing a fever) 138, 180, 70, 3.
+#[test]
+fn development_set_s_does_not_go_backwards() {
+    assert_floors(&["dev-s.tsv"], [0.98, 0.99, 0.87], 0.013);
+}
+
+/// Stop 33's third rules, in words of the project's own.
+#[test]
+fn doses_guns_fluids_and_thermometers_read_as_meant() {
+    assert_all(
+        &[
+            "what dose of my oramorph would stop my breathing, i have three bottles",
+            "my brother said goodbye on the phone and now he is not answering, he has his shotgun",
+            "gave my guitar away and my camera. wont need them",
+        ],
+        "crisis",
+    );
+    assert_all(
+        &[
+            "mum cut her finger on a tin lid and it is still pouring after half an hour, she is on chemo",
+            "cant keep even water down since last night on chemo",
+            "the thermometer is showing 39 and she had chemo on monday",
+        ],
+        "emergency",
+    );
+    assert_no_alarm(&[
+        "the leaflet says 38 but my card says 37.5, which is right",
+        "killing the slugs in my garden is my new hobby on chemo",
+        "last chemo ever today!! goodbye poison",
+    ]);
+}
+
 /// A short sentence that tells a recovery ends the sign told before it; a date alone does not.
 #[test]
 fn a_recovery_told_after_a_sign_ends_it_but_a_date_does_not() {

@@ -787,6 +787,8 @@ pub(crate) const COMPARING: &[&str] = &[
     "compared",
     "compare",
     "different",
+    "difference",
+    "differences",
     "versus",
     "vs",
 ];

@@ -694,10 +694,14 @@ impl Context {
         }
         let over = past.iter().any(|p| *p);
         let dated = names_a_past_time(words);
+        // "could not keep anything down" is told in the past: its "keep" is no word of now.
+        let past_negative = |at: usize| {
+            at >= 2 && words[at - 1] == "not" && matches!(words[at - 2].as_str(), "could" | "did" | "would")
+        };
         let present = g
             .present
             .spans(words)
-            .any(|(at, n)| !past[at..at + n].iter().any(|p| *p));
+            .any(|(at, n)| !past[at..at + n].iter().any(|p| *p) && !past_negative(at));
         // "husbands temp", "mums wound": a possessive without its apostrophe is still the person.
         let word_in = |set: &FxHashSet<&str>| {
             words
