@@ -1132,6 +1132,7 @@ fn means_self_harm_and_notes_are_crisis_but_a_goodbye_with_a_return_is_not() {
             "found my sons note on his bed and he is not answering his phone",
             "is drowning quick, asking for myself",
             "thinking of stepping in front of a train tonight",
+            "i keep thinking about lying down in front of a train",
             "this is the last time you'll hear from me, thank you all",
         ],
         "crisis",
@@ -1142,7 +1143,7 @@ fn means_self_harm_and_notes_are_crisis_but_a_goodbye_with_a_return_is_not() {
         "would taking all my tablets at once in the morning be ok or should i spread them",
         "the urge to cut my hair short is strong",
         "had a seizure last april, none since",
-        "nearly stepped in front of a car today, chemo brain is real",
+        "nearly stepped in front of a bus today, chemo brain is real",
         "back from a&e, the chest pain was a pulled muscle. all normal",
         "stuck indoors on low counts and dying of boredom",
     ]);
