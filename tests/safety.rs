@@ -627,6 +627,15 @@ fn held_out_set_ac_does_not_go_backwards() {
     assert_floors(&["holdout-ac.tsv"], [0.95, 0.96, 0.85], 0.025);
 }
 
+/// Set ad (320 lines shaped like review's set, written blind 2026-12-06 12:19–12:23 from the
+/// one-page label brief, frozen at 12:23 before any run): first run on c11b29b crisis 66/70,
+/// emergency 87/90, distress 37/40, no ordinary line alarmed; the build from the start of that
+/// stop (8a965ab) gives the same. Its lines never read; held a line below.
+#[test]
+fn held_out_set_ad_does_not_go_backwards() {
+    assert_floors(&["holdout-ad.tsv"], [0.92, 0.95, 0.9], 0.009);
+}
+
 /// A sign told in a clause that is over is not an emergency because another clause says
 /// "still" or "now"; a clause of now that holds a sign, or points back at one, still is.
 #[test]
@@ -756,6 +765,17 @@ fn development_set_r_does_not_go_backwards() {
 #[test]
 fn development_set_s_does_not_go_backwards() {
     assert_floors(&["dev-s.tsv"], [0.98, 0.99, 0.87], 0.013);
+}
+
+/// Set u (640 lines written 2026-12-06: carers, late nights, writers who play it down, long
+/// posts, very short texts; see its header). First run crisis 122/140, emergency 170/180,
+/// distress 67/80, 7 of 240 ordinary alarmed; after stop 33's fourth rules (hoping the heart
+/// stops, a blade hidden, a rope put ready, helium bought, striking one's own head; a nosebleed
+/// that goes on, blood coughed up, red urine on ifosfamide; bed and a funeral notice are no
+/// goodbye) 134, 179, 72, 4.
+#[test]
+fn development_set_u_does_not_go_backwards() {
+    assert_floors(&["dev-u.tsv"], [0.95, 0.99, 0.9], 0.017);
 }
 
 /// Stop 33's third rules, in words of the project's own.
@@ -1146,5 +1166,30 @@ fn means_self_harm_and_notes_are_crisis_but_a_goodbye_with_a_return_is_not() {
         "nearly stepped in front of a bus today, chemo brain is real",
         "back from a&e, the chest pain was a pulled muscle. all normal",
         "stuck indoors on low counts and dying of boredom",
+    ]);
+}
+
+/// Stop 33's fourth rules, in words of the project's own.
+#[test]
+fn hearts_blades_ropes_nosebleeds_and_bedtimes_read_as_meant() {
+    assert_all(
+        &[
+            "i lie awake hoping my heart just stops",
+            "found a razor blade hidden in her drawer and blood on her sleeves",
+            "put the rope in the garage ready for friday",
+        ],
+        "crisis",
+    );
+    assert_all(
+        &[
+            "nosebleed for an hour now and my platelets are low",
+            "coughed and there was blood in the tissue, more each time",
+        ],
+        "emergency",
+    );
+    assert_no_alarm(&[
+        "that's me off to bed, see you tomorrow x",
+        "the funeral is on the 3rd at st marys, all welcome, she was a star",
+        "my wee went red after the doxo, normal apparently",
     ]);
 }
