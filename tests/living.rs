@@ -419,3 +419,19 @@ fn everyday_words_in_the_new_names_do_not_make_other_cancers_ours() {
     assert!(!place(&a, "my dad lost his battle with sarcoma").starts_with("end-of-life"));
     assert!(!place(&a, "feeling stuck at home today").starts_with("nausea-and-eating"));
 }
+
+/// Practical plans for the end of life (a power of attorney, funeral wishes) are answered by
+/// talking about dying, and with the crisis note first where the safety model hears more.
+#[test]
+fn practical_plans_for_the_end_of_life_reach_talking_about_dying() {
+    let a = answerer();
+    assert_eq!(
+        place(&a, "how do we sort out power of attorney before things get worse"),
+        "end-of-life#talking-about-dying"
+    );
+    let m = a
+        .matcher()
+        .find("I want to sort my will and plan my funeral. How do I bring that up with my family without upsetting everyone?");
+    assert_eq!(routes::place(&m), "end-of-life#talking-about-dying");
+    assert!(m.safety_note.is_some(), "the crisis note stays above the answer");
+}
