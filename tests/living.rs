@@ -435,3 +435,17 @@ fn practical_plans_for_the_end_of_life_reach_talking_about_dying() {
     assert_eq!(routes::place(&m), "end-of-life#talking-about-dying");
     assert!(m.safety_note.is_some(), "the crisis note stays above the answer");
 }
+
+/// Another illness beside the member's treatment ("my grandson has a cold, can i see him while
+/// my counts are low") is asked about for the treatment; alone ("hay fever") it is not ours.
+#[test]
+fn another_illness_beside_treatment_is_an_infection_question() {
+    let a = answerer();
+    for q in [
+        "my grandson has a cold, can i see him while my counts are low",
+        "is it safe to visit my sister who has a cold during chemo",
+    ] {
+        assert_eq!(place(&a, q), "infection-risk#staying-safe", "{q}");
+    }
+    assert_eq!(place(&a, "how do i get rid of hay fever"), "no match");
+}

@@ -961,7 +961,12 @@ impl Matcher {
 
 /// "my knee replacement", "immunotherapy for hay fever": conditions that are not cancer.
 fn about_another_condition(words: &[String], conditions: &PhraseIndex) -> bool {
-    conditions.anywhere(words) && !words.iter().any(|w| w.contains("sarcoma"))
+    conditions.anywhere(words)
+        && !words.iter().any(|w| {
+            w.contains("sarcoma")
+                || words::CANCER_WORDS.contains(&w.as_str())
+                || words::TREATMENT_WORDS.contains(&w.as_str())
+        })
 }
 
 /// Marks idioms ("trial and error") and negated topics ("not chemo, radiation") as not

@@ -731,6 +731,19 @@ pub(crate) const CANCER_WORDS: &[&str] = &[
     "sts",
 ];
 
+/// Words of treatment going on: beside them another illness ("my grandson has a cold") is
+/// asked about for the member's treatment, not for itself. Not "immunotherapy", which treats
+/// hay fever too.
+pub(crate) const TREATMENT_WORDS: &[&str] = &[
+    "chemo",
+    "chemotherapy",
+    "radiotherapy",
+    "radiation",
+    "rads",
+    "counts",
+    "neutropenic",
+];
+
 /// Words that make a medical reading of a message likelier, without settling it.
 pub(crate) const CONTEXT_WORDS: &[&str] = &[
     "doctor",
