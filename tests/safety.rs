@@ -778,6 +778,17 @@ fn development_set_u_does_not_go_backwards() {
     assert_floors(&["dev-u.tsv"], [0.95, 0.99, 0.9], 0.017);
 }
 
+/// Set v (640 lines written 2026-12-06: young adults' slang, formal older writers, men who
+/// understate, sarcasm, questions that hide a report; see its header). First run crisis
+/// 125/140, emergency 169/180, distress 70/80, 9 of 240 ordinary alarmed; after stop 33's last
+/// rules (heat held to the skin, too much medicine asked about for oneself, a bag over the
+/// head, walking into traffic, "there is no friend"; a nosebleed in minutes, pain nothing
+/// relieves, an infusion making one wheezy; "die inside", "over my dead body") 137, 175, 70, 7.
+#[test]
+fn development_set_v_does_not_go_backwards() {
+    assert_floors(&["dev-v.tsv"], [0.97, 0.97, 0.87], 0.03);
+}
+
 /// Stop 33's third rules, in words of the project's own.
 #[test]
 fn doses_guns_fluids_and_thermometers_read_as_meant() {
