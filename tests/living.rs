@@ -430,27 +430,27 @@ fn everyday_words_in_the_new_names_do_not_make_other_cancers_ours() {
     assert!(!place(&a, "feeling stuck at home today").starts_with("nausea-and-eating"));
 }
 
-/// Practical plans for the end of life (a power of attorney, a will) are answered by talking
-/// about dying.
+/// Practical plans for the end of life (a power of attorney) are answered by talking about
+/// dying; another illness beside the member's treatment ("my grandson has a cold, can i see
+/// him while my counts are low") is asked for the treatment, and alone ("hay fever") is not ours.
 #[test]
-fn practical_plans_for_the_end_of_life_reach_talking_about_dying() {
+fn plans_and_illnesses_beside_treatment_reach_their_parts() {
     let a = answerer();
-    assert_eq!(
-        place(&a, "how do we sort out power of attorney before things get worse"),
-        "end-of-life#talking-about-dying"
-    );
-}
-
-/// Another illness beside the member's treatment ("my grandson has a cold, can i see him while
-/// my counts are low") is asked about for the treatment; alone ("hay fever") it is not ours.
-#[test]
-fn another_illness_beside_treatment_is_an_infection_question() {
-    let a = answerer();
-    for q in [
-        "my grandson has a cold, can i see him while my counts are low",
-        "is it safe to visit my sister who has a cold during chemo",
+    for (q, want) in [
+        (
+            "how do we sort out power of attorney before things get worse",
+            "end-of-life#talking-about-dying",
+        ),
+        (
+            "my grandson has a cold, can i see him while my counts are low",
+            "infection-risk#staying-safe",
+        ),
+        (
+            "is it safe to visit my sister who has a cold during chemo",
+            "infection-risk#staying-safe",
+        ),
+        ("how do i get rid of hay fever", "no match"),
     ] {
-        assert_eq!(place(&a, q), "infection-risk#staying-safe", "{q}");
+        assert_eq!(place(&a, q), want, "{q}");
     }
-    assert_eq!(place(&a, "how do i get rid of hay fever"), "no match");
 }
