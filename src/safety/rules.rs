@@ -64,18 +64,6 @@ const PAST: &[&str] = &[
     "back in the early",
     "last year",
     "last month",
-    "last january",
-    "last february",
-    "last march",
-    "last april",
-    "last may",
-    "last june",
-    "last july",
-    "last august",
-    "last september",
-    "last october",
-    "last november",
-    "last december",
     "a while ago",
     "a while back",
     // A follow-up to an earlier post: "the chest pain i posted about on friday was indigestion".
@@ -881,8 +869,9 @@ pub(crate) fn fever_reading(words: &[String]) -> bool {
     })
 }
 
-/// A year or a decade gone by: "2019", "the 70s", "the 1980s" (read as "70 s", "1980 s").
-/// A decade of two digits counts only after "the": "in my 40s" is an age, and now.
+/// A year, a decade or a month gone by: "2019", "the 70s", "the 1980s" (read as "70 s",
+/// "1980 s"), "last april". A decade of two digits counts only after "the": "in my 40s" is an
+/// age, and now.
 fn names_a_past_time<W: AsRef<str>>(words: &[W]) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let year = |s: &str| s.len() == 4 && (s.starts_with("19") || s.starts_with("20")) && digits(s);
@@ -892,7 +881,8 @@ fn names_a_past_time<W: AsRef<str>>(words: &[W]) -> bool {
             && number.ends_with('0')
             && ((before == "the" && number.len() == 2 && digits(number)) || year(number))
     };
-    words.iter().any(|w| year(w.as_ref())) || words.windows(3).any(decade)
+    let last_month = |p: &[W]| p[0].as_ref() == "last" && MONTHS.contains(&p[1].as_ref());
+    words.iter().any(|w| year(w.as_ref())) || words.windows(3).any(decade) || words.windows(2).any(last_month)
 }
 
 const MONTHS: &[&str] = &[
@@ -1005,6 +995,8 @@ mod tests {
         }
         assert!(names_a_past_time(&["in", "the", "90", "s"]));
         assert!(!names_a_past_time(&["in", "my", "40", "s"]));
+        assert!(names_a_past_time(&["seizure", "last", "april"]));
+        assert!(!names_a_past_time(&["surgery", "in", "april"]));
     }
 
     /// "and" starts a new clause only before a new subject; "but" always does.
