@@ -113,6 +113,14 @@ fn place(a: &Answerer, q: &str) -> String {
     routes::place(&a.matcher().find(q))
 }
 
+/// Each question reaches the entry and part written beside it.
+fn places_are(cases: &[(&str, &str)]) {
+    let a = answerer();
+    for (q, want) in cases {
+        assert_eq!(place(&a, q), *want, "{q}");
+    }
+}
+
 fn entry_id(label: &str) -> &str {
     label.split_once('#').map_or(label, |(id, _)| id)
 }
@@ -334,17 +342,14 @@ fn the_issues_own_questions_land_on_the_new_entries() {
 /// living with it that the member asks about.
 #[test]
 fn a_topic_of_living_with_it_asked_beside_a_treatment_is_answered() {
-    let a = answerer();
-    for (q, want) in [
+    places_are(&[
         ("will i be able to work through radiotherapy", "daily-life#work"),
         (
             "my fingers have gone numb since starting chemo, will that get better",
             "side-effects#numbness-and-tingling",
         ),
         ("can i go on holiday between my chemo cycles", "daily-life#travel"),
-    ] {
-        assert_eq!(place(&a, q), want, "{q}");
-    }
+    ]);
 }
 
 /// The part asked, where the words point elsewhere: a topic the router is all but sure of
@@ -354,8 +359,7 @@ fn a_topic_of_living_with_it_asked_beside_a_treatment_is_answered() {
 /// where the section index alone gave which treatments cause hair loss.
 #[test]
 fn the_part_asked_is_answered_where_the_words_point_elsewhere() {
-    let a = answerer();
-    for (q, want) in [
+    places_are(&[
         (
             "scan on friday and i can't sleep or eat, how do you cope with the wait",
             "follow-up#scanxiety",
@@ -368,9 +372,7 @@ fn the_part_asked_is_answered_where_the_words_point_elsewhere() {
             "do eyelashes grow back after chemo too",
             "hair-loss#when-it-grows-back",
         ),
-    ] {
-        assert_eq!(place(&a, q), want, "{q}");
-    }
+    ]);
 }
 
 #[test]
@@ -390,8 +392,7 @@ fn urgent_entries_point_to_the_emergency_advice() {
 
 #[test]
 fn feelings_reach_emotional_support_and_body_signs_their_entry() {
-    let a = answerer();
-    for (q, want) in [
+    places_are(&[
         ("i feel numb since they told me", "emotional-support#coping"),
         ("numb feet after chemo", "side-effects#numbness-and-tingling"),
         ("numbness in my hands", "side-effects#numbness-and-tingling"),
@@ -404,9 +405,7 @@ fn feelings_reach_emotional_support_and_body_signs_their_entry() {
             "we lost my brother to sarcoma, how do you grieve",
             "emotional-support#grief",
         ),
-    ] {
-        assert_eq!(place(&a, q), want, "{q}");
-    }
+    ]);
 }
 
 #[test]
@@ -435,8 +434,7 @@ fn everyday_words_in_the_new_names_do_not_make_other_cancers_ours() {
 /// him while my counts are low") is asked for the treatment, and alone ("hay fever") is not ours.
 #[test]
 fn plans_and_illnesses_beside_treatment_reach_their_parts() {
-    let a = answerer();
-    for (q, want) in [
+    places_are(&[
         (
             "how do we sort out power of attorney before things get worse",
             "end-of-life#talking-about-dying",
@@ -450,7 +448,5 @@ fn plans_and_illnesses_beside_treatment_reach_their_parts() {
             "infection-risk#staying-safe",
         ),
         ("how do i get rid of hay fever", "no match"),
-    ] {
-        assert_eq!(place(&a, q), want, "{q}");
-    }
+    ]);
 }
