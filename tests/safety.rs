@@ -1204,3 +1204,20 @@ fn hearts_blades_ropes_nosebleeds_and_bedtimes_read_as_meant() {
         "my wee went red after the doxo, normal apparently",
     ]);
 }
+
+/// Set w (640 lines written 2026-12-06 in stop 34: carers at the end of their rope, night
+/// writers, translators, voice-to-text, drug nicknames; see its header). First run on c75b01d
+/// crisis 126/140, emergency 171/180, distress 67/80, 9 of 240 ordinary alarmed. Kept for the
+/// second reading (branch `second-reading`): 128, 176, 67, 9 with it.
+#[test]
+fn development_set_w_does_not_go_backwards() {
+    assert_floors(&["dev-w.tsv"], [0.9, 0.95, 0.83], 0.038);
+}
+
+/// Set ae (320 lines shaped like review's set, written blind 2026-12-06 14:05–14:09 from the
+/// one-page label brief, frozen at 14:09 before any run): first run on c75b01d crisis 59/70,
+/// emergency 84/90, distress 33/40, 3 of 120 ordinary alarmed. Its lines never read.
+#[test]
+fn held_out_set_ae_does_not_go_backwards() {
+    assert_floors(&["holdout-ae.tsv"], [0.84, 0.93, 0.82], 0.025);
+}
