@@ -137,8 +137,8 @@ impl Answerer {
                 let m = self.matcher.find(text);
                 let got = m.outcome();
                 let kept = match expect {
-                    Some(Level::Crisis) => got == "crisis",
-                    Some(Level::Emergency) => got == "emergency",
+                    Some(Level::Crisis) => m.carries(SafetyNote::Crisis),
+                    Some(Level::Emergency) => m.carries(SafetyNote::Emergency),
                     // Distress may also be answered by the topic its words name ("waiting for
                     // biopsy results is torture"): a new entry may take it, never an alarm.
                     Some(Level::Distress) => {

@@ -235,7 +235,7 @@ fn role(name: &str) -> Role {
         return match base {
             REPLIES_FILE => Role::Replies,
             safety::RULES_FILE => Role::SafetyRules,
-            safety::EXAMPLES_FILE => Role::SafetyExamples,
+            _ if safety::holds_examples(base) => Role::SafetyExamples,
             safety::CHECKS_FILE => Role::SafetyChecks,
             _ => Role::Unknown,
         };
@@ -293,7 +293,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                 safety::parse_rules(name, text, &mut safety_data, &mut problems);
             }
             Role::SafetyExamples => {
-                safety_files.1 = true;
+                safety_files.1 |= name.rsplit(['/', '\\']).next() == Some(safety::EXAMPLES_FILE);
                 safety::examples(name, text, &mut safety_data, &mut problems);
             }
             Role::SafetyChecks => safety::checks(name, text, &mut safety_data, &mut problems),
@@ -301,7 +301,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                 name,
                 None,
                 format!(
-                    "not a knowledge file: the {SAFETY_DIR}/ folder holds {REPLIES_FILE}, {}, {} and {}",
+                    "not a knowledge file: the {SAFETY_DIR}/ folder holds {REPLIES_FILE}, {}, {} (and more examples in examples-*.tsv) and {}",
                     safety::RULES_FILE,
                     safety::EXAMPLES_FILE,
                     safety::CHECKS_FILE

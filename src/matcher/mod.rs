@@ -189,11 +189,23 @@ impl Match {
     /// note if there is one, else the entry's id, else "no match".
     pub fn outcome(&self) -> &str {
         match (&self.intent, self.safety_note) {
-            (Some(Intent::Crisis), _) | (_, Some(SafetyNote::Crisis)) => "crisis",
-            (Some(Intent::Emergency), _) | (_, Some(SafetyNote::Emergency)) => "emergency",
+            (Some(Intent::Crisis), _) => "crisis",
+            (Some(Intent::Emergency), _) => "emergency",
+            (_, Some(SafetyNote::Crisis)) => "crisis",
+            (_, Some(SafetyNote::Emergency)) => "emergency",
             (Some(intent), None) => intent.id(),
             (None, None) => "no match",
         }
+    }
+
+    /// Whether the member is shown this kind of safety help: its reply, or its note above
+    /// another reply (an emergency reply may carry the crisis note).
+    pub fn carries(&self, kind: SafetyNote) -> bool {
+        let reply = match kind {
+            SafetyNote::Crisis => Intent::Crisis,
+            SafetyNote::Emergency => Intent::Emergency,
+        };
+        self.intent.as_ref() == Some(&reply) || self.safety_note == Some(kind)
     }
 
     fn safety(intent: Intent) -> Match {
@@ -444,6 +456,14 @@ impl Matcher {
             }) if !matches!(content.intent, Some(Intent::Entry(_))) => self
                 .support(question, Some(SafetyNote::Crisis))
                 .unwrap_or_else(|| Match::safety(Intent::Crisis)),
+            Some(Verdict {
+                level: Level::Emergency,
+                crisis_too: true,
+                ..
+            }) => Match {
+                safety_note: Some(SafetyNote::Crisis),
+                ..Match::safety(Intent::Emergency)
+            },
             Some(Verdict {
                 level: level @ (Level::Crisis | Level::Emergency),
                 note,

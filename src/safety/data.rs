@@ -1,6 +1,6 @@
 //! Reading the safety folder, `knowledge/safety/`: the routing rules (`rules.toml`), the
-//! labelled examples the model learns from (`examples.tsv`) and the lines every knowledge
-//! version must keep routing the same way (`checks.tsv`).
+//! labelled examples the model learns from (`examples.tsv` and `examples-*.tsv`) and the lines
+//! every knowledge version must keep routing the same way (`checks.tsv`).
 //!
 //! These files are the only way an edit reaches safety routing, so they are parsed on their
 //! own and every problem names the file, line and field, like the rest of the knowledge.
@@ -15,6 +15,13 @@ use crate::matcher::text;
 pub(crate) const RULES_FILE: &str = "rules.toml";
 pub(crate) const EXAMPLES_FILE: &str = "examples.tsv";
 pub(crate) const CHECKS_FILE: &str = "checks.tsv";
+
+/// Whether a file of the safety folder holds examples for the model: `examples.tsv`, or a batch
+/// kept apart under its own name (`examples-dev-a.tsv`), so a whole set written by one helper
+/// can be added, scored or taken out as one file.
+pub(crate) fn holds_examples(name: &str) -> bool {
+    name == EXAMPLES_FILE || (name.starts_with("examples-") && name.ends_with(".tsv"))
+}
 
 /// Everything safety routing reads, parsed and normalised once per knowledge version.
 #[derive(Clone, Debug, Default)]
@@ -408,10 +415,11 @@ fn labelled(file: &str, source: &str, problems: &mut Vec<Problem>) -> Vec<(usize
 }
 
 pub(crate) fn examples(file: &str, source: &str, data: &mut SafetyData, problems: &mut Vec<Problem>) {
-    data.examples = labelled(file, source, problems)
-        .into_iter()
-        .map(|(_, text, level)| Example { text, level })
-        .collect();
+    data.examples.extend(
+        labelled(file, source, problems)
+            .into_iter()
+            .map(|(_, text, level)| Example { text, level }),
+    );
 }
 
 pub(crate) fn checks(file: &str, source: &str, data: &mut SafetyData, problems: &mut Vec<Problem>) {

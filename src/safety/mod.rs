@@ -12,7 +12,9 @@ mod model;
 mod rules;
 
 pub use data::SafetyData;
-pub(crate) use data::{CHECKS_FILE, EXAMPLES_FILE, RULES_FILE, checks, examples, rules as parse_rules};
+pub(crate) use data::{
+    CHECKS_FILE, EXAMPLES_FILE, RULES_FILE, checks, examples, holds_examples, rules as parse_rules,
+};
 
 use rustc_hash::FxHashSet;
 
@@ -56,14 +58,21 @@ pub struct Verdict {
     /// A question about suicide or self-harm as a subject, in general: answered, with the
     /// crisis note first, by the topic asked or by emotional support.
     pub topic: bool,
+    /// An emergency in a message that also holds a crisis sign ("I want to die. My chest is
+    /// crushing and I can't breathe."): the emergency reply comes first, since a body in danger
+    /// needs help now, with the crisis note above it, so neither is left out.
+    pub crisis_too: bool,
 }
 
 /// The model's probability above which a sentence counts, per outcome. Chosen on the
 /// development sets and on the older held-out sets after their first runs were recorded
 /// (never on held-out set g): the crisis bar is lowest because a missed
 /// crisis is the worst failure; the rules' guards for questions, the past and idioms still
-/// apply to what the model finds.
-const MODEL_CRISIS: f32 = 0.5;
+/// apply to what the model finds. Since the model learns from the development sets too
+/// (2026-12-06), it is surer of crisis on member questions ("if i join a trial can i pull out
+/// later"): at 0.6 six fewer of 16,397 member questions got the crisis reply than at 0.5, and
+/// development set x, which it never learns from, lost no crisis line.
+const MODEL_CRISIS: f32 = 0.6;
 /// A crisis sentence without any of the crisis cues ("gave my cat to the neighbour, told her
 /// it is just for a while") counts only when the model is surer: such sentences are where it
 /// mistakes ordinary news ("on my way to my scan") for a goodbye.
@@ -87,7 +96,9 @@ const MESSAGE_DISTRESS: f32 = 0.8;
 /// The most words of a sentence that only tells a recovery ("all fine since then") and so
 /// ends the sign told in the sentence before it.
 const RECOVERY_WORDS: usize = 6;
-/// The fewest words of a sentence the model reads.
+/// The fewest words of a sentence the model reads, bare numbers not counted: with an idiom
+/// set aside, "sleep 10 hrs wake up like i've been hit by a bus" leaves "sleep hrs wake up",
+/// too little to judge.
 const MODEL_MIN_WORDS: usize = 5;
 /// How much surer the model must be of a crisis when it reads two sentences together: a sign
 /// spread over a pair ("Kids would be fine. No more sick mum, no more me.") is real, but two
@@ -278,10 +289,22 @@ impl Screen {
         if sentences.len() > 1 && found.iter().all(|s| s.level == Level::Distress) {
             found.extend(self.whole_post(&read, whole, &sentences, found.is_empty()));
         }
-        let sign = found.into_iter().min_by_key(|s| (s.rank(), s.note))?;
+        // A crisis and an emergency in one message: the emergency reply, with the crisis note.
+        // A crisis sign that only needs a note (a question about suicide as a subject) is no
+        // crisis here.
+        let crisis_too = found
+            .iter()
+            .any(|s| s.level == Level::Crisis && !s.note && !s.topic)
+            && found.iter().any(|s| s.level == Level::Emergency);
+        let mut sign = found.into_iter().min_by_key(|s| (s.rank(), s.note))?;
+        if crisis_too {
+            sign.level = Level::Emergency;
+            sign.note = false;
+        }
         // A question elsewhere in the message is what it mainly asks.
         let mixed = sign.level != Level::Distress && asks_elsewhere.iter().any(|a| *a);
         Some(Verdict {
+            crisis_too,
             level: sign.level,
             note: sign.note || mixed,
             asks: sign.level == Level::Distress && self.asks(message),
@@ -346,6 +369,25 @@ impl Screen {
             told |= sign;
         }
         told
+    }
+
+    /// Whether a sentence with an "if" holds its medical sign in a clause of its own that
+    /// supposes nothing, asks nothing, is not over and is not negated: "temp 38.4, says he will
+    /// ring in the morning if it is still up", not "if i get a temp of 38, do i ring?" nor
+    /// "ring for 38 if you feel unwell, not 38.5". Split at commas only: an "if" holds to the
+    /// comma ("if my heart races and i feel faint, do i ring").
+    fn told_outside_the_if(&self, piece: &Piece) -> bool {
+        clauses(&piece.text).into_iter().any(|clause| {
+            let mut words: Vec<String> = clause.words.into_iter().map(|w| self.spelled(w)).collect();
+            rules::blank_idioms(&mut words, &self.idioms);
+            let cx = Context::of(&words, clause.question_mark, &self.guard);
+            (rules::fever_reading(&words) || self.emergency.sign(&words).is_some())
+                && !cx.conditional
+                && !cx.past
+                && !cx.opener
+                && !matches!(words.first().map(String::as_str), Some("not" | "no" | "never"))
+                && !rules::in_past_tense(&words)
+        })
     }
 
     /// Whether a sentence told as over holds its medical sign in a clause of its own that is
@@ -429,7 +471,7 @@ impl Screen {
             return None;
         }
         // A fragment of a word or two ("bye", "my calf") is too little for the model to judge.
-        let p = if span != Span::Whole && content.len() >= MODEL_MIN_WORDS {
+        let p = if span != Span::Whole && words_of_substance(&content) >= MODEL_MIN_WORDS {
             self.model.predict(&content)
         } else {
             model::Scores::NONE
@@ -470,7 +512,11 @@ impl Screen {
             return sign(Level::Crisis, true, cx.asks_about_anyone());
         }
         // 2. An overdose already taken needs an ambulance, whatever the reason behind it.
-        let aside = cx.learning || cx.conditional || cx.about_an_animal() || cx.asks_about_anyone();
+        // "temp 38.4, says he'll ring in the morning if it's still up": the "if" supposes only
+        // in its own clause; a sign told in a clause of its own is happening.
+        let supposed =
+            cx.conditional && !(span == Span::Sentence && first.is_some_and(|p| self.told_outside_the_if(p)));
+        let aside = cx.learning || supposed || cx.about_an_animal() || cx.asks_about_anyone();
         let medical = now && !aside;
         if medical && !cx.general_question() && self.overdose.hit(words) {
             return sign(Level::Emergency, true, false);
@@ -548,6 +594,15 @@ fn known_words(data: &SafetyData, said: &[Vec<Vec<String>>]) -> FxHashSet<String
         .map(str::to_owned)
         .chain(seen.into_iter().filter(|(_, n)| *n >= 2).map(|(w, _)| w))
         .collect()
+}
+
+/// The words of a stretch that are not bare numbers ("10", "38"): a number says how much, not
+/// what is happening.
+fn words_of_substance(words: &[String]) -> usize {
+    words
+        .iter()
+        .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
+        .count()
 }
 
 /// The model learns sentences, as it reads them. A long example's label belongs to the whole

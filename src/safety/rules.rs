@@ -512,6 +512,29 @@ fn grammar() -> &'static Grammar {
             "do you",
             "do we",
             "did anyone",
+            "could i",
+            "could he",
+            "could she",
+            "could we",
+            "could they",
+            "could it",
+            "could this",
+            "could that",
+            "can he",
+            "can she",
+            "can they",
+            "can it",
+            "can this",
+            "does he",
+            "does she",
+            "did he",
+            "did she",
+            "did i",
+            "is he",
+            "is she",
+            "should he",
+            "should she",
+            "should they",
         ]),
         clause_not: PhraseIndex::of(&[
             "what if",
@@ -685,8 +708,17 @@ impl Context {
         });
         // "can not breathe" opens with "can" but is no question.
         let report = words.get(1).is_some_and(|w| w == "not") || has(&g.reports);
+        // "if i join a trial can i drop out later" asks, though only its second clause opens
+        // like a question.
+        let supposes_then_asks = first.is_some_and(|w| w == "if")
+            && words.windows(2).skip(2).any(|pair| {
+                matches!(
+                    pair[0].as_str(),
+                    "can" | "could" | "should" | "do" | "will" | "would"
+                ) && matches!(pair[1].as_str(), "i" | "we" | "you" | "he" | "she" | "they")
+            });
         Context {
-            question: question_mark || ((opener || asks) && !report),
+            question: question_mark || ((opener || asks) && !report) || supposes_then_asks,
             opener: (opener || asks) && !report && !reading,
             general: (opener || asks) && !report && !reading && !personal && !has(&g.about_this),
             personal,

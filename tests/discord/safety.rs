@@ -1,6 +1,7 @@
 //! End to end, each safety outcome through the real bot: crisis and emergency replies with a
 //! moderator notice, distress answered with the emotional-support entry and no notice, a
-//! question carrying a risk sign answered with the note above it, and an idiom left alone; a
+//! question carrying a risk sign answered with the note above it, an emergency beside a crisis
+//! answered with the emergency reply and the crisis note, and an idiom left alone; a
 //! writer who says they are safe gets support, and a sign told over two sentences still counts.
 
 use crate::support;
@@ -51,6 +52,27 @@ async fn an_emergency_in_everyday_words_gets_the_emergency_reply_and_a_notice() 
     );
     assert_eq!(notices(&emu).await, 1);
     assert!(!bot.log().contains("shaking"), "no message text in logs");
+}
+
+/// A crisis sign beside an emergency: the emergency reply, the crisis lines above it as the
+/// note, and one notice.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_emergency_beside_a_crisis_gets_the_emergency_reply_with_the_crisis_note() {
+    let (emu, bot) = setup().await;
+    let reply = ask(
+        &emu,
+        61,
+        "I want to die. My chest is crushing and I can't breathe.",
+    )
+    .await;
+    let note = reply["content"]
+        .as_str()
+        .expect("the crisis note as the message text");
+    assert!(note.contains("988") && note.contains("116 123"), "{note}");
+    let text = embed(&reply)["description"].as_str().unwrap().to_owned();
+    assert!(text.contains("24-hour") && text.contains("999"), "{text}");
+    assert_eq!(notices(&emu).await, 1);
+    assert!(!bot.log().contains("crushing"), "no message text in logs");
 }
 
 /// Sends `text` to a fresh bot and expects the crisis reply (its US and UK lines) and one
