@@ -1285,11 +1285,11 @@ fn held_out_sets_ah_and_ai_do_not_go_backwards() {
 /// brief) is the one development set the model never learns from. First run on 50d244e: crisis
 /// 123/140, emergency 166/180, distress 59/80, 15 of 240 ordinary lines alarmed; on the model
 /// that learns from the other development sets and five blind training sets, before any other
-/// choice: 131, 164, 66 and 13 (tests/fixtures/safety/FIRST-RUNS.md). Held at its figures
-/// after that stop's changes: 131, 167, 66 and 13.
+/// choice: 131, 164, 66 and 13 (tests/fixtures/safety/FIRST-RUNS.md). Tuned on since; held at
+/// its figures after that stop's changes: 133, 176, 70 and 9.
 #[test]
 fn development_set_x_does_not_go_backwards() {
-    assert_floors(&["dev-x.tsv"], [0.93, 0.92, 0.82], 0.055);
+    assert_floors(&["dev-x.tsv"], [0.95, 0.97, 0.875], 0.038);
 }
 
 /// A body in danger needs help now, and a crisis sign beside it must not be lost: the
@@ -1372,4 +1372,35 @@ fn a_batch_of_examples_in_a_file_of_its_own_is_read_and_checked() {
         "{out}"
     );
     let _ = std::fs::remove_dir_all(d);
+}
+
+/// Signs in everyday and understated words that development set x showed the rules lacked
+/// (these lines are the project's own, not the set's): breath fought for, a chest held or sat
+/// on, bleeding on a blood thinner that will not clot, a temperature in words, confusion on
+/// ifosfamide told as getting lost; "don't care if I live or die"; a low day or a wobble. And
+/// their ordinary neighbours: a film's title, a good night with a "speak tomorrow".
+#[test]
+fn understated_signs_and_their_ordinary_neighbours() {
+    assert_all(
+        &[
+            "she woke me up fighting for breath and she's gone grey",
+            "mum is holding her chest and says it's like someone sat on it",
+            "he cut his shin on the car door, he's on rivaroxaban and it will not clot",
+            "my wife is on ifos and she keeps repeating herself and got lost in our own street",
+            "temp is thirty eight and a half, on chemo",
+        ],
+        "emergency",
+    );
+    assert_all(&["i honestly don't care if i live or die anymore"], "crisis");
+    assert_all(
+        &[
+            "bit of a wobble today, nothing specific",
+            "pretty low today, just feel flat",
+        ],
+        "emotional-support",
+    );
+    assert_no_alarm(&[
+        "watched the suicide squad while on the drip, awful film",
+        "right, that's me for tonight. speak tomorrow",
+    ]);
 }
