@@ -1377,7 +1377,8 @@ fn a_batch_of_examples_in_a_file_of_its_own_is_read_and_checked() {
 /// Signs in everyday and understated words that development set x showed the rules lacked
 /// (these lines are the project's own, not the set's): breath fought for, a chest held or sat
 /// on, bleeding on a blood thinner that will not clot, a temperature in words, confusion on
-/// ifosfamide told as getting lost; "don't care if I live or die"; a low day or a wobble. And
+/// ifosfamide told as getting lost; "don't care if I live or die"; a low day, a wobble, a carer
+/// running on fumes, hope lost scan by scan (a feeling told is met with support). And
 /// their ordinary neighbours: a film's title, a good night with a "speak tomorrow".
 #[test]
 fn understated_signs_and_their_ordinary_neighbours() {
@@ -1396,6 +1397,8 @@ fn understated_signs_and_their_ordinary_neighbours() {
         &[
             "bit of a wobble today, nothing specific",
             "pretty low today, just feel flat",
+            "caring for mum and running on fumes, no one asks how i am",
+            "losing hope with every scan",
         ],
         "emotional-support",
     );
