@@ -11,7 +11,7 @@ use std::process::Command;
 
 use sarcoma_bot::answer::Answerer;
 use sarcoma_bot::knowledge::KnowledgeBase;
-use sarcoma_bot::matcher::{Intent, SafetyNote};
+use sarcoma_bot::matcher::{Intent, Match, SafetyNote};
 use support::knowledge::fresh_copy;
 
 fn answerer() -> Answerer {
@@ -71,9 +71,7 @@ fn tally(sets: &[&str]) -> Tally {
                 && m.safety_note.is_none();
             let right = match label {
                 "ordinary" => !full_alarm,
-                "crisis" => m.carries(SafetyNote::Crisis),
-                "emergency" => m.carries(SafetyNote::Emergency),
-                want => got == want,
+                want => meets(&m, want),
             };
             t.topics += usize::from(topic);
             t.total[k] += 1;
@@ -164,20 +162,23 @@ fn sets_h_and_i_do_not_go_backwards() {
     assert_floors(&["holdout-h.tsv", "holdout-i.tsv"], [0.97, 0.99, 0.91], 0.05);
 }
 
+/// Whether a match gives what a line wants: a crisis or emergency is met when its reply or its
+/// note is shown (an emergency reply may carry the crisis note); anything else by its outcome.
+fn meets(m: &Match, want: &str) -> bool {
+    match want {
+        "crisis" => m.carries(SafetyNote::Crisis),
+        "emergency" => m.carries(SafetyNote::Emergency),
+        _ => m.outcome() == want,
+    }
+}
+
 fn assert_all(lines: &[&str], want: &str) {
     let answerer = answerer();
     let wrong: Vec<String> = lines
         .iter()
         .filter_map(|q| {
             let m = answerer.matcher().find(q);
-            // A crisis or emergency is met when its reply or its note is shown: an emergency
-            // reply may carry the crisis note.
-            let met = match want {
-                "crisis" => m.carries(SafetyNote::Crisis),
-                "emergency" => m.carries(SafetyNote::Emergency),
-                _ => m.outcome() == want,
-            };
-            (!met).then(|| format!("{q:?} -> {}", m.outcome()))
+            (!meets(&m, want)).then(|| format!("{q:?} -> {}", m.outcome()))
         })
         .collect();
     assert!(wrong.is_empty(), "want {want}:\n{}", wrong.join("\n"));

@@ -222,7 +222,10 @@ enum Role {
     Lexicon,
     Replies,
     SafetyRules,
-    SafetyExamples,
+    /// `main` for `examples.tsv`, which must be there; `examples-*.tsv` batches may be.
+    SafetyExamples {
+        main: bool,
+    },
     SafetyChecks,
     Questions,
     Unknown,
@@ -235,7 +238,9 @@ fn role(name: &str) -> Role {
         return match base {
             REPLIES_FILE => Role::Replies,
             safety::RULES_FILE => Role::SafetyRules,
-            _ if safety::holds_examples(base) => Role::SafetyExamples,
+            _ if safety::holds_examples(base) => Role::SafetyExamples {
+                main: base == safety::EXAMPLES_FILE,
+            },
             safety::CHECKS_FILE => Role::SafetyChecks,
             _ => Role::Unknown,
         };
@@ -292,8 +297,8 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
                 safety_files.0 = true;
                 safety::parse_rules(name, text, &mut safety_data, &mut problems);
             }
-            Role::SafetyExamples => {
-                safety_files.1 |= name.rsplit(['/', '\\']).next() == Some(safety::EXAMPLES_FILE);
+            Role::SafetyExamples { main } => {
+                safety_files.1 |= main;
                 safety::examples(name, text, &mut safety_data, &mut problems);
             }
             Role::SafetyChecks => safety::checks(name, text, &mut safety_data, &mut problems),

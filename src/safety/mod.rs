@@ -232,8 +232,7 @@ impl Screen {
         let mut read: Vec<(Vec<String>, Context)> = sentences
             .iter()
             .map(|piece| {
-                let mut words: Vec<String> = piece.words.iter().cloned().map(|w| self.spelled(w)).collect();
-                rules::blank_idioms(&mut words, &self.idioms);
+                let words = self.read_words(piece.words.clone());
                 let cx = Context::of(&words, piece.question_mark, &self.guard);
                 (words, cx)
             })
@@ -362,7 +361,7 @@ impl Screen {
     fn told_as_over(&self, piece: &Piece) -> bool {
         let mut told = false;
         for words in self.clause_words(piece) {
-            let sign = rules::fever_reading(&words) || self.emergency.sign(&words).is_some();
+            let sign = self.medical_sign(&words);
             if Context::of(&words, false, &self.guard).present && (sign || rules::points_back(&words)) {
                 return false;
             }
@@ -378,10 +377,9 @@ impl Screen {
     /// comma ("if my heart races and i feel faint, do i ring").
     fn told_outside_the_if(&self, piece: &Piece) -> bool {
         clauses(&piece.text).into_iter().any(|clause| {
-            let mut words: Vec<String> = clause.words.into_iter().map(|w| self.spelled(w)).collect();
-            rules::blank_idioms(&mut words, &self.idioms);
+            let words = self.read_words(clause.words);
             let cx = Context::of(&words, clause.question_mark, &self.guard);
-            (rules::fever_reading(&words) || self.emergency.sign(&words).is_some())
+            self.medical_sign(&words)
                 && !cx.conditional
                 && !cx.past
                 && !cx.opener
@@ -394,8 +392,9 @@ impl Screen {
     /// happening now: "dad's clutching his chest and sweating, he finished chemo last month".
     fn told_as_now(&self, piece: &Piece) -> bool {
         self.clause_words(piece).any(|words| {
-            let sign = rules::fever_reading(&words) || self.emergency.sign(&words).is_some();
-            sign && !Context::of(&words, false, &self.guard).past && rules::told_as_going_on(&words)
+            self.medical_sign(&words)
+                && !Context::of(&words, false, &self.guard).past
+                && rules::told_as_going_on(&words)
         })
     }
 
@@ -415,11 +414,20 @@ impl Screen {
         clauses(&piece.text)
             .into_iter()
             .flat_map(|clause| rules::split_at_new_subjects(clause.words))
-            .map(|words| {
-                let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
-                rules::blank_idioms(&mut words, &self.idioms);
-                words
-            })
+            .map(|words| self.read_words(words))
+    }
+
+    /// Words as safety reads them: a misspelt safety word as the word meant, idioms blanked.
+    fn read_words(&self, words: Vec<String>) -> Vec<String> {
+        let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
+        rules::blank_idioms(&mut words, &self.idioms);
+        words
+    }
+
+    /// Whether a stretch of words holds a medical sign the rules know: a fever reading, or an
+    /// emergency phrase or pattern.
+    fn medical_sign(&self, words: &[String]) -> bool {
+        rules::fever_reading(words) || self.emergency.sign(words).is_some()
     }
 
     /// Whether a sentence with a crisis sign asks about suicide or self-harm as a subject, in
