@@ -217,6 +217,55 @@ fn normalised(phrase: &str) -> Vec<String> {
     text::words(phrase)
 }
 
+/// The most phrases one guard entry may stand for: choices multiply, and a slip in a long
+/// entry should be an error, not a list of thousands.
+const MAX_SPELLINGS: usize = 64;
+
+/// Each phrase a guard entry stands for. Choices in brackets stand for one word or phrase
+/// each, and an empty choice for none, so a family of phrasings is written once: "not need
+/// (it|them) after (the|my|) op" is six phrases.
+fn spellings(entry: &str) -> Result<Vec<String>, String> {
+    let mut out = vec![String::new()];
+    let mut rest = entry;
+    while let Some(open) = rest.find(['(', ')']) {
+        let inner = &rest[open + 1..];
+        let close = match (rest[open..].starts_with('('), inner.find(['(', ')'])) {
+            (true, Some(at)) if inner[at..].starts_with(')') => at,
+            (true, _) => {
+                return Err(format!(
+                    "{entry:?}: a `(` needs a `)` after it, with no `(` between"
+                ));
+            }
+            (false, _) => return Err(format!("{entry:?}: a `)` has no `(` before it")),
+        };
+        let head = &rest[..open];
+        out = out
+            .iter()
+            .flat_map(|o| inner[..close].split('|').map(move |c| format!("{o}{head}{c}")))
+            .collect();
+        if out.len() > MAX_SPELLINGS {
+            return Err(format!(
+                "{entry:?}: its choices make more than {MAX_SPELLINGS} phrases"
+            ));
+        }
+        rest = &inner[close + 1..];
+    }
+    Ok(out.into_iter().map(|o| o + rest).collect())
+}
+
+/// A guard list, each entry spelt out (see [`spellings`]); an entry whose brackets do not
+/// close is a problem naming the list.
+fn guard_list(file: &str, name: &str, list: &[String], problems: &mut Vec<Problem>) -> Words {
+    let mut all = Vec::with_capacity(list.len());
+    for entry in list {
+        match spellings(entry) {
+            Ok(phrases) => all.extend(phrases),
+            Err(e) => problems.push(Problem::error(file, None, format!("[guard] {name}: {e}"))),
+        }
+    }
+    alternatives(&all)
+}
+
 /// Each entry of a list as its own run of words; entries with no words are dropped.
 fn alternatives(list: &[String]) -> Words {
     let runs: Vec<Vec<String>> = list
@@ -334,7 +383,19 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
             idioms.push(words);
         }
     }
-    for (name, list) in [
+    let [
+        animals,
+        anyone,
+        stories,
+        learning,
+        helping,
+        things,
+        safe,
+        hopes,
+        returning,
+        topics,
+        for_oneself,
+    ] = [
         ("animals", &raw.guard.animals),
         ("anyone", &raw.guard.anyone),
         ("stories", &raw.guard.stories),
@@ -346,27 +407,29 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         ("returning", &raw.guard.returning),
         ("topics", &raw.guard.topics),
         ("for_oneself", &raw.guard.for_oneself),
-    ] {
+    ]
+    .map(|(name, list)| {
         for a in list {
             note_words(None, format!("[guard] {name} {a:?}"), normalised(a), false);
         }
-    }
+        guard_list(file, name, list, problems)
+    });
     data.rule_words = rule_words;
     data.typo_targets = raw.typos.targets.iter().flat_map(|w| normalised(w)).collect();
     data.real_words = raw.typos.real_words.iter().flat_map(|w| normalised(w)).collect();
     data.guard = Guard {
         idioms,
-        animals: alternatives(&raw.guard.animals),
-        anyone: alternatives(&raw.guard.anyone),
-        stories: alternatives(&raw.guard.stories),
-        learning: alternatives(&raw.guard.learning),
-        helping: alternatives(&raw.guard.helping),
-        things: alternatives(&raw.guard.things),
-        safe: alternatives(&raw.guard.safe),
-        hopes: alternatives(&raw.guard.hopes),
-        returning: alternatives(&raw.guard.returning),
-        topics: alternatives(&raw.guard.topics),
-        for_oneself: alternatives(&raw.guard.for_oneself),
+        animals,
+        anyone,
+        stories,
+        learning,
+        helping,
+        things,
+        safe,
+        hopes,
+        returning,
+        topics,
+        for_oneself,
     };
 }
 
@@ -477,6 +540,52 @@ targets = ["suicidal"]
         let p = problems[0].to_string();
         assert!(
             p.contains("rules.toml:") && p.contains("distress.pattern") && p.contains("sets"),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn choices_in_brackets_spell_out_every_phrase() {
+        assert_eq!(
+            spellings("not need (it|them) after (my|) op").unwrap(),
+            [
+                "not need it after my op",
+                "not need it after  op",
+                "not need them after my op",
+                "not need them after  op",
+            ]
+        );
+        assert_eq!(spellings("want more time").unwrap(), ["want more time"]);
+        for bad in [
+            "want (more time",
+            "want more) time",
+            "want ((more)) time",
+            "(a|b) (c|d) (e|f) (g|h) (i|j) (k|l) (m|n)",
+        ] {
+            assert!(spellings(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_guard_list_reads_its_choices_and_names_a_bracket_left_open() {
+        let mut data = SafetyData::default();
+        let mut problems = Vec::new();
+        let hopes = MINIMAL.replace(
+            "helping = [\"support\"]",
+            "helping = [\"support\"]\nhopes = [\"not need (it|them) after (my|) op\"]",
+        );
+        rules("rules.toml", &hopes, &mut data, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        for said in ["i will not need them after op", "i will not need it after my op"] {
+            let words: Vec<String> = said.split(' ').map(str::to_owned).collect();
+            assert!(data.guard.hopes.find(&words).next().is_some(), "{said}");
+        }
+        let open = hopes.replace("(my|) op", "(my| op");
+        rules("rules.toml", &open, &mut SafetyData::default(), &mut problems);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = problems[0].to_string();
+        assert!(
+            p.contains("rules.toml") && p.contains("[guard] hopes") && p.contains("(my| op"),
             "{p}"
         );
     }
