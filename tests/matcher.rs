@@ -255,6 +255,17 @@ fn a_message_that_only_asks_about_the_bot_gets_help() {
     assert_eq!(id(&a, "who are you going to ask about radiotherapy"), "radiation");
 }
 
+/// "help" and "!help" are the command members know from other bots: the help reply, though
+/// the router, having learnt "please help, I can't cope" as emotional support, hears support
+/// in the word alone.
+#[test]
+fn help_alone_is_the_help_reply() {
+    let a = answerer();
+    for q in ["help", "!help", "/help", "**help**", "hlep", "help me please"] {
+        assert_eq!(id(&a, q), "help", "{q}");
+    }
+}
+
 /// The help reply suggests questions to try; each must get an answer from the knowledge, so a
 /// member who copies one is never told "not sure what you meant".
 #[test]

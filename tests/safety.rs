@@ -487,6 +487,30 @@ fn distress_without_risk_signs_gets_emotional_support() {
     );
 }
 
+/// A low post that names no topic and asks nothing is met with support, where it had "not
+/// sure what you meant"; a short or everyday message that nothing answers stays unanswered,
+/// and so does a question.
+#[test]
+fn a_feeling_that_no_topic_answers_gets_support() {
+    assert_all(
+        &[
+            "A wee bit down today. Nothing serious. Just one of those weeks when it all piles on.",
+            "Nobody warns you about the anger. Shouted at the radio this morning. Then the dog.",
+            "Got snappy with my husband over the washing up and now he's asleep and I feel awful.",
+        ],
+        "emotional-support",
+    );
+    let answerer = answerer();
+    for message in [
+        "bought a new kettle today, the old one finally packed in after ten years",
+        "backstage passes for the concert",
+        "a wee bit down today, is there anything on telly tonight worth watching?",
+    ] {
+        let m = answerer.matcher().find(message);
+        assert_eq!(m.intent, None, "{message}: {m:?}");
+    }
+}
+
 /// A feeling told is met with support, whatever topic it names; a question asked in fear gets
 /// its answer. "Why me" is a lament, and "does anyone else feel like this" reaches for company.
 #[test]
@@ -1159,12 +1183,13 @@ fn the_match_contract_carries_safety_note() {
 /// statement. 2026-12-05, later: 4,967 more questions (written for the router, never for
 /// safety, many about when to call and the end of life) bring 55 more: 82 of 11,248 (0.7%),
 /// still 27 among the 6,281 older ones. 2026-12-05, evening: "referred to limb fitting" is no
-/// seizure, 81.
+/// seizure, 81. 2026-12-06 (stop 37): 5,609 questions from blind batches bring 4 more:
+/// 85 of 16,857 (0.5%).
 #[test]
 fn member_questions_rarely_get_a_full_alarm() {
     let a = answerer();
     let questions = sets::load_from("knowledge/questions.tsv");
-    assert!(questions.len() > 11000, "{} questions", questions.len());
+    assert!(questions.len() > 16000, "{} questions", questions.len());
     let alarmed: Vec<&str> = questions
         .iter()
         .map(|c| c.question.as_str())
@@ -1176,7 +1201,7 @@ fn member_questions_rarely_get_a_full_alarm() {
         })
         .collect();
     assert!(
-        alarmed.len() <= 81,
+        alarmed.len() <= 85,
         "{} full alarms:\n{}",
         alarmed.len(),
         alarmed.join("\n")
@@ -1282,6 +1307,15 @@ fn held_out_sets_ah_and_ai_do_not_go_backwards() {
     assert_floors(&["holdout-ai.tsv"], [0.9, 0.97, 0.875], 0.009);
 }
 
+/// Held-out set aj (320 lines, written 2026-12-06 23:05–23:09 by a helper from the label brief
+/// only, frozen at 23:09 before any run): first run on 293fa4d, before stop 37's changes, crisis
+/// 68/70, emergency 87/90, distress 36/40, 6 of 120 ordinary lines alarmed; the same when run
+/// once after that stop's changes. Its lines never read; held at that run.
+#[test]
+fn held_out_set_aj_does_not_go_backwards() {
+    assert_floors(&["holdout-aj.tsv"], [0.97, 0.96, 0.9], 0.05);
+}
+
 /// Development set x (640 lines, 2026-12-06 20:16–20:28, a helper that saw only the label
 /// brief) is the one development set the model never learns from. First run on 50d244e: crisis
 /// 123/140, emergency 166/180, distress 59/80, 15 of 240 ordinary lines alarmed; on the model
@@ -1291,6 +1325,21 @@ fn held_out_sets_ah_and_ai_do_not_go_backwards() {
 #[test]
 fn development_set_x_does_not_go_backwards() {
     assert_floors(&["dev-x.tsv"], [0.95, 0.97, 0.875], 0.038);
+}
+
+/// Development sets y1–y4 (2,560 lines, 2026-12-06 23:05–23:20, four helpers that saw only the
+/// label brief, each in voices of its own) are never learnt from: adding them to the examples,
+/// each scored on a model that learnt from the others, lost crisis and alarm lines, so they are
+/// kept to measure. First run on 293fa4d: crisis 540/560, emergency 703/720, distress 265/320,
+/// 30 of 960 ordinary lines alarmed (FIRST-RUNS.md); a feeling that no topic answers now gets
+/// support (distress 275/320), the rest unchanged.
+#[test]
+fn development_sets_y_do_not_go_backwards() {
+    assert_floors(
+        &["dev-y1.tsv", "dev-y2.tsv", "dev-y3.tsv", "dev-y4.tsv"],
+        [0.96, 0.97, 0.85],
+        0.032,
+    );
 }
 
 /// A body in danger needs help now, and a crisis sign beside it must not be lost: the

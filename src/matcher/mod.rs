@@ -504,6 +504,10 @@ impl Matcher {
                 (Some(Intent::Entry(got)), Some((_, id))) if got == id => content,
                 _ => self.support(question, None).unwrap_or(content),
             },
+            // A feeling told that no topic answers: support rather than "not sure what you meant".
+            None if content.intent.is_none() && self.screen.tells_a_feeling(question) => {
+                self.support(question, None).unwrap_or(content)
+            }
             None => content,
         }
     }
@@ -617,7 +621,11 @@ impl Matcher {
                 .iter()
                 .enumerate()
                 .max_by(|a, b| a.1.total_cmp(b.1))
-                .filter(|(i, p)| **p >= SURE_OVER_A_NAME && self.kinds[*i] != Kind::Term);
+                .filter(|(i, p)| {
+                    **p >= SURE_OVER_A_NAME
+                        && self.kinds[*i] != Kind::Term
+                        && !(self.kinds[*i] == Kind::Stage && compares_grade_with_one_stage(&words))
+                });
             if let Some((i, _)) = sure.filter(|_| top >= THRESHOLD) {
                 scores[i] = scores[i].max(top + f32::EPSILON.max(top * 1e-3));
             }
@@ -654,7 +662,7 @@ impl Matcher {
         // answers.
         let about_bot = match confident {
             None => asks_about_the_bot(&words, &plain, &lists.about_the_bot),
-            Some(i) => !by_name[i] && lists.about_the_bot.is_whole(&plain),
+            Some(i) => !by_name[i] && (lists.about_the_bot.is_whole(&plain) || only_asks_for_help(&words)),
         };
         // "What is a sarcoma" names nothing the index can weigh ("sarcoma" is in nearly every
         // message): its phrasing says which entry answers, unless an entry is named outright.
@@ -884,9 +892,7 @@ impl Matcher {
                 }
             }
         }
-        // "grade 3, is that the same as stage 3?" asks about grade, not about the stage.
-        let grade_not_stage = words.iter().any(|w| w == "grade")
-            && words.iter().any(|w| words::COMPARING.contains(&w.as_str()));
+        let grade_not_stage = compares_grade_with_stage(words);
         // "Does DFSP spread to the lungs?" asks how that type behaves, not about stage 4.
         let spread_of_named =
             |mention: &StageMention| matches!(mention, StageMention::Spread(_)) && (drug || sarcoma_type);
@@ -1057,6 +1063,19 @@ fn is_anchored(words: &[String], pos: usize) -> bool {
         .any(|w| words::TIME_ANCHORS.contains(&w.as_str()))
 }
 
+/// "grade 3, is that the same as stage 3?" asks about grade, not about the stage, however sure
+/// the router is of the stage it names.
+fn compares_grade_with_stage(words: &[String]) -> bool {
+    words.iter().any(|w| w == "grade") && words.iter().any(|w| words::COMPARING.contains(&w.as_str()))
+}
+
+/// A grade compared with the one stage named ("is grade 2 the same as stage 2"): the router,
+/// sure of that stage, must not answer over the grade. Two stages named ("stage 2, small but high
+/// grade: how is that different from stage 3?") compare stages.
+fn compares_grade_with_one_stage(words: &[String]) -> bool {
+    compares_grade_with_stage(words) && words.iter().filter(|w| *w == "stage").count() == 1
+}
+
 /// Thanks and news ("thanks, that helped", "finished my last rads today!") are for the group,
 /// not questions for the bot, unless they also ask something.
 fn is_chatter(words: &[String], news: &PhraseIndex, question_mark: bool) -> bool {
@@ -1064,21 +1083,28 @@ fn is_chatter(words: &[String], news: &PhraseIndex, question_mark: bool) -> bool
     !asks && (words.iter().any(|w| words::THANKS.contains(&w.as_str())) || news.anywhere(words))
 }
 
+/// The words of a message that asks for nothing but the bot's help.
+const ABOUT_BOT: &[&str] = &[
+    "help", "command", "commands", "menu", "topics", "topic", "info", "start", "bot", "me", "please", "pls",
+];
+
 /// "What can you do?", "help", "who are you": questions about the bot itself.
 fn asks_about_the_bot(words: &[String], plain: &[String], phrasings: &PhraseIndex) -> bool {
-    const ABOUT_BOT: &[&str] = &[
-        "help", "command", "commands", "menu", "topics", "topic", "info", "start", "bot", "me", "please",
-        "pls",
-    ];
     const BOT: &[&str] = &["you", "u", "bot", "yourself"];
     const ASKING: &[&str] = &["ask", "talk", "use", "help", "cover", "answer", "show"];
     const LISTS: &[&str] = &["menu", "commands", "command", "topics", "features"];
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    let only_help = words
-        .iter()
-        .all(|w| ABOUT_BOT.contains(&w.as_str()) || words::is_stopword(w));
-    if (only_help && has(&["help"])) || has(LISTS) || (has(BOT) && has(ASKING)) {
+    if only_asks_for_help(words) || has(LISTS) || (has(BOT) && has(ASKING)) {
         return true;
     }
     phrasings.anywhere(plain)
+}
+
+/// "help", "!help", "help me please": the command members know from other bots, however
+/// surely the router hears a cry for support in the word alone.
+fn only_asks_for_help(words: &[String]) -> bool {
+    words.iter().any(|w| w == "help")
+        && words
+            .iter()
+            .all(|w| ABOUT_BOT.contains(&w.as_str()) || words::is_stopword(w))
 }

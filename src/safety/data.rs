@@ -383,54 +383,30 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
             idioms.push(words);
         }
     }
-    let [
-        animals,
-        anyone,
-        stories,
-        learning,
-        helping,
-        things,
-        safe,
-        hopes,
-        returning,
-        topics,
-        for_oneself,
-    ] = [
-        ("animals", &raw.guard.animals),
-        ("anyone", &raw.guard.anyone),
-        ("stories", &raw.guard.stories),
-        ("learning", &raw.guard.learning),
-        ("helping", &raw.guard.helping),
-        ("things", &raw.guard.things),
-        ("safe", &raw.guard.safe),
-        ("hopes", &raw.guard.hopes),
-        ("returning", &raw.guard.returning),
-        ("topics", &raw.guard.topics),
-        ("for_oneself", &raw.guard.for_oneself),
-    ]
-    .map(|(name, list)| {
+    let mut list = |name: &str, list: &[String]| {
         for a in list {
             note_words(None, format!("[guard] {name} {a:?}"), normalised(a), false);
         }
         guard_list(file, name, list, problems)
-    });
+    };
+    let guard = Guard {
+        idioms,
+        animals: list("animals", &raw.guard.animals),
+        anyone: list("anyone", &raw.guard.anyone),
+        stories: list("stories", &raw.guard.stories),
+        learning: list("learning", &raw.guard.learning),
+        helping: list("helping", &raw.guard.helping),
+        things: list("things", &raw.guard.things),
+        safe: list("safe", &raw.guard.safe),
+        hopes: list("hopes", &raw.guard.hopes),
+        returning: list("returning", &raw.guard.returning),
+        topics: list("topics", &raw.guard.topics),
+        for_oneself: list("for_oneself", &raw.guard.for_oneself),
+    };
     data.rule_words = rule_words;
     data.typo_targets = raw.typos.targets.iter().flat_map(|w| normalised(w)).collect();
     data.real_words = raw.typos.real_words.iter().flat_map(|w| normalised(w)).collect();
-    data.guard = Guard {
-        idioms,
-        animals,
-        anyone,
-        stories,
-        learning,
-        helping,
-        things,
-        safe,
-        hopes,
-        returning,
-        topics,
-        for_oneself,
-    };
+    data.guard = guard;
 }
 
 /// The label column of `examples.tsv` and `checks.tsv`.
