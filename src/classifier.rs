@@ -11,8 +11,8 @@
 //!
 //! Training is most of what loading the knowledge costs, and most reloads change no example
 //! (a moderator mends an entry's wording). [`Model::trained`] keeps the last few models with
-//! the examples they learnt from, so such a reload, or a second answerer over the same
-//! knowledge, reuses a model that training again would only rebuild weight for weight.
+//! hashes of the examples they learnt from, so such a reload, or a second answerer over the
+//! same knowledge, reuses a model that training again would only rebuild weight for weight.
 
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
@@ -58,9 +58,11 @@ const KEPT: usize = 6;
 
 /// A model being trained or trained, with what it is trained from: equal inputs train equal
 /// models. Callers with the same input wait for one training instead of each running their own.
+/// The examples are known by two independent 64-bit hashes rather than kept: a copy of every
+/// training example held about 35 MB for as long as the process ran, and two hashes agreeing
+/// on different inputs is far less likely than a fault in the memory that held the copy.
 struct Kept {
-    hash: u64,
-    examples: Vec<(Vec<String>, usize)>,
+    hash: (u64, u64),
     classes: usize,
     settings: Settings,
     model: OnceLock<Arc<Model>>,
@@ -76,21 +78,18 @@ impl Memo {
     /// The model [`Model::train`] gives for these inputs: the one kept from an earlier
     /// training with equal inputs, or a new one, then kept.
     fn model(&self, examples: &[(Vec<String>, usize)], classes: usize, settings: Settings) -> Arc<Model> {
-        let mut hasher = rustc_hash::FxHasher::default();
-        examples.hash(&mut hasher);
-        classes.hash(&mut hasher);
-        let hash = hasher.finish();
+        let hash = (
+            hash_of(examples, classes, rustc_hash::FxHasher::default()),
+            hash_of(examples, classes, std::hash::DefaultHasher::new()),
+        );
         let kept = {
             // The list is only ever left whole, so a panic elsewhere cannot have spoilt it.
             let mut list = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            let same = |k: &Arc<Kept>| {
-                k.hash == hash && k.classes == classes && k.settings == settings && k.examples == examples
-            };
+            let same = |k: &Arc<Kept>| k.hash == hash && k.classes == classes && k.settings == settings;
             let found = list.iter().position(same).and_then(|at| list.remove(at));
             let kept = found.unwrap_or_else(|| {
                 Arc::new(Kept {
                     hash,
-                    examples: examples.to_vec(),
                     classes,
                     settings,
                     model: OnceLock::new(),
@@ -108,6 +107,12 @@ impl Memo {
                 .get_or_init(|| Arc::new(Model::train(examples, classes, settings))),
         )
     }
+}
+
+fn hash_of(examples: &[(Vec<String>, usize)], classes: usize, mut hasher: impl Hasher) -> u64 {
+    examples.hash(&mut hasher);
+    classes.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl Model {
