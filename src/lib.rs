@@ -9,6 +9,7 @@ pub mod config;
 pub mod discord;
 pub mod knowledge;
 pub mod matcher;
+pub(crate) mod memory;
 pub(crate) mod reload;
 pub mod routes;
 pub mod safety;

@@ -319,6 +319,8 @@ impl Matcher {
                 router,
             )
         });
+        // Training is done, and most of what it allocated is free.
+        crate::memory::release_freed();
         let mut m = Matcher {
             ids: Vec::new(),
             kinds: Vec::new(),
