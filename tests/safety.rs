@@ -1331,7 +1331,8 @@ fn development_set_x_does_not_go_backwards() {
 /// each scored on a model that learnt from the others, lost crisis and alarm lines, so they are
 /// kept to measure. First run on 293fa4d: crisis 540/560, emergency 703/720, distress 265/320,
 /// 30 of 960 ordinary lines alarmed (FIRST-RUNS.md); a feeling that no topic answers now gets
-/// support (distress 275/320), the rest unchanged.
+/// support (distress 275/320), the rest unchanged. After stop 38's changes: crisis 543,
+/// emergency 706, 26 alarmed.
 #[test]
 fn development_sets_y_do_not_go_backwards() {
     assert_floors(
@@ -1454,5 +1455,124 @@ fn understated_signs_and_their_ordinary_neighbours() {
     assert_no_alarm(&[
         "watched the suicide squad while on the drip, awful film",
         "right, that's me for tonight. speak tomorrow",
+    ]);
+}
+
+/// Development sets z1 and z2 (1,280 lines, 2026-12-07 01:57–02:07, two helpers that saw only
+/// the label brief: older members and long posts; teenagers, parents and second-language
+/// writers in short messages). First run on 806fc44, before stop 38's changes: crisis 272/280,
+/// emergency 352/360, distress 142/160, 14 of 480 ordinary lines alarmed (FIRST-RUNS.md).
+/// Read and tuned on since: emergency 353, 11 alarmed, the rest unchanged.
+#[test]
+fn development_sets_z_do_not_go_backwards() {
+    assert_floors(&["dev-z1.tsv", "dev-z2.tsv"], [0.97, 0.975, 0.88], 0.027);
+}
+
+/// Held-out set ak (320 lines, written 2026-12-07 01:57–02:03 by a helper from the label brief
+/// only, frozen at 02:03 before any run): first run on 806fc44, before stop 38's changes, crisis
+/// 67/70, emergency 88/90, distress 37/40, 2 of 120 ordinary lines alarmed. Its lines never read.
+#[test]
+fn held_out_set_ak_does_not_go_backwards() {
+    assert_floors(&["holdout-ak.tsv"], [0.95, 0.97, 0.92], 0.017);
+}
+
+/// A temperature in degrees alone may be the weather's; a fever still names a fever, a
+/// temperature or a reading with chemotherapy.
+#[test]
+fn the_weather_is_no_fever_but_a_reading_on_chemo_is() {
+    assert_no_alarm(&[
+        "40 degrees in Brisbane this afternoon and the aircon on my chemo ward gave up",
+        "heatwave here, 39 degrees outside and I'm on chemo, staying indoors with the fan",
+    ]);
+    assert_all(
+        &[
+            "his temp is 38.9 degrees and he's on chemo",
+            "she's 39 degrees and shivering, chemo was tuesday",
+        ],
+        "emergency",
+    );
+}
+
+/// A line the team drew ("anything under 38") is not a reading; a fever that will not come
+/// down below a number still is.
+#[test]
+fn a_threshold_quoted_is_no_reading() {
+    assert_no_alarm(&[
+        "temp 37.2 tonight, the nurse said anything under 38 is ok. off to bed",
+        "the chemo nurse says below 100.4 we just watch it. he was 99.6 at teatime",
+    ]);
+    assert_all(&["can't get his temp below 39, he's on chemo"], "emergency");
+}
+
+/// Feeling fine after an overdose ends nothing: it may do its harm hours later. A count of
+/// pills taken at once is an overdose.
+#[test]
+fn an_overdose_is_not_over_because_the_writer_feels_fine() {
+    assert_all(
+        &[
+            "swallowed a whole packet of my sleeping tablets at lunchtime. feel fine now though",
+            "I took 30 of my painkillers after tea. I'm ok now",
+        ],
+        "emergency",
+    );
+}
+
+/// A recovery ends a story told in the past tense over several sentences, not only the
+/// sentence just before it.
+#[test]
+fn a_recovery_ends_a_story_told_over_several_sentences() {
+    assert_no_alarm(&[
+        "Came down with a fever of 39.4 on cycle 3, they admitted me. Spent a week on the ward. All good now.",
+    ]);
+    // A sentence of now between them keeps the sign: the recovery reaches no further.
+    assert_all(
+        &["Temp is 38.8 right now and rising. Took paracetamol an hour ago. All good now?"],
+        "emergency",
+    );
+}
+
+/// "can someone please help" is a plea to the group, not a question about people in general.
+#[test]
+fn a_plea_to_the_group_is_no_general_question() {
+    assert_all(
+        &["can someone please help, my wife is coughing up blood and it won't stop"],
+        "emergency",
+    );
+    assert_no_alarm(&["can someone explain what neutropenic fever actually is?"]);
+}
+
+/// A show being watched is where the writer is; one told about is a story.
+#[test]
+fn a_film_being_watched_is_no_story_but_one_told_about_is() {
+    assert_all(
+        &["we were watching a film and my son went rigid and started jerking, he is on chemo"],
+        "emergency",
+    );
+    assert_no_alarm(&["watching a documentary where a man has a seizure on a train, brought it all back"]);
+}
+
+/// A sign going on in a person, in a clause of its own, is not read about, even where the
+/// sentence says what the team told them to watch for; a habit is not now.
+#[test]
+fn a_sign_going_on_beside_what_was_read_is_an_emergency() {
+    assert_all(
+        &["he's on ifos and he's going confused and mumbling, the nurses told us to watch for this"],
+        "emergency",
+    );
+    assert_no_alarm(&[
+        "reading up on ifosfamide side effects, confusion and drowsiness are on the list",
+        "every time the phone rings my heart is racing, googling symptoms all night",
+    ]);
+}
+
+/// A message of two to four words is read whole by the model, at a high bar.
+#[test]
+fn a_crisis_in_a_few_words_is_heard() {
+    assert_all(&["cutting now", "pills counted. tonight"], "crisis");
+    assert_no_alarm(&[
+        "bye everyone",
+        "hair cut today",
+        "end of treatment bell rung",
+        "bot you still alive",
     ]);
 }

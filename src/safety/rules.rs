@@ -68,6 +68,10 @@ const PAST: &[&str] = &[
     "a while back",
     // A follow-up to an earlier post: "the chest pain i posted about on friday was indigestion".
     "i posted about",
+    // "throwback to when i fainted at my biopsy", "i once fainted at the sight of a needle"
+    "throwback to",
+    "throw back to",
+    "i once",
     "months on",
     "years on",
     "finally stopped",
@@ -161,6 +165,8 @@ const RECOVERED: &[&str] = &[
     "fine since then",
     "been fine since",
     "fine ever since",
+    "fine every time since",
+    "fine each time since",
     "ok since then",
     "okay since then",
     "good since then",
@@ -414,8 +420,11 @@ struct Grammar {
     /// A question about something just told: "pee is dark like cola, is that normal?" is the
     /// writer's own, though it names no one.
     about_this: PhraseIndex,
-    /// "anyone else feel like this?" is the writer's own feeling, asked of the group.
+    /// "anyone else feel like this?" is the writer's own feeling, asked of the group; "can
+    /// someone help, my husband is coughing blood" is a plea to the group, not a question
+    /// about people in general.
     anyone_else: PhraseIndex,
+    habitual: PhraseIndex,
     /// How a clause opens when it asks, with or without a question mark: "…, is this the chemo".
     clause_asks: PhraseIndex,
     /// Openings that look like questions and are not: "what if it comes back", "why me".
@@ -478,7 +487,33 @@ fn grammar() -> &'static Grammar {
             "is that okay",
             "is this okay",
         ]),
-        anyone_else: PhraseIndex::of(&["anyone else", "anybody else"]),
+        habitual: PhraseIndex::of(&[
+            "every time",
+            "every single time",
+            "each time",
+            "whenever",
+            "always",
+            "every day",
+            "every night",
+        ]),
+        anyone_else: PhraseIndex::of(&[
+            "anyone else",
+            "anybody else",
+            "can someone help",
+            "can anyone help",
+            "can somebody help",
+            "someone please",
+            "somebody please",
+            "anyone please",
+            "please someone",
+            "please anyone",
+            "please somebody",
+            "can someone please",
+            "can anyone please",
+            "someone help",
+            "somebody help",
+            "anyone help",
+        ]),
         clause_asks: PhraseIndex::of(&[
             "what",
             "whats",
@@ -680,11 +715,13 @@ impl Context {
                 .any(|w| set.contains(w.as_str()) || (w.len() > 3 && set.contains(w.trim_end_matches('s'))))
         };
         let personal = word_in(&g.persons);
+        // Words before the question proper: "ok so can chemo…", and "bot are you alive", where
+        // the member speaks to the bot.
         let mut lead = words.iter().filter(|w| {
             !w.is_empty()
                 && !matches!(
                     w.as_str(),
-                    "so" | "and" | "but" | "ok" | "okay" | "hi" | "hey" | "quick" | "q"
+                    "so" | "and" | "but" | "ok" | "okay" | "hi" | "hey" | "quick" | "q" | "bot"
                 )
         });
         let (first, second) = (lead.next(), lead.next());
@@ -728,7 +765,7 @@ impl Context {
             }),
             // "anyone else feel like this?" is the writer's own feeling, asked of the group.
             anyone: guard.anyone.anywhere(words) && !has(&g.anyone_else),
-            story: guard.stories.anywhere(words),
+            story: guard.stories.anywhere(words) && !only_watched(words, &guard.stories),
             learning: guard.learning.anywhere(words),
             helping: guard.helping.anywhere(words),
             over: (over || dated) && !present,
@@ -826,6 +863,32 @@ pub(crate) fn split_at_new_subjects(words: Vec<String>) -> Vec<Vec<String>> {
     out
 }
 
+/// Whether every story a sentence names is a show being watched where the writer is, not one
+/// told: "we were watching a film and dad went rigid" happens here; "watching a film where the
+/// main character has cancer" and "watched a documentary about sarcoma" tell a story.
+fn only_watched(words: &[String], stories: &PhraseIndex) -> bool {
+    let mut watched = false;
+    for (at, n) in stories.spans(words) {
+        let watching = words[at.saturating_sub(WATCHED_REACH)..at + n]
+            .iter()
+            .any(|w| matches!(w.as_str(), "watching" | "watched" | "watch"));
+        let told = words.get(at + n).is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "where" | "about" | "in" | "that" | "which" | "with" | "of" | "on" | "when" | "whose"
+            )
+        });
+        if !watching || told {
+            return false;
+        }
+        watched = true;
+    }
+    watched
+}
+
+/// How many words before a show "watching" may stand: "watching taylor's eras tour film".
+const WATCHED_REACH: usize = 4;
+
 /// Whether a clause tells something going on, in the present progressive and with no past
 /// tense: "coughing clots of blood into the sink", "dad clutching his chest".
 pub(crate) fn told_as_going_on(words: &[String]) -> bool {
@@ -860,6 +923,21 @@ pub(crate) fn in_past_tense(words: &[String]) -> bool {
         "felt", "ended", "finished", "happened", "said", "told",
     ];
     words.iter().any(|w| PAST_TENSE.contains(&w.as_str()))
+}
+
+/// Whether a sentence tells of something done and over, in the past tense, so a recovery told
+/// after it ends it too: "they kept me in.", "took a month to get my puff back."
+pub(crate) fn tells_the_past(words: &[String]) -> bool {
+    const DONE: &[&str] = &[
+        "took", "kept", "got", "gave", "spent", "lost", "sent", "needed", "stayed",
+    ];
+    in_past_tense(words) || words.iter().any(|w| DONE.contains(&w.as_str()))
+}
+
+/// Whether a sentence tells what happens time after time, not what is happening now: "every
+/// single time a scan letter lands i'm back to square one, heart racing".
+pub(crate) fn habitual(words: &[String]) -> bool {
+    grammar().habitual.anywhere(words)
 }
 
 /// Whether a sentence tells that something got better: "all fine since then".
