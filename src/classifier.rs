@@ -46,8 +46,12 @@ impl Settings {
 pub(crate) struct Model {
     settings: Settings,
     classes: usize,
-    /// Bucket-major: the weights of bucket `f` are `weights[f * classes..][..classes]`.
-    weights: Vec<f32>,
+    /// Bucket-major: the weights of bucket `f` are `weights[f * classes..][..classes]`, each
+    /// a step of `steps[f]`. Kept in one byte each: the weights are most of what the process
+    /// holds (45 MB as `f32`), and a bucket's own step keeps each weight within half a step of
+    /// what training gave, far below what moves a decision.
+    weights: Vec<i8>,
+    steps: Vec<f32>,
     bias: Vec<f32>,
 }
 
@@ -132,7 +136,8 @@ impl Model {
         let mut model = Model {
             settings,
             classes,
-            weights: vec![0.0; settings.buckets() * classes],
+            weights: vec![0; settings.buckets() * classes],
+            steps: vec![0.0; settings.buckets()],
             bias: vec![0.0; classes],
         };
         if examples.is_empty() || classes == 0 {
@@ -217,27 +222,38 @@ impl Model {
                 }
             }
         }
-        for (weights, bucket) in model
+        for ((weights, step), bucket) in model
             .weights
             .chunks_exact_mut(classes)
+            .zip(&mut model.steps)
             .zip(state.chunks_exact(2 * classes))
         {
-            weights.copy_from_slice(&bucket[..classes]);
+            *step = quantize(&bucket[..classes], weights);
         }
         model
     }
 
     /// A probability per class for a text given as its words.
     pub(crate) fn predict(&self, words: &[String]) -> Vec<f32> {
-        let classes = self.classes;
-        let mut p = vec![0.0; classes];
-        probabilities_into(
-            &self.bias,
-            &self.features(words),
-            |f| &self.weights[f * classes..][..classes],
-            &mut p,
-        );
+        let mut p = vec![0.0; self.classes];
+        self.probabilities_into(&self.features(words), 0..self.classes, &mut p);
         p
+    }
+
+    /// Softmax over the bias plus the weights of each feature's bucket, for a range of the
+    /// classes.
+    fn probabilities_into(&self, feats: &[u32], classes: std::ops::Range<usize>, z: &mut [f32]) {
+        let scale = norm(feats.len());
+        z.copy_from_slice(&self.bias[classes.clone()]);
+        for &f in feats {
+            let f = f as usize;
+            let step = self.steps[f] * scale;
+            let row = &self.weights[f * self.classes..][classes.clone()];
+            for (zc, &q) in z.iter_mut().zip(row) {
+                *zc += f32::from(q) * step;
+            }
+        }
+        softmax(z);
     }
 
     /// The probabilities of a few classes only, as if there were no others: each one's share
@@ -249,9 +265,7 @@ impl Model {
         if p.is_empty() {
             return p;
         }
-        let feats = self.features(words);
-        let bias = &self.bias[classes.clone()];
-        probabilities_into(bias, &feats, |f| &self.weights[f * n..][classes.clone()], &mut p);
+        self.probabilities_into(&self.features(words), classes, &mut p);
         p
     }
 
@@ -294,8 +308,8 @@ impl Model {
     }
 }
 
-/// Softmax over the bias plus the weights of each feature's bucket, which `weights` gives for
-/// a bucket: training reads them from its working layout, prediction from the model's.
+/// Softmax over the bias plus the weights of each feature's bucket, as training reads them from
+/// its working layout (`weights` gives a bucket's).
 fn probabilities_into<'a>(bias: &[f32], feats: &[u32], weights: impl Fn(usize) -> &'a [f32], z: &mut [f32]) {
     let scale = norm(feats.len());
     z.copy_from_slice(bias);
@@ -304,6 +318,27 @@ fn probabilities_into<'a>(bias: &[f32], feats: &[u32], weights: impl Fn(usize) -
             *zc += wc * scale;
         }
     }
+    softmax(z);
+}
+
+/// A bucket's weights in one byte each, as whole steps of the bucket's largest weight / 127;
+/// returns the step.
+fn quantize(weights: &[f32], into: &mut [i8]) -> f32 {
+    let largest = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+    if largest == 0.0 {
+        into.fill(0);
+        return 0.0;
+    }
+    let step = largest / f32::from(i8::MAX);
+    for (q, w) in into.iter_mut().zip(weights) {
+        // Within -127..=127 by the choice of step.
+        *q = (w / step).round() as i8;
+    }
+    step
+}
+
+/// Turns scores into probabilities, in place.
+fn softmax(z: &mut [f32]) {
     let max = z.iter().copied().fold(f32::MIN, f32::max);
     let mut sum = 0.0;
     for v in z.iter_mut() {
@@ -471,6 +506,24 @@ mod tests {
             assert!((p - full[c] / share).abs() < 1e-5, "{among:?} vs {full:?}");
         }
         assert!(model.predict_among(&q, 4..6).is_empty());
+    }
+
+    #[test]
+    fn a_bucket_kept_in_bytes_is_within_half_a_step_of_its_weights() {
+        let weights = [0.0, -2.54, 1.0, 0.013, 2.0];
+        let mut bytes = [0i8; 5];
+        let step = quantize(&weights, &mut bytes);
+        assert!((step - 0.02).abs() < 1e-6, "{step}");
+        assert_eq!(bytes[1], -127);
+        for (w, q) in weights.iter().zip(bytes) {
+            assert!(
+                (f32::from(q) * step - w).abs() <= step / 2.0 + 1e-6,
+                "{w} kept as {q}"
+            );
+        }
+        let mut none = [1i8; 3];
+        assert_eq!(quantize(&[0.0; 3], &mut none), 0.0);
+        assert_eq!(none, [0; 3]);
     }
 
     #[test]
