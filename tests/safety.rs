@@ -1331,7 +1331,7 @@ fn development_set_x_does_not_go_backwards() {
 /// each scored on a model that learnt from the others, lost crisis and alarm lines, so they are
 /// kept to measure. First run on 293fa4d: crisis 540/560, emergency 703/720, distress 265/320,
 /// 30 of 960 ordinary lines alarmed (FIRST-RUNS.md); a feeling that no topic answers now gets
-/// support (distress 275/320), the rest unchanged. After stop 38's changes: crisis 543,
+/// support (distress 275/320), the rest unchanged. After stop 38's changes: crisis 549,
 /// emergency 706, 26 alarmed.
 #[test]
 fn development_sets_y_do_not_go_backwards() {
@@ -1462,7 +1462,7 @@ fn understated_signs_and_their_ordinary_neighbours() {
 /// the label brief: older members and long posts; teenagers, parents and second-language
 /// writers in short messages). First run on 806fc44, before stop 38's changes: crisis 272/280,
 /// emergency 352/360, distress 142/160, 14 of 480 ordinary lines alarmed (FIRST-RUNS.md).
-/// Read and tuned on since: emergency 353, 11 alarmed, the rest unchanged.
+/// Read and tuned on since: crisis 275, emergency 353, 11 alarmed, distress unchanged.
 #[test]
 fn development_sets_z_do_not_go_backwards() {
     assert_floors(&["dev-z1.tsv", "dev-z2.tsv"], [0.97, 0.975, 0.88], 0.027);
@@ -1574,5 +1574,27 @@ fn a_crisis_in_a_few_words_is_heard() {
         "hair cut today",
         "end of treatment bell rung",
         "bot you still alive",
+    ]);
+}
+
+/// Means and plans in words the model misses: a ligature tied or held, a gas oven left unlit,
+/// a note still meant, a promised return taken back, a last time that is still to come.
+#[test]
+fn ligatures_gas_notes_and_a_return_taken_back_are_a_crisis() {
+    assert_all(
+        &[
+            "mum tied the washing line round her neck in the shed, I got it off her",
+            "if she turns the gas on and doesn't light it again I don't know what I'll do",
+            "he read my letter. i still mean every word of it",
+            "told the neighbour i'd collect the post when i'm back. i will not be",
+            "Hugged my sister at the station like it was the last time. I'm planning on it being the last time.",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "tied the washing line to the fence posts, sun's out",
+        "tied the balloons to the banister for her birthday",
+        "my son texted goodbye and his phone is off, the battery was dying at the station",
+        "cleaning the oven and my bald head in the oven glass looks like a peeled egg",
     ]);
 }

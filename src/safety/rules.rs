@@ -687,9 +687,11 @@ impl Context {
         // "all fine now" says the thing is over; only a "now" outside such phrases is the present.
         let mut past = vec![false; words.len()];
         for (at, n) in g.past.spans(words) {
-            // "signing off for the last time" and "the last time you will hear from me" are a
-            // last time still to come.
-            let to_come = (at >= 2 && words[at - 2] == "for" && words[at - 1] == "the")
+            // "signing off for the last time", "i'm planning on it being the last time" and "the
+            // last time you will hear from me" are a last time still to come.
+            let to_come = (at >= 2
+                && words[at - 1] == "the"
+                && matches!(words[at - 2].as_str(), "for" | "be" | "being"))
                 || (words[at..at + n] == ["last", "time"]
                     && words.get(at + n + 1).is_some_and(|w| w == "will"));
             // "they are all better off without me" compares; it tells no recovery.
