@@ -33,19 +33,8 @@ const PAST: &[&str] = &[
     "months ago",
     "month ago",
     "decade ago",
-    // "Back in" only before a time: "it creeps back in", "back in hospital" are now.
-    "back in january",
-    "back in february",
-    "back in march",
-    "back in april",
-    "back in may",
-    "back in june",
-    "back in july",
-    "back in august",
-    "back in september",
-    "back in october",
-    "back in november",
-    "back in december",
+    // "Back in" only before a time: "it creeps back in", "back in hospital" are now. The
+    // months are added from [`MONTHS`] ("back in march").
     "back in spring",
     "back in the spring",
     "back in summer",
@@ -439,7 +428,14 @@ fn grammar() -> &'static Grammar {
     GRAMMAR.get_or_init(|| Grammar {
         persons: PERSONS.iter().copied().collect(),
         first_person: FIRST_PERSON.iter().copied().collect(),
-        past: PhraseIndex::of(&[PAST, RECOVERED].concat()),
+        past: PhraseIndex::of(
+            &PAST
+                .iter()
+                .chain(RECOVERED)
+                .map(|p| (*p).to_owned())
+                .chain(MONTHS.iter().map(|m| format!("back in {m}")))
+                .collect::<Vec<String>>(),
+        ),
         recovered: PhraseIndex::of(RECOVERED),
         present: PhraseIndex::of(PRESENT),
         conditions: PhraseIndex::of(CONDITIONS),
