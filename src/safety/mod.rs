@@ -106,9 +106,10 @@ const UNANSWERED_FEELING_WORDS: usize = 7;
 /// ends the sign told in the sentence before it.
 const RECOVERY_WORDS: usize = 6;
 /// The model's bar for a crisis in a message of a few words read whole (see
-/// [`Screen::short_message`]). Chosen on the development sets and 16,224 member questions: at
-/// 0.9, 3 more of 980 crisis lines and no alarm; at 0.8, "sleep 10 hrs wake up like i've been
-/// hit by a bus" got the crisis reply.
+/// [`Screen::short_message`]). Chosen on the development sets and 24,523 member questions: at
+/// 0.9, 3 more of 980 crisis lines and no alarm once messages spoken to the bot were left out
+/// ("bot are you alive" had one); at 0.8, "sleep 10 hrs wake up like i've been hit by a bus"
+/// got the crisis reply.
 const SHORT_CRISIS: f32 = 0.9;
 /// The fewest words such a message needs: one word ("bye") says too little.
 const SHORT_MIN_WORDS: usize = 2;
@@ -269,10 +270,12 @@ impl Screen {
                 && !rules::fever_reading(words)
                 && self.emergency.sign(words).is_none()
                 && !self.crisis.hit(words);
-            let dated = rules::dates_what_came_before(words);
+            if !(recovery || rules::dates_what_came_before(words)) {
+                continue;
+            }
             for j in (0..i).rev().take(if recovery { RECOVERY_REACH } else { 1 }) {
                 let (before, was) = &read[j];
-                if !(recovery || dated) || was.present || self.overdose.hit(before) {
+                if was.present || self.overdose.hit(before) {
                     break;
                 }
                 read[j].1.over = true;

@@ -413,6 +413,7 @@ struct Grammar {
     /// someone help, my husband is coughing blood" is a plea to the group, not a question
     /// about people in general.
     anyone_else: PhraseIndex,
+    /// A habit rather than now: "every time the phone rings", "whenever".
     habitual: PhraseIndex,
     /// How a clause opens when it asks, with or without a question mark: "…, is this the chemo".
     clause_asks: PhraseIndex,
