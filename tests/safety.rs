@@ -1332,7 +1332,7 @@ fn development_set_x_does_not_go_backwards() {
 /// kept to measure. First run on 293fa4d: crisis 540/560, emergency 703/720, distress 265/320,
 /// 30 of 960 ordinary lines alarmed (FIRST-RUNS.md); a feeling that no topic answers now gets
 /// support (distress 275/320), the rest unchanged. After stop 38's changes: crisis 549,
-/// emergency 706, 26 alarmed.
+/// emergency 708, 26 alarmed.
 #[test]
 fn development_sets_y_do_not_go_backwards() {
     assert_floors(
@@ -1596,5 +1596,23 @@ fn ligatures_gas_notes_and_a_return_taken_back_are_a_crisis() {
         "tied the balloons to the banister for her birthday",
         "my son texted goodbye and his phone is off, the battery was dying at the station",
         "cleaning the oven and my bald head in the oven glass looks like a peeled egg",
+    ]);
+}
+
+/// A low reading on a finger clip is breathlessness a meter can see; feeling fine ends nothing
+/// that has only just happened, though it still ends what is long over.
+#[test]
+fn low_oxygen_and_what_just_happened_are_emergencies() {
+    assert_all(
+        &[
+            "oxygen on the pulse ox says 85, chemo on monday",
+            "My husband has just had a seizure on the sofa. He's fine now.",
+            "mum fainted in the kitchen a few minutes ago. seems ok now",
+        ],
+        "emergency",
+    );
+    assert_no_alarm(&[
+        "sats 98, heart rate 88, all good",
+        "had a seizure at my brother's wedding in 2019. fine ever since",
     ]);
 }

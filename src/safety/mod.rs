@@ -260,7 +260,8 @@ impl Screen {
         // of recovery with no sign of its own: "fainted at my first chemo. fine ever since". A
         // recovery also ends a story told in the past tense over several sentences ("38.7, they
         // kept me in. Took a month to get my puff back. Fine now."), back to a sentence of now.
-        // Feeling fine ends no overdose: one taken last night may do its harm tomorrow.
+        // Feeling fine ends no overdose (one taken last night may do its harm tomorrow), nor
+        // what has only just happened ("i've just had a seizure. feel fine now").
         for i in 1..read.len() {
             let (words, cx) = &read[i];
             let recovery = rules::tells_a_recovery(words)
@@ -275,7 +276,7 @@ impl Screen {
             }
             for j in (0..i).rev().take(if recovery { RECOVERY_REACH } else { 1 }) {
                 let (before, was) = &read[j];
-                if was.present || self.overdose.hit(before) {
+                if was.present || self.overdose.hit(before) || rules::just_happened(before) {
                     break;
                 }
                 read[j].1.over = true;

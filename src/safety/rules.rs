@@ -415,6 +415,8 @@ struct Grammar {
     anyone_else: PhraseIndex,
     /// A habit rather than now: "every time the phone rings", "whenever".
     habitual: PhraseIndex,
+    /// What has only just happened: "i have just had a seizure".
+    just: PhraseIndex,
     /// How a clause opens when it asks, with or without a question mark: "…, is this the chemo".
     clause_asks: PhraseIndex,
     /// Openings that look like questions and are not: "what if it comes back", "why me".
@@ -483,6 +485,15 @@ fn grammar() -> &'static Grammar {
             "is this ok",
             "is that okay",
             "is this okay",
+        ]),
+        just: PhraseIndex::of(&[
+            "just had",
+            "have just",
+            "has just",
+            "just now",
+            "minutes ago",
+            "mins ago",
+            "a minute ago",
         ]),
         habitual: PhraseIndex::of(&[
             "every time",
@@ -937,6 +948,12 @@ pub(crate) fn tells_the_past(words: &[String]) -> bool {
 /// single time a scan letter lands i'm back to square one, heart racing".
 pub(crate) fn habitual(words: &[String]) -> bool {
     grammar().habitual.anywhere(words)
+}
+
+/// Whether a sentence tells of something that has only just happened: "i've just had a
+/// seizure", "fainted ten minutes ago".
+pub(crate) fn just_happened(words: &[String]) -> bool {
+    grammar().just.anywhere(words)
 }
 
 /// Whether a sentence tells that something got better: "all fine since then".
