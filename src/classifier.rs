@@ -187,7 +187,7 @@ impl Model {
                 probabilities_into(
                     &model.bias,
                     feats,
-                    |f| &state[f * 2 * classes..][..classes],
+                    |f| (&state[f * 2 * classes..][..classes], 1.0),
                     &mut p,
                 );
                 active.clear();
@@ -235,25 +235,7 @@ impl Model {
 
     /// A probability per class for a text given as its words.
     pub(crate) fn predict(&self, words: &[String]) -> Vec<f32> {
-        let mut p = vec![0.0; self.classes];
-        self.probabilities_into(&self.features(words), 0..self.classes, &mut p);
-        p
-    }
-
-    /// Softmax over the bias plus the weights of each feature's bucket, for a range of the
-    /// classes.
-    fn probabilities_into(&self, feats: &[u32], classes: std::ops::Range<usize>, z: &mut [f32]) {
-        let scale = norm(feats.len());
-        z.copy_from_slice(&self.bias[classes.clone()]);
-        for &f in feats {
-            let f = f as usize;
-            let step = self.steps[f] * scale;
-            let row = &self.weights[f * self.classes..][classes.clone()];
-            for (zc, &q) in z.iter_mut().zip(row) {
-                *zc += f32::from(q) * step;
-            }
-        }
-        softmax(z);
+        self.predict_among(words, 0..self.classes)
     }
 
     /// The probabilities of a few classes only, as if there were no others: each one's share
@@ -265,7 +247,9 @@ impl Model {
         if p.is_empty() {
             return p;
         }
-        self.probabilities_into(&self.features(words), classes, &mut p);
+        let bias = &self.bias[classes.clone()];
+        let row = |f: usize| (&self.weights[f * n..][classes.clone()], self.steps[f]);
+        probabilities_into(bias, &self.features(words), row, &mut p);
         p
     }
 
@@ -308,14 +292,22 @@ impl Model {
     }
 }
 
-/// Softmax over the bias plus the weights of each feature's bucket, as training reads them from
-/// its working layout (`weights` gives a bucket's).
-fn probabilities_into<'a>(bias: &[f32], feats: &[u32], weights: impl Fn(usize) -> &'a [f32], z: &mut [f32]) {
+/// Softmax over the bias plus the weights of each feature's bucket, which `weights` gives for
+/// a bucket with the step its weights are counted in: training reads them from its working
+/// layout (in `f32`, a step of 1), prediction from the model's (in bytes, the bucket's step).
+fn probabilities_into<'a, W: Copy + Into<f32> + 'a>(
+    bias: &[f32],
+    feats: &[u32],
+    weights: impl Fn(usize) -> (&'a [W], f32),
+    z: &mut [f32],
+) {
     let scale = norm(feats.len());
     z.copy_from_slice(bias);
     for &f in feats {
-        for (zc, wc) in z.iter_mut().zip(weights(f as usize)) {
-            *zc += wc * scale;
+        let (row, step) = weights(f as usize);
+        let step = step * scale;
+        for (zc, &w) in z.iter_mut().zip(row) {
+            *zc += w.into() * step;
         }
     }
     softmax(z);
