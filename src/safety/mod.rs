@@ -318,11 +318,15 @@ impl Screen {
                 found.extend(self.sentence(&words, &pair[0].1.either(pair[1].1), Span::Pair, pieces));
             }
         }
-        if found.is_empty() {
-            found.extend(whole.and_then(|cx| self.short_message(&read, cx)));
-        }
-        if sentences.len() > 1 && found.iter().all(|s| s.level == Level::Distress) {
-            found.extend(self.whole_post(&read, whole, &sentences, found.is_empty()));
+        // Where the sentences found nothing more urgent, the post is read as one.
+        if found.iter().all(|s| s.level == Level::Distress) {
+            let post = post_words(&read);
+            if found.is_empty() {
+                found.extend(whole.and_then(|cx| self.short_message(&post, cx)));
+            }
+            if sentences.len() > 1 && found.iter().all(|s| s.level == Level::Distress) {
+                found.extend(self.whole_post(&post, whole, &sentences, found.is_empty()));
+            }
         }
         // A crisis and an emergency in one message: the emergency reply, with the crisis note.
         // A crisis sign that only needs a note (a question about suicide as a subject) is no
@@ -354,7 +358,7 @@ impl Screen {
     /// sentences found none (`no_feeling`).
     fn whole_post(
         &self,
-        read: &[(Vec<String>, Context)],
+        all: &[String],
         whole: Option<Context>,
         sentences: &[Piece],
         no_feeling: bool,
@@ -364,14 +368,10 @@ impl Screen {
         if guarded || Self::a_clause_asks(&every) {
             return None;
         }
-        let all: Vec<String> = read
-            .iter()
-            .flat_map(|(words, _)| words.iter().filter(|w| !w.is_empty()).cloned())
-            .collect();
         if all.len() < MODEL_MIN_WORDS {
             return None;
         }
-        let p = self.message_model.predict(&all);
+        let p = self.message_model.predict(all);
         let level = if p.of(Level::Crisis) >= MESSAGE_CRISIS {
             Level::Crisis
         } else if no_feeling && p.of(Level::Distress) >= MESSAGE_DISTRESS {
@@ -393,21 +393,17 @@ impl Screen {
     /// message, under the sentence's guards, at a bar no member question of a few words met.
     /// The model is surest on the fewest words, so a message spoken to the bot or to others is
     /// left to the rules.
-    fn short_message(&self, read: &[(Vec<String>, Context)], cx: Context) -> Option<Sign> {
-        let all: Vec<String> = read
-            .iter()
-            .flat_map(|(words, _)| words.iter().filter(|w| !w.is_empty()).cloned())
-            .collect();
-        let short = (SHORT_MIN_WORDS..MODEL_MIN_WORDS).contains(&words_of_substance(&all));
+    fn short_message(&self, all: &[String], cx: Context) -> Option<Sign> {
+        let short = (SHORT_MIN_WORDS..MODEL_MIN_WORDS).contains(&words_of_substance(all));
         // "bot you still alive" speaks to someone; a crisis in a few words tells of the writer.
         let spoken_to = all
             .iter()
             .any(|w| matches!(w.as_str(), "you" | "u" | "ya" | "yall" | "bot"));
         let open = cx.open_to_a_model() && !cx.conditional && !spoken_to;
-        if !(short && open && self.crisis.cued(&all) && !self.crisis.denied(&all)) {
+        if !(short && open && self.crisis.cued(all) && !self.crisis.denied(all)) {
             return None;
         }
-        (self.model.predict(&all).of(Level::Crisis) >= SHORT_CRISIS).then_some(Sign {
+        (self.model.predict(all).of(Level::Crisis) >= SHORT_CRISIS).then_some(Sign {
             level: Level::Crisis,
             by_rule: false,
             note: false,
@@ -457,23 +453,25 @@ impl Screen {
     fn told_beside_learning(&self, piece: &Piece) -> bool {
         !rules::habitual(&piece.words)
             && self.clause_words(piece).any(|words| {
-                let cx = Context::of(&words, false, &self.guard);
-                self.medical_sign(&words)
-                    && !cx.learning
-                    && cx.personal
-                    && !cx.past
-                    && rules::told_as_going_on(&words)
+                self.sign_going_on(&words)
+                    .is_some_and(|cx| !cx.learning && cx.personal)
             })
     }
 
     /// Whether a sentence told as over holds its medical sign in a clause of its own that is
     /// happening now: "dad's clutching his chest and sweating, he finished chemo last month".
     fn told_as_now(&self, piece: &Piece) -> bool {
-        self.clause_words(piece).any(|words| {
-            self.medical_sign(&words)
-                && !Context::of(&words, false, &self.guard).past
-                && rules::told_as_going_on(&words)
-        })
+        self.clause_words(piece)
+            .any(|words| self.sign_going_on(&words).is_some())
+    }
+
+    /// A clause's context, if the clause holds a medical sign going on now, in the present
+    /// progressive and not told as past: "dad's clutching his chest".
+    fn sign_going_on(&self, words: &[String]) -> Option<Context> {
+        if !self.medical_sign(words) || !rules::told_as_going_on(words) {
+            return None;
+        }
+        Some(Context::of(words, false, &self.guard)).filter(|cx| !cx.past)
     }
 
     /// Whether a sentence told as over holds a crisis sign in a clause of its own that says
@@ -698,6 +696,13 @@ fn known_words(data: &SafetyData, said: &[Vec<Vec<String>>]) -> FxHashSet<String
         .chain(language::EVERYDAY.iter().copied())
         .map(str::to_owned)
         .chain(seen.into_iter().filter(|(_, n)| *n >= 2).map(|(w, _)| w))
+        .collect()
+}
+
+/// Every word of a post as safety read it, sentence after sentence, idioms left out.
+fn post_words(read: &[(Vec<String>, Context)]) -> Vec<String> {
+    read.iter()
+        .flat_map(|(words, _)| words.iter().filter(|w| !w.is_empty()).cloned())
         .collect()
 }
 
