@@ -221,7 +221,7 @@ fn normalised(phrase: &str) -> Vec<String> {
 /// entry should be an error, not a list of thousands.
 const MAX_SPELLINGS: usize = 64;
 
-/// Each phrase a guard entry stands for. Choices in brackets stand for one word or phrase
+/// Each phrase a guard entry (an idiom too) stands for. Choices in brackets stand for one word or phrase
 /// each, and an empty choice for none, so a family of phrasings is written once: "not need
 /// (it|them) after (the|my|) op" is six phrases.
 fn spellings(entry: &str) -> Result<Vec<String>, String> {
@@ -366,21 +366,26 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
     data.distress = family(raw.distress, "distress");
     let mut idioms = Vec::new();
     for i in raw.guard.idioms {
-        let words = normalised(i.get_ref());
-        if words.is_empty() {
-            problems.push(Problem::error(
-                file,
-                line(i.span().start),
-                format!("[guard] idioms: {:?} has no words", i.get_ref()),
-            ));
-        } else {
-            note_words(
-                line(i.span().start),
-                format!("[guard] idiom {:?}", i.get_ref()),
-                words.clone(),
-                false,
-            );
-            idioms.push(words);
+        let at = line(i.span().start);
+        let phrases = match spellings(i.get_ref()) {
+            Ok(phrases) => phrases,
+            Err(e) => {
+                problems.push(Problem::error(file, at, format!("[guard] idioms: {e}")));
+                continue;
+            }
+        };
+        for phrase in phrases {
+            let words = normalised(&phrase);
+            if words.is_empty() {
+                problems.push(Problem::error(
+                    file,
+                    at,
+                    format!("[guard] idioms: {:?} has no words", i.get_ref()),
+                ));
+            } else {
+                note_words(at, format!("[guard] idiom {phrase:?}"), words.clone(), false);
+                idioms.push(words);
+            }
         }
     }
     let mut list = |name: &str, list: &[String]| {
@@ -562,6 +567,35 @@ targets = ["suicidal"]
         let p = problems[0].to_string();
         assert!(
             p.contains("rules.toml") && p.contains("[guard] hopes") && p.contains("(my| op"),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn an_idiom_reads_its_choices_and_names_the_line_of_a_bracket_left_open() {
+        let mut data = SafetyData::default();
+        let mut problems = Vec::new();
+        let idioms = MINIMAL.replace(
+            "idioms = [\"dying to know\"]",
+            "idioms = [\"dying to know\", \"(anything|said) under (38|100)\"]",
+        );
+        assert_ne!(idioms, MINIMAL);
+        rules("rules.toml", &idioms, &mut data, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        for said in ["anything under 38", "said under 100", "dying to know"] {
+            let words: Vec<String> = said.split(' ').map(str::to_owned).collect();
+            assert!(data.guard.idioms.contains(&words), "{said}");
+        }
+        assert_eq!(data.guard.idioms.len(), 5);
+        let open = idioms.replace("under (38|100)", "under (38|100");
+        rules("rules.toml", &open, &mut SafetyData::default(), &mut problems);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = problems[0].to_string();
+        let line = open.lines().position(|l| l.contains("under (38|100")).unwrap() + 1;
+        assert!(
+            p.contains(&format!("rules.toml:{line}"))
+                && p.contains("[guard] idioms")
+                && p.contains("(38|100"),
             "{p}"
         );
     }
