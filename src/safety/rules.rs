@@ -412,7 +412,7 @@ struct Grammar {
     /// "anyone else feel like this?" is the writer's own feeling, asked of the group; "can
     /// someone help, my husband is coughing blood" is a plea to the group, not a question
     /// about people in general.
-    anyone_else: PhraseIndex,
+    to_the_group: PhraseIndex,
     /// A habit rather than now: "every time the phone rings", "whenever".
     habitual: PhraseIndex,
     /// What has only just happened: "i have just had a seizure".
@@ -504,7 +504,7 @@ fn grammar() -> &'static Grammar {
             "every day",
             "every night",
         ]),
-        anyone_else: PhraseIndex::of(&[
+        to_the_group: PhraseIndex::of(&[
             "anyone else",
             "anybody else",
             "can someone help",
@@ -774,7 +774,7 @@ impl Context {
                 g.persons.contains(w.as_str()) && !matches!(w.as_str(), "my" | "our" | "his" | "her")
             }),
             // "anyone else feel like this?" is the writer's own feeling, asked of the group.
-            anyone: guard.anyone.anywhere(words) && !has(&g.anyone_else),
+            anyone: guard.anyone.anywhere(words) && !has(&g.to_the_group),
             story: guard.stories.anywhere(words) && !only_watched(words, &guard.stories),
             learning: guard.learning.anywhere(words),
             helping: guard.helping.anywhere(words),
@@ -937,6 +937,8 @@ pub(crate) fn in_past_tense(words: &[String]) -> bool {
 
 /// Whether a sentence tells of something done and over, in the past tense, so a recovery told
 /// after it ends it too: "they kept me in.", "took a month to get my puff back."
+/// Kept apart from [`in_past_tense`], whose other readers would then take "i took all my pills"
+/// as told and done.
 pub(crate) fn tells_the_past(words: &[String]) -> bool {
     const DONE: &[&str] = &[
         "took", "kept", "got", "gave", "spent", "lost", "sent", "needed", "stayed",
