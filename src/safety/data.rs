@@ -5,6 +5,8 @@
 //! These files are the only way an edit reaches safety routing, so they are parsed on their
 //! own and every problem names the file, line and field, like the rest of the knowledge.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -149,6 +151,8 @@ impl SafetyData {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRules {
+    #[serde(default)]
+    lists: BTreeMap<String, Spanned<Vec<String>>>,
     crisis: RawFamily,
     emergency: RawFamily,
     overdose: RawFamily,
@@ -276,6 +280,26 @@ fn alternatives(list: &[String]) -> Words {
     Words::new(&runs)
 }
 
+/// A pattern's list with each `@name` standing for the words of `[lists] name`, so words that
+/// several patterns need (the chemotherapy drugs, the weather) are written once and cannot
+/// drift apart.
+fn with_lists(
+    list: &[String],
+    lists: &BTreeMap<String, Spanned<Vec<String>>>,
+) -> Result<Vec<String>, String> {
+    let mut out = Vec::with_capacity(list.len());
+    for entry in list {
+        match entry.strip_prefix('@') {
+            Some(name) => match lists.get(name) {
+                Some(words) => out.extend(words.get_ref().iter().cloned()),
+                None => return Err(format!("`@{name}` names no list under [lists]")),
+            },
+            None => out.push(entry.clone()),
+        }
+    }
+    Ok(out)
+}
+
 /// Parses `rules.toml`, adding a problem for each thing wrong.
 pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &mut Vec<Problem>) {
     let raw: RawRules = match toml::from_str(source) {
@@ -287,6 +311,17 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         }
     };
     let line = |at: usize| Some(crate::knowledge::line_of(source, at));
+    // A list names words, not other lists: one level keeps every pattern readable in two places.
+    for (name, words) in &raw.lists {
+        if let Some(inner) = words.get_ref().iter().find(|w| w.starts_with('@')) {
+            problems.push(Problem::error(
+                file,
+                line(words.span().start),
+                format!("[lists] {name}: {inner:?} names a list; a list holds words only"),
+            ));
+        }
+    }
+    let lists = raw.lists;
     let mut rule_words = Vec::new();
     let mut note_words = |line: Option<usize>, rule: String, words: Vec<String>, alternatives: bool| {
         rule_words.push(RuleWords {
@@ -323,7 +358,24 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         }
         for p in raw.pattern {
             let at = line(p.span().start);
-            let p = p.into_inner();
+            let mut p = p.into_inner();
+            let expanded = p
+                .sets
+                .iter()
+                .map(|set| with_lists(set, &lists))
+                .collect::<Result<Vec<_>, _>>()
+                .and_then(|sets| Ok((sets, with_lists(&p.unless, &lists)?)));
+            match expanded {
+                Ok((sets, unless)) => (p.sets, p.unless) = (sets, unless),
+                Err(e) => {
+                    problems.push(Problem::error(
+                        file,
+                        at,
+                        format!("[[{name}.pattern]] {:?}: {e}", p.name),
+                    ));
+                    continue;
+                }
+            }
             for set in &p.sets {
                 let words = set.iter().flat_map(|a| normalised(a)).collect();
                 note_words(at, format!("[[{name}.pattern]] {:?}", p.name), words, true);
@@ -523,6 +575,50 @@ targets = ["suicidal"]
             p.contains("rules.toml:") && p.contains("distress.pattern") && p.contains("sets"),
             "{p}"
         );
+    }
+
+    #[test]
+    fn a_shared_list_stands_where_a_pattern_names_it_and_a_wrong_name_is_refused() {
+        let pattern = "[[emergency.pattern]]\nname = \"degrees\"\nsets = [[\"degrees\"], [\"@drugs\", \"cycle\"]]\nunless = [\"@weather\"]\n";
+        let lists = "[lists]\ndrugs = [\"doxo\", \"ifos\"]\nweather = [\"heat wave\"]\n";
+        let mut data = SafetyData::default();
+        let mut problems = Vec::new();
+        rules(
+            "rules.toml",
+            &format!("{MINIMAL}{lists}{pattern}"),
+            &mut data,
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let words: Vec<&str> = data
+            .rule_words
+            .iter()
+            .filter(|r| r.rule.contains("degrees"))
+            .flat_map(|r| r.words.iter().map(String::as_str))
+            .collect();
+        assert_eq!(words, ["degrees", "doxo", "ifos", "cycle"]);
+        assert_eq!(data.emergency.patterns.len(), 1);
+
+        for (lists, wrong) in [
+            ("", "@drugs"),
+            (
+                "[lists]\ndrugs = [\"@weather\"]\nweather = [\"sun\"]\n",
+                "names a list",
+            ),
+        ] {
+            let mut problems = Vec::new();
+            rules(
+                "rules.toml",
+                &format!("{MINIMAL}{lists}{pattern}"),
+                &mut SafetyData::default(),
+                &mut problems,
+            );
+            let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            assert!(
+                all.iter().any(|p| p.contains("rules.toml:") && p.contains(wrong)),
+                "{all:?}"
+            );
+        }
     }
 
     #[test]
