@@ -1476,6 +1476,24 @@ fn held_out_set_ak_does_not_go_backwards() {
     assert_floors(&["holdout-ak.tsv"], [0.95, 0.97, 0.92], 0.017);
 }
 
+/// Held-out set al (320 lines, written 2026-12-07 04:44–04:49 by a helper from the label brief
+/// only, frozen at 04:49 before any run): first run on bbb6a63, before stop 39's changes, crisis
+/// 65/70, emergency 89/90, distress 35/40, 3 of 120 ordinary lines alarmed. Its lines never read.
+#[test]
+fn held_out_set_al_does_not_go_backwards() {
+    assert_floors(&["holdout-al.tsv"], [0.92, 0.98, 0.87], 0.026);
+}
+
+/// Development sets ba and bb (1,280 lines, 2026-12-07 04:44–04:53, two helpers from the label
+/// brief: patients mid-treatment, siblings and friends, writers who hedge; people in palliative
+/// care, the bereaved, formal and religious writers, gamers, second-language writers). First run
+/// on bbb6a63: crisis 273/280, emergency 355/360, distress 142/160, 10 of 480 ordinary lines
+/// alarmed (FIRST-RUNS.md).
+#[test]
+fn development_sets_ba_and_bb_do_not_go_backwards() {
+    assert_floors(&["dev-ba.tsv", "dev-bb.tsv"], [0.97, 0.98, 0.88], 0.021);
+}
+
 /// A temperature in degrees alone may be the weather's; a fever still names a fever, a
 /// temperature or a reading with chemotherapy.
 #[test]
