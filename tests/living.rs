@@ -460,6 +460,23 @@ fn feelings_reach_emotional_support_and_body_signs_their_entry() {
     ]);
 }
 
+/// A feeling told with no question, heard by safety's model alone, is met with support unless
+/// the message surely names its topic: the husband who cries where the children cannot see
+/// brings his wife kindness first, while a loss of desire since diagnosis is surely intimacy.
+#[test]
+fn a_feeling_told_yields_only_to_a_topic_surely_named() {
+    places_are(&[
+        (
+            "my husband cries in the car so the kids won't see. i see. i don't know what to do for him",
+            "emotional-support#grief",
+        ),
+        (
+            "no sex drive at all since my diagnosis and my husband feels pushed away",
+            "fertility#sex-and-intimacy",
+        ),
+    ]);
+}
+
 #[test]
 fn everyday_words_in_the_new_names_do_not_make_other_cancers_ours() {
     let a = answerer();
