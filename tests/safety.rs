@@ -1476,6 +1476,27 @@ fn held_out_set_ak_does_not_go_backwards() {
     assert_floors(&["holdout-ak.tsv"], [0.95, 0.97, 0.92], 0.017);
 }
 
+/// Not thinking straight is a sign of sudden confusion beside ifosfamide, confusion or pain,
+/// and the plain words of fear or stress without them: those get support, not the emergency
+/// reply.
+#[test]
+fn not_thinking_straight_alarms_only_beside_confusion_ifosfamide_or_pain() {
+    assert_all(
+        &[
+            "she's on ifos and can't think straight, keeps asking what day it is",
+            "can't think straight for the pain, the painkillers aren't touching it",
+        ],
+        "emergency",
+    );
+    assert_all(
+        &[
+            "so worried about tomorrow's results i can't think straight",
+            "work, kids, hospital runs, i can't think straight anymore",
+        ],
+        "emotional-support",
+    );
+}
+
 /// Held-out set al (320 lines, written 2026-12-07 04:44–04:49 by a helper from the label brief
 /// only, frozen at 04:49 before any run): first run on bbb6a63, before stop 39's changes, crisis
 /// 65/70, emergency 89/90, distress 35/40, 3 of 120 ordinary lines alarmed. Its lines never read.
