@@ -1497,6 +1497,31 @@ fn not_thinking_straight_alarms_only_beside_confusion_ifosfamide_or_pain() {
     );
 }
 
+/// "What do I do", "who do I call" at the end of a message that tells a crisis or an emergency
+/// asks the group for help with it, not about the sarcoma type or the drug it names: the full
+/// reply, not that topic with a note.
+#[test]
+fn a_plea_after_a_crisis_or_an_emergency_gets_the_full_reply() {
+    let answerer = answerer();
+    for (q, want) in [
+        (
+            "my uncle with liposarcoma just texted me that he's going to jump off the bridge tonight. who do i call",
+            Intent::Crisis,
+        ),
+        (
+            "temp 38.6 on day 9 of doxorubicin and shivering. who do i call",
+            Intent::Emergency,
+        ),
+    ] {
+        let m = answerer.matcher().find(q);
+        assert_eq!(
+            (m.intent.clone(), m.safety_note),
+            (Some(want), None),
+            "{q}: {m:?}"
+        );
+    }
+}
+
 /// Held-out set al (320 lines, written 2026-12-07 04:44–04:49 by a helper from the label brief
 /// only, frozen at 04:49 before any run): first run on bbb6a63, before stop 39's changes, crisis
 /// 65/70, emergency 89/90, distress 35/40, 3 of 120 ordinary lines alarmed. Its lines never read.

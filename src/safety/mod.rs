@@ -301,7 +301,8 @@ impl Screen {
             cx.returning = returning;
             whole = Some(whole.map_or(*cx, |w| w.either(*cx)));
             let sign = self.sentence(words, cx, Span::Sentence, &[piece]);
-            asks_elsewhere.push(sign.is_none() && cx.question);
+            // "he's posted goodbye and won't answer. what do i do": a plea asks nothing else.
+            asks_elsewhere.push(sign.is_none() && cx.question && !cx.plea);
             found.extend(sign);
         }
         // The whole message, for signs spread over sentences ("chemo on monday." "39.2 now."),

@@ -413,6 +413,9 @@ struct Grammar {
     /// someone help, my husband is coughing blood" is a plea to the group, not a question
     /// about people in general.
     to_the_group: PhraseIndex,
+    /// A cry for help with what was just told: "what do i do", "who do i call". It asks the
+    /// group to act, not about a topic.
+    pleas: PhraseIndex,
     /// A habit rather than now: "every time the phone rings", "whenever".
     habitual: PhraseIndex,
     /// What has only just happened: "i have just had a seizure".
@@ -521,6 +524,30 @@ fn grammar() -> &'static Grammar {
             "someone help",
             "somebody help",
             "anyone help",
+        ]),
+        pleas: PhraseIndex::of(&[
+            "what do i do",
+            "what should i do",
+            "what can i do",
+            "what do we do",
+            "what should we do",
+            "what i do",
+            "what i should do",
+            "who do i call",
+            "who should i call",
+            "who do i ring",
+            "who should i ring",
+            "who do i phone",
+            "who do i contact",
+            "who do we call",
+            "someone talk to me",
+            "anyone talk to me",
+            "somebody talk to me",
+            "talk me out of",
+            "does anyone know where",
+            "please help",
+            "help me",
+            "please answer",
         ]),
         clause_asks: PhraseIndex::of(&[
             "what",
@@ -663,6 +690,8 @@ pub(crate) struct Context {
     pub(crate) human: bool,
     /// About people in general: "someone", "patients".
     pub(crate) anyone: bool,
+    /// Asks the group for help with what was told, not about a topic.
+    pub(crate) plea: bool,
     /// A question about a topic rather than a report: opens like a question and names no one.
     pub(crate) general: bool,
     pub(crate) over: bool,
@@ -775,6 +804,23 @@ impl Context {
             }),
             // "anyone else feel like this?" is the writer's own feeling, asked of the group.
             anyone: guard.anyone.anywhere(words) && !has(&g.to_the_group),
+            // "what do i do if i see them" asks about a topic; a plea ends its sentence.
+            plea: g.pleas.spans(words).any(|(at, n)| {
+                words[at + n..].iter().all(|w| {
+                    matches!(
+                        w.as_str(),
+                        "" | "now"
+                            | "tonight"
+                            | "here"
+                            | "please"
+                            | "pls"
+                            | "plz"
+                            | "first"
+                            | "right"
+                            | "asap"
+                    )
+                })
+            }),
             story: guard.stories.anywhere(words) && !only_watched(words, &guard.stories),
             learning: guard.learning.anywhere(words),
             helping: guard.helping.anywhere(words),
@@ -837,6 +883,7 @@ impl Context {
             first_person: self.first_person || other.first_person,
             human: self.human || other.human,
             anyone: self.anyone || other.anyone,
+            plea: self.plea || other.plea,
             // "is chest pain normal after doxo? my husband has it right now": a question
             // followed by a report of now is a report.
             general: (self.general || other.general) && !(self.present || other.present),
