@@ -1498,8 +1498,8 @@ fn not_thinking_straight_alarms_only_beside_confusion_ifosfamide_or_pain() {
 }
 
 /// "What do I do", "who do I call" at the end of a message that tells a crisis or an emergency
-/// asks the group for help with it, not about the sarcoma type or the drug it names: the full
-/// reply, not that topic with a note.
+/// asks the group for help with it, and "did it again" tells more of it: neither asks about the
+/// sarcoma type or the drug the message names, so the full reply, not that topic with a note.
 #[test]
 fn a_plea_after_a_crisis_or_an_emergency_gets_the_full_reply() {
     let answerer = answerer();
@@ -1511,6 +1511,11 @@ fn a_plea_after_a_crisis_or_an_emergency_gets_the_full_reply() {
         (
             "temp 38.6 on day 9 of doxorubicin and shivering. who do i call",
             Intent::Emergency,
+        ),
+        // "did it again" tells, though it opens like "did you…?".
+        (
+            "been burning my arm with a lighter since my liposarcoma came back. did it again tonight",
+            Intent::Crisis,
         ),
     ] {
         let m = answerer.matcher().find(q);

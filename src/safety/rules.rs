@@ -478,7 +478,8 @@ fn grammar() -> &'static Grammar {
             "information on",
             "information about",
         ]),
-        reports: PhraseIndex::of(&["i can not", "i am"]),
+        // "did it again just now" tells, though it opens like "did you…".
+        reports: PhraseIndex::of(&["i can not", "i am", "did it again"]),
         about_this: PhraseIndex::of(&[
             "is that normal",
             "is this normal",
