@@ -1517,6 +1517,10 @@ fn a_plea_after_a_crisis_or_an_emergency_gets_the_full_reply() {
             "been burning my arm with a lighter since my liposarcoma came back. did it again tonight",
             Intent::Crisis,
         ),
+        (
+            "my neighbour with leiomyosarcoma said goodbye to everyone today and has gone off in his car. does anyone know where he lives now",
+            Intent::Crisis,
+        ),
     ] {
         let m = answerer.matcher().find(q);
         assert_eq!(

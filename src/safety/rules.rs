@@ -416,6 +416,8 @@ struct Grammar {
     /// A cry for help with what was just told: "what do i do", "who do i call". It asks the
     /// group to act, not about a topic.
     pleas: PhraseIndex,
+    /// Pleas wherever they stand in a sentence: "does anyone know where he lives".
+    pleas_anywhere: PhraseIndex,
     /// A habit rather than now: "every time the phone rings", "whenever".
     habitual: PhraseIndex,
     /// What has only just happened: "i have just had a seizure".
@@ -478,8 +480,20 @@ fn grammar() -> &'static Grammar {
             "information on",
             "information about",
         ]),
-        // "did it again just now" tells, though it opens like "did you…".
-        reports: PhraseIndex::of(&["i can not", "i am", "did it again"]),
+        // "did it again just now", "did it an hour ago" tell, though they open like "did you…";
+        // "not sure why i am posting this" tells, though it says "why".
+        reports: PhraseIndex::of(&[
+            "i can not",
+            "i am",
+            "did it again",
+            "did it tonight",
+            "did it today",
+            "did it earlier",
+            "did it last night",
+            "did it an hour ago",
+            "did it twice",
+            "not sure why",
+        ]),
         about_this: PhraseIndex::of(&[
             "is that normal",
             "is this normal",
@@ -544,11 +558,25 @@ fn grammar() -> &'static Grammar {
             "someone talk to me",
             "anyone talk to me",
             "somebody talk to me",
-            "talk me out of",
-            "does anyone know where",
             "please help",
             "help me",
             "please answer",
+        ]),
+        pleas_anywhere: PhraseIndex::of(&[
+            "talk me out of it",
+            "know where he lives",
+            "know where she lives",
+            "know where they live",
+            "know where he is",
+            "know where she is",
+            "ring the police",
+            "call the police",
+            "phone the police",
+            "call 999",
+            "ring 999",
+            "call 911",
+            "call an ambulance",
+            "ring an ambulance",
         ]),
         clause_asks: PhraseIndex::of(&[
             "what",
@@ -806,22 +834,23 @@ impl Context {
             // "anyone else feel like this?" is the writer's own feeling, asked of the group.
             anyone: guard.anyone.anywhere(words) && !has(&g.to_the_group),
             // "what do i do if i see them" asks about a topic; a plea ends its sentence.
-            plea: g.pleas.spans(words).any(|(at, n)| {
-                words[at + n..].iter().all(|w| {
-                    matches!(
-                        w.as_str(),
-                        "" | "now"
-                            | "tonight"
-                            | "here"
-                            | "please"
-                            | "pls"
-                            | "plz"
-                            | "first"
-                            | "right"
-                            | "asap"
-                    )
-                })
-            }),
+            plea: has(&g.pleas_anywhere)
+                || g.pleas.spans(words).any(|(at, n)| {
+                    words[at + n..].iter().all(|w| {
+                        matches!(
+                            w.as_str(),
+                            "" | "now"
+                                | "tonight"
+                                | "here"
+                                | "please"
+                                | "pls"
+                                | "plz"
+                                | "first"
+                                | "right"
+                                | "asap"
+                        )
+                    })
+                }),
             story: guard.stories.anywhere(words) && !only_watched(words, &guard.stories),
             learning: guard.learning.anywhere(words),
             helping: guard.helping.anywhere(words),
