@@ -91,7 +91,7 @@ const HEARD_BESIDE_A_FEELING: f32 = 0.75;
 /// only safety's model heard the feeling. "the oncologist said 'months not years' today and
 /// i've been staring at the wall since" names prognosis, but the member needs kindness first.
 /// At [`THRESHOLD`] (0.75) a named topic took 10 more of 720 distress lines of the development
-/// sets; at 0.95 two of 24,500 member questions go to support as well, both feelings about
+/// sets; at 0.95 four of 24,500 member questions go to support as well, all feelings about
 /// caring ("I snapped at my dad today and felt awful after").
 const SURE_BESIDE_A_FEELING: f32 = 0.95;
 /// The router's probability at or above which an entry it hears competes with the entries a

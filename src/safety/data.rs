@@ -300,6 +300,15 @@ fn with_lists(
     Ok(out)
 }
 
+/// A pattern with the lists its `sets` and `unless` name written out (see [`with_lists`]).
+fn with_lists_in(p: &mut RawPattern, lists: &BTreeMap<String, Spanned<Vec<String>>>) -> Result<(), String> {
+    for set in &mut p.sets {
+        *set = with_lists(set, lists)?;
+    }
+    p.unless = with_lists(&p.unless, lists)?;
+    Ok(())
+}
+
 /// Parses `rules.toml`, adding a problem for each thing wrong.
 pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &mut Vec<Problem>) {
     let raw: RawRules = match toml::from_str(source) {
@@ -359,22 +368,13 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         for p in raw.pattern {
             let at = line(p.span().start);
             let mut p = p.into_inner();
-            let expanded = p
-                .sets
-                .iter()
-                .map(|set| with_lists(set, &lists))
-                .collect::<Result<Vec<_>, _>>()
-                .and_then(|sets| Ok((sets, with_lists(&p.unless, &lists)?)));
-            match expanded {
-                Ok((sets, unless)) => (p.sets, p.unless) = (sets, unless),
-                Err(e) => {
-                    problems.push(Problem::error(
-                        file,
-                        at,
-                        format!("[[{name}.pattern]] {:?}: {e}", p.name),
-                    ));
-                    continue;
-                }
+            if let Err(e) = with_lists_in(&mut p, &lists) {
+                problems.push(Problem::error(
+                    file,
+                    at,
+                    format!("[[{name}.pattern]] {:?}: {e}", p.name),
+                ));
+                continue;
             }
             for set in &p.sets {
                 let words = set.iter().flat_map(|a| normalised(a)).collect();

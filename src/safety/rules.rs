@@ -25,6 +25,11 @@ const QUESTION_OPENERS: &[&str] = &[
     "can", "could", "will", "would", "does", "do", "did", "is", "are", "should", "might", "may", "what",
     "why", "how", "when", "which", "who", "whats", "any", "anyone", "has", "have",
 ];
+/// What may follow a plea and still end its sentence: "who do i call tonight", "what do i do
+/// now". A blank is an idiom set aside.
+const AFTER_A_PLEA: &[&str] = &[
+    "", "now", "tonight", "here", "please", "pls", "plz", "first", "right", "asap",
+];
 /// A stretch of time that is over: "two years ago", "back in march", "last year".
 const PAST: &[&str] = &[
     "years ago",
@@ -480,8 +485,7 @@ fn grammar() -> &'static Grammar {
             "information on",
             "information about",
         ]),
-        // "did it again just now", "did it an hour ago" tell, though they open like "did you…";
-        // "not sure why i am posting this" tells, though it says "why".
+        // "did it again just now", "did it an hour ago" tell, though they open like "did you…".
         reports: PhraseIndex::of(&[
             "i can not",
             "i am",
@@ -492,7 +496,6 @@ fn grammar() -> &'static Grammar {
             "did it last night",
             "did it an hour ago",
             "did it twice",
-            "not sure why",
         ]),
         about_this: PhraseIndex::of(&[
             "is that normal",
@@ -835,22 +838,9 @@ impl Context {
             anyone: guard.anyone.anywhere(words) && !has(&g.to_the_group),
             // "what do i do if i see them" asks about a topic; a plea ends its sentence.
             plea: has(&g.pleas_anywhere)
-                || g.pleas.spans(words).any(|(at, n)| {
-                    words[at + n..].iter().all(|w| {
-                        matches!(
-                            w.as_str(),
-                            "" | "now"
-                                | "tonight"
-                                | "here"
-                                | "please"
-                                | "pls"
-                                | "plz"
-                                | "first"
-                                | "right"
-                                | "asap"
-                        )
-                    })
-                }),
+                || g.pleas
+                    .spans(words)
+                    .any(|(at, n)| words[at + n..].iter().all(|w| AFTER_A_PLEA.contains(&w.as_str()))),
             story: guard.stories.anywhere(words) && !only_watched(words, &guard.stories),
             learning: guard.learning.anywhere(words),
             helping: guard.helping.anywhere(words),
