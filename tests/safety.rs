@@ -1549,6 +1549,69 @@ fn development_sets_ba_and_bb_do_not_go_backwards() {
     assert_floors(&["dev-ba.tsv", "dev-bb.tsv"], [0.97, 0.98, 0.88], 0.021);
 }
 
+/// Held-out set am (320 lines shaped like review's set, written blind 2026-12-07 07:27–07:34
+/// from the one-page label brief, frozen at 07:34 before any run): first run on 1c13426 crisis
+/// 69/70, emergency 88/90, distress 37/40, 4 of 120 ordinary lines alarmed. Its lines never
+/// read; held at that run.
+#[test]
+fn held_out_set_am_does_not_go_backwards() {
+    assert_floors(&["holdout-am.tsv"], [0.98, 0.97, 0.92], 0.034);
+}
+
+/// Development sets bc–bf (2,560 lines, 2026-12-07 07:27–07:40, four helpers from the label
+/// brief: plain brief writers, carers and long posts, patients late in treatment, teenagers and
+/// veiled words). First run on 1c13426: crisis 536/560, emergency 703/720, distress 280/320, 33
+/// of 960 ordinary lines alarmed (FIRST-RUNS.md); after stop 40's rules 543, 710, 280 and 28.
+#[test]
+fn development_sets_bc_to_bf_do_not_go_backwards() {
+    assert_floors(
+        &["dev-bc.tsv", "dev-bd.tsv", "dev-be.tsv", "dev-bf.tsv"],
+        [0.965, 0.98, 0.87],
+        0.03,
+    );
+}
+
+/// A sign told of a person beside a pet is no pet's; plain words of danger to oneself; an
+/// overdose taken for a wish to die gets the emergency reply with the crisis note.
+#[test]
+fn a_person_beside_a_pet_plain_danger_and_an_overdose_for_a_wish_to_die() {
+    assert_all(
+        &[
+            "the cat's been sick and i've been coughing up blood since lunch",
+            "mum's on ifos and she's suddenly sleepy and talking nonsense, she thought the cat was my dad",
+            "he's on ifos and since lunchtime he's been drowsy and keeps calling the dog by my name",
+            "my husband cut himself shaving and it's been bleeding for nearly an hour",
+            "wife is panting walking to the loo, she was fine yesterday",
+            "just hacked up a mouthful of blood",
+        ],
+        "emergency",
+    );
+    assert_all(
+        &[
+            "i'm not safe tonight",
+            "scared i'm going to do something to myself tonight",
+            "Last message. Love to all of you in here.",
+            "Counted my tablets. 60 tramadol, 40 diazepam. Should be enough.",
+            "been putting my sleeping tablets to one side every night and i have enough now",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "took the dog to the vet, she's been drowsy and confused all day",
+        "my dog has been coughing up blood",
+        "I'm not safe to drive yet on the oxycodone",
+        "counted my tablets and the pharmacy gave me 10 short",
+        "Last message before my op tomorrow, love to all",
+        "Saying goodbye to my oncologist today as she's retiring",
+        "Phones off, off to the lakes. Goodbye for a fortnight.",
+    ]);
+    let m = answerer()
+        .matcher()
+        .find("just swallowed all my gabapentin because i wanted to sleep forever");
+    assert_eq!(m.intent, Some(Intent::Emergency));
+    assert_eq!(m.safety_note, Some(SafetyNote::Crisis));
+}
+
 /// A temperature in degrees alone may be the weather's; a fever still names a fever, a
 /// temperature or a reading with chemotherapy.
 #[test]

@@ -301,6 +301,18 @@ impl Screen {
             cx.returning = returning;
             whole = Some(whole.map_or(*cx, |w| w.either(*cx)));
             let sign = self.sentence(words, cx, Span::Sentence, &[piece]);
+            // "swallowed all my gabapentin because i wanted to sleep forever": the overdose
+            // needs the ambulance as much as the wish needs the crisis reply.
+            if sign.is_some_and(|s| s.level == Level::Crisis && s.by_rule && !s.note)
+                && self.overdose_taken(words, cx)
+            {
+                found.push(Sign {
+                    level: Level::Emergency,
+                    by_rule: true,
+                    note: false,
+                    topic: false,
+                });
+            }
             // "he's posted goodbye and won't answer. what do i do": a plea asks nothing else.
             asks_elsewhere.push(sign.is_none() && cx.question && !cx.plea);
             found.extend(sign);
@@ -466,6 +478,31 @@ impl Screen {
             .any(|words| self.sign_going_on(&words).is_some())
     }
 
+    /// Whether a sentence tells of an overdose taken now, under the guards the overdose rule
+    /// answers to.
+    fn overdose_taken(&self, words: &[String], cx: &Context) -> bool {
+        !(cx.over
+            || cx.story
+            || cx.conditional
+            || cx.about_an_animal()
+            || cx.asks_about_anyone()
+            || cx.general_question())
+            && self.overdose.hit(words)
+    }
+
+    /// Whether a sentence that names an animal holds its medical sign in a clause about a
+    /// person, and names the person outright somewhere: "mum's suddenly really sleepy and
+    /// talking nonsense, she thought the cat was my dad". After "took the dog to the vet", a
+    /// "she's been drowsy" may be the dog.
+    fn told_of_a_person(&self, piece: &Piece) -> bool {
+        rules::names_a_person(&piece.words, &self.guard)
+            && self.clause_words(piece).any(|words| {
+                self.medical_sign(&words)
+                    && !rules::about_an_animal(&words, &self.guard)
+                    && Context::of(&words, false, &self.guard).human
+            })
+    }
+
     /// A clause's context, if the clause holds a medical sign going on now, in the present
     /// progressive and not told as past: "dad's clutching his chest".
     fn sign_going_on(&self, words: &[String]) -> Option<Context> {
@@ -620,7 +657,11 @@ impl Screen {
         // on in a person, in a clause of its own, is no sign read about.
         let learning =
             cx.learning && !(span == Span::Sentence && first.is_some_and(|p| self.told_beside_learning(p)));
-        let aside = learning || supposed || cx.about_an_animal() || cx.asks_about_anyone();
+        // "the cat's been sick and i've been coughing up blood since lunch": a sign told of a
+        // person, in a clause of its own, is no pet's.
+        let animal = cx.about_an_animal()
+            && !(span == Span::Sentence && first.is_some_and(|p| self.told_of_a_person(p)));
+        let aside = learning || supposed || animal || cx.asks_about_anyone();
         let medical = now && !aside;
         if medical && !cx.general_question() && self.overdose.hit(words) {
             return sign(Level::Emergency, true, false);

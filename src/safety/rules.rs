@@ -30,6 +30,9 @@ const QUESTION_OPENERS: &[&str] = &[
 const AFTER_A_PLEA: &[&str] = &[
     "", "now", "tonight", "here", "please", "pls", "plz", "first", "right", "asap",
 ];
+/// How far into a clause an animal may stand and still be what the clause is about: "my
+/// daughter's puppy has been sick" names it third.
+const ANIMAL_SUBJECT_WORDS: usize = 4;
 /// A stretch of time that is over: "two years ago", "back in march", "last year".
 const PAST: &[&str] = &[
     "years ago",
@@ -1019,6 +1022,28 @@ pub(crate) fn habitual(words: &[String]) -> bool {
     grammar().habitual.anywhere(words)
 }
 
+/// Whether words name a person outright, not only by a pronoun that may stand for a pet: after
+/// "the cat's been sick", a "she" may be the cat, but "i", "mum" and "my name" are people.
+pub(crate) fn names_a_person(words: &[String], guard: &Guard) -> bool {
+    words.iter().enumerate().any(|(at, w)| match w.as_str() {
+        "he" | "she" | "him" | "her" | "his" | "hers" => false,
+        "my" | "our" => !words
+            .get(at + 1)
+            .is_some_and(|next| guard.animals.anywhere(std::slice::from_ref(next))),
+        w => PERSONS.contains(&w),
+    })
+}
+
+/// Whether an animal is what a clause is about: named among its first words ("the cat has been
+/// sick all day"), not later as the object of what a person does ("keeps calling the dog by
+/// my name").
+pub(crate) fn about_an_animal(words: &[String], guard: &Guard) -> bool {
+    guard
+        .animals
+        .spans(words)
+        .any(|(at, _)| words[..at].iter().filter(|w| !w.is_empty()).count() < ANIMAL_SUBJECT_WORDS)
+}
+
 /// Whether a sentence tells of something that has only just happened: "i've just had a
 /// seizure", "fainted ten minutes ago".
 pub(crate) fn just_happened(words: &[String]) -> bool {
@@ -1265,6 +1290,16 @@ mod tests {
         // "All better" tells a recovery; "all better off" compares.
         assert!(Context::of(&w("the fever went and she is all better"), false, &g).over);
         assert!(!Context::of(&w("they are all better off without me"), false, &g).over);
+        // A person named outright, not a pronoun that may stand for the pet; the pet as the
+        // subject of a clause, not the object of what a person does.
+        assert!(names_a_person(&w("the cat was sick and i was coughing"), &g));
+        assert!(names_a_person(&w("he keeps calling the dog by my name"), &g));
+        assert!(!names_a_person(
+            &w("took my dog to the vet and she is drowsy"),
+            &g
+        ));
+        assert!(about_an_animal(&w("the dog has been sick all day"), &g));
+        assert!(!about_an_animal(&w("he keeps calling the dog by my name"), &g));
         assert!(Context::of(&w("can chemo cause a fever"), true, &g).general_question());
         assert!(Context::of(&w("tell me about end of life care"), false, &g).question);
         assert!(!Context::of(&w("can not breathe"), false, &g).question);
