@@ -1583,6 +1583,10 @@ fn a_person_beside_a_pet_plain_danger_and_an_overdose_for_a_wish_to_die() {
             "my husband cut himself shaving and it's been bleeding for nearly an hour",
             "wife is panting walking to the loo, she was fine yesterday",
             "just hacked up a mouthful of blood",
+            "my toddler chewed on one of my fentanyl patches and he's really floppy",
+            "my son got into my tramadol, no idea how many he had",
+            "he's on ifos and tonight he's staring into space, like he's not really there",
+            "can anyone tell me if 38.4 is an emergency on chemo? feeling shivery",
         ],
         "emergency",
     );
@@ -1593,6 +1597,8 @@ fn a_person_beside_a_pet_plain_danger_and_an_overdose_for_a_wish_to_die() {
             "Last message. Love to all of you in here.",
             "Counted my tablets. 60 tramadol, 40 diazepam. Should be enough.",
             "been putting my sleeping tablets to one side every night and i have enough now",
+            "i punch myself in the legs til they're black",
+            "can't stop digging my nails into my wrists until they bleed",
         ],
         "crisis",
     );
@@ -1604,6 +1610,8 @@ fn a_person_beside_a_pet_plain_danger_and_an_overdose_for_a_wish_to_die() {
         "Last message before my op tomorrow, love to all",
         "Saying goodbye to my oncologist today as she's retiring",
         "Phones off, off to the lakes. Goodbye for a fortnight.",
+        "can i chew my tablets if i can't swallow them?",
+        "does anyone know if you can drink wine on pazopanib",
     ]);
     let m = answerer()
         .matcher()

@@ -17,6 +17,9 @@ const NEGATORS: &[&str] = &[
 ];
 /// How far back a negator reaches: "i have not had a fever" puts it three words before.
 const NEGATION_REACH: usize = 3;
+/// Words after another negator that keep it from negating: "can't stop digging my nails in",
+/// "can't help thinking about ending it" tell what keeps happening.
+const NOT_NEGATING_AFTER_NOT: &[&str] = &["stop", "help"];
 /// Words after "no" that keep it from negating: "no longer want to live", "no one would miss me".
 const NOT_NEGATING_AFTER_NO: &[&str] = &["longer", "one", "more", "point", "reason", "way", "hope"];
 
@@ -393,12 +396,16 @@ pub(crate) fn negated(words: &[String], at: usize) -> bool {
         .rposition(|w| matches!(w.as_str(), "but" | "and" | "so" | "though" | "although"))
         .map_or(0, |i| i + 1);
     before[start..].iter().enumerate().any(|(i, w)| {
+        let keeps = if w == "no" {
+            NOT_NEGATING_AFTER_NO
+        } else {
+            NOT_NEGATING_AFTER_NOT
+        };
         NEGATORS.contains(&w.as_str())
-            && !(w == "no"
-                && before[start..]
-                    .get(i + 1)
-                    .or(words.get(at))
-                    .is_some_and(|next| NOT_NEGATING_AFTER_NO.contains(&next.as_str())))
+            && !before[start..]
+                .get(i + 1)
+                .or(words.get(at))
+                .is_some_and(|next| keeps.contains(&next.as_str()))
     })
 }
 
@@ -467,6 +474,11 @@ fn grammar() -> &'static Grammar {
             "unsure if",
             "sorry if",
             "apologies if",
+            // An "if" that asks, not supposes: "can anyone tell me if 38.4 is an emergency".
+            "tell me if",
+            "tell us if",
+            "anyone know if",
+            "you know if",
         ]),
         asks: PhraseIndex::of(&[
             "is that normal",
@@ -545,6 +557,9 @@ fn grammar() -> &'static Grammar {
             "someone help",
             "somebody help",
             "anyone help",
+            "can anyone tell me",
+            "can someone tell me",
+            "can somebody tell me",
         ]),
         pleas: PhraseIndex::of(&[
             "what do i do",
@@ -1171,6 +1186,10 @@ mod tests {
         assert!(!negated(&s, 3));
         let s = w("no one would miss me");
         assert!(!negated(&s, 2));
+        let s = w("i can not stop digging my nails in");
+        assert!(!negated(&s, 5));
+        let s = w("i do not want to die");
+        assert!(negated(&s, 5));
     }
 
     #[test]
