@@ -28,6 +28,27 @@ const QUESTION_OPENERS: &[&str] = &[
     "can", "could", "will", "would", "does", "do", "did", "is", "are", "should", "might", "may", "what",
     "why", "how", "when", "which", "who", "whats", "any", "anyone", "has", "have",
 ];
+/// What may follow "did it" when it tells what was done rather than asks: "did it again",
+/// "did it an hour ago", "did it last night". A verb after it asks: "did it spread".
+const DONE_WHEN: &[&str] = &[
+    "again",
+    "tonight",
+    "today",
+    "earlier",
+    "last",
+    "an",
+    "a",
+    "twice",
+    "yesterday",
+    "this",
+    "just",
+    "already",
+    "once",
+    "properly",
+    "before",
+    "anyway",
+    "finally",
+];
 /// What may follow a plea and still end its sentence: "who do i call tonight", "what do i do
 /// now". A blank is an idiom set aside.
 const AFTER_A_PLEA: &[&str] = &[
@@ -500,18 +521,7 @@ fn grammar() -> &'static Grammar {
             "information on",
             "information about",
         ]),
-        // "did it again just now", "did it an hour ago" tell, though they open like "did you…".
-        reports: PhraseIndex::of(&[
-            "i can not",
-            "i am",
-            "did it again",
-            "did it tonight",
-            "did it today",
-            "did it earlier",
-            "did it last night",
-            "did it an hour ago",
-            "did it twice",
-        ]),
+        reports: PhraseIndex::of(&["i can not", "i am"]),
         about_this: PhraseIndex::of(&[
             "is that normal",
             "is this normal",
@@ -813,12 +823,16 @@ impl Context {
                     "so" | "and" | "but" | "ok" | "okay" | "hi" | "hey" | "quick" | "q" | "bot"
                 )
         });
-        let (first, second) = (lead.next(), lead.next());
+        let (first, second, third) = (lead.next(), lead.next(), lead.next());
         // "can chemo…", and "at what point…", "in which case…"; but "would be lovely to…" and
         // "would have been over by now" are statements, their "it" dropped.
         let dropped_it = first.is_some_and(|w| w == "would")
             && second.is_some_and(|w| matches!(w.as_str(), "be" | "have"));
-        let opener = !dropped_it && first.is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
+        // "did it again tonight", "did it 10 min ago" tell what was done; "did it spread" asks.
+        let done_it = first.is_some_and(|w| w == "did")
+            && second.is_some_and(|w| w == "it")
+            && third.is_none_or(|w| DONE_WHEN.contains(&w.as_str()) || w.bytes().all(|b| b.is_ascii_digit()));
+        let opener = !dropped_it && !done_it && first.is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()))
             || (first.is_some_and(|w| matches!(w.as_str(), "at" | "in" | "on" | "by" | "for"))
                 && second.is_some_and(|w| matches!(w.as_str(), "what" | "which" | "how" | "when")));
         // A question mark after a question word anywhere: "the seizure thing, how rare is it?"
@@ -1324,6 +1338,9 @@ mod tests {
         assert!(!Context::of(&w("can not breathe"), false, &g).question);
         assert!(!Context::of(&w("would be lovely to not wake up"), false, &g).question);
         assert!(Context::of(&w("would chemo help"), false, &g).question);
+        assert!(!Context::of(&w("did it again 10 min ago"), false, &g).question);
+        assert!(!Context::of(&w("did it"), false, &g).question);
+        assert!(Context::of(&w("did it spread to his lungs"), false, &g).question);
         assert!(
             Context::of(
                 &w("a bruise that will not go away could it be sarcoma"),
