@@ -1571,6 +1571,26 @@ fn development_sets_bc_to_bf_do_not_go_backwards() {
     );
 }
 
+/// Held-out set an (320 lines shaped like review's set, written blind 2026-12-07 08:31–08:35
+/// from the one-page label brief, frozen at 08:35 before any run): first run on 346320c crisis
+/// 69/70, emergency 88/90, distress 35/40, 3 of 120 ordinary lines alarmed. Its lines never
+/// read; held at that run.
+#[test]
+fn held_out_set_an_does_not_go_backwards() {
+    assert_floors(&["holdout-an.tsv"], [0.98, 0.97, 0.87], 0.026);
+}
+
+/// Development sets bg and bh (1,280 lines, 2026-12-07 08:31–08:37: night-time and rushed
+/// writers, posts about someone else; understated, indirect writers). First run on 346320c:
+/// crisis 268/280, emergency 355/360, distress 125/160, 14 of 480 ordinary lines alarmed
+/// (FIRST-RUNS.md); after that stop's last rules crisis 278, emergency 359. Distress is low:
+/// understated grief ("put his coat back in the wardrobe today") is read as a crisis or as
+/// nothing.
+#[test]
+fn development_sets_bg_and_bh_do_not_go_backwards() {
+    assert_floors(&["dev-bg.tsv", "dev-bh.tsv"], [0.985, 0.99, 0.77], 0.03);
+}
+
 /// A sign told of a person beside a pet is no pet's; plain words of danger to oneself; an
 /// overdose taken for a wish to die gets the emergency reply with the crisis note.
 #[test]
@@ -1587,6 +1607,8 @@ fn a_person_beside_a_pet_plain_danger_and_an_overdose_for_a_wish_to_die() {
             "my son got into my tramadol, no idea how many he had",
             "he's on ifos and tonight he's staring into space, like he's not really there",
             "can anyone tell me if 38.4 is an emergency on chemo? feeling shivery",
+            "dad's on ifosfamide and just peed and it looks like cola",
+            "vomiting dark coffee ground looking stuff, twice now",
         ],
         "emergency",
     );
@@ -1598,6 +1620,11 @@ fn a_person_beside_a_pet_plain_danger_and_an_overdose_for_a_wish_to_die() {
             "Counted my tablets. 60 tramadol, 40 diazepam. Should be enough.",
             "been putting my sleeping tablets to one side every night and i have enough now",
             "i punch myself in the legs til they're black",
+            "I've got the means and I'm so tired",
+            "have the pills lined up on the bedside table",
+            "she's taken the batteries out of the smoke alarm and lit the charcoal bbq indoors",
+            "does it hurt, an overdose of oxycontin? need to know before saturday",
+            "if nobody hears from me by friday, you'll know i chose my own way out",
             "can't stop digging my nails into my wrists until they bleed",
         ],
         "crisis",
@@ -1612,6 +1639,8 @@ fn a_person_beside_a_pet_plain_danger_and_an_overdose_for_a_wish_to_die() {
         "Phones off, off to the lakes. Goodbye for a fortnight.",
         "can i chew my tablets if i can't swallow them?",
         "does anyone know if you can drink wine on pazopanib",
+        "lovely bbq in the garden, charcoal ones are the best",
+        "my tablets are laid out in the dosette for the week",
     ]);
     let m = answerer()
         .matcher()

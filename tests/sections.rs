@@ -66,8 +66,22 @@ fn what_is_it_gets_the_part_that_says_what_it_is() {
                 "what is ifosfamide? they want to add it to my doxo next cycle",
                 "drug-ifosfamide#what-it-is",
             ),
+            // A word that points back at a type, drug or treatment the message named.
+            (
+                "my husband has been offered eribulin. what is it",
+                "drug-eribulin#what-it-is",
+            ),
+            (
+                "just been told i have a desmoid tumour in my shoulder. what is that??",
+                "desmoid-tumor#what-it-is",
+            ),
         ],
     );
+    // After a report's phrase, "what does that mean" asks about the phrase.
+    let m = a
+        .matcher()
+        .find("report says the tumour extends to an inked margin. what does that mean");
+    assert_ne!(m.section.as_deref(), Some("what-it-is"));
 }
 
 #[test]

@@ -701,9 +701,16 @@ impl Matcher {
             .and_then(|(i, s)| self.section_ids[i].get(s).cloned());
         // "What is MPNST? my cousin with NF1 has just been told she has one": a sentence that
         // asks only what the entry is gets its first part, which says what it is, whatever the
-        // story beside it leans toward.
+        // story beside it leans toward. So does "what is it" after a type, drug or treatment
+        // named ("my husband has been offered eribulin. what is it"); after a topic of living
+        // with it, "what is that" points at a phrase ("advance care planning"), not the entry.
+        let named_thing = |i: usize| matches!(self.kinds[i], Kind::Type | Kind::Drug | Kind::Modality);
         let section = match answer {
-            Some(i) if text::sentences(question).any(|s| self.sections.asks_what_it_is(i, &s)) => {
+            Some(i)
+                if text::sentences(question).any(|s| {
+                    self.sections.asks_what_it_is(i, &s) || (named_thing(i) && section::asks_what_that_is(&s))
+                }) =>
+            {
                 self.section_ids[i].first().cloned().or(section)
             }
             _ => section,

@@ -416,3 +416,28 @@ impl Sections {
         (score > 0.0).then_some(index)
     }
 }
+
+/// Whether `words`, one sentence, asks what something the message named is, by a word that
+/// points back at it: "my husband has been offered eribulin. what is it", "what's that
+/// exactly". "What does that mean" after a phrase from a report asks about the phrase, not the
+/// entry, so only "what is" counts.
+pub(crate) fn asks_what_that_is(words: &[String]) -> bool {
+    let words: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| {
+            !matches!(
+                *w,
+                "so" | "ok" | "um" | "exactly" | "actually" | "even" | "then" | "please" | "pls"
+            )
+        })
+        .collect();
+    matches!(
+        words.as_slice(),
+        [
+            "what",
+            "is" | "s" | "are",
+            "it" | "that" | "this" | "they" | "those" | "these"
+        ] | ["whats", "it" | "that" | "this"]
+    )
+}
