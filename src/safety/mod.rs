@@ -498,7 +498,7 @@ impl Screen {
         rules::names_a_person(&piece.words, &self.guard)
             && self.clause_words(piece).any(|words| {
                 self.medical_sign(&words)
-                    && !rules::about_an_animal(&words, &self.guard)
+                    && !rules::an_animal_leads(&words, &self.guard)
                     && Context::of(&words, false, &self.guard).human
             })
     }

@@ -1066,7 +1066,7 @@ pub(crate) fn names_a_person(words: &[String], guard: &Guard) -> bool {
 /// Whether an animal is what a clause is about: named among its first words ("the cat has been
 /// sick all day"), not later as the object of what a person does ("keeps calling the dog by
 /// my name").
-pub(crate) fn about_an_animal(words: &[String], guard: &Guard) -> bool {
+pub(crate) fn an_animal_leads(words: &[String], guard: &Guard) -> bool {
     guard
         .animals
         .spans(words)
@@ -1331,8 +1331,8 @@ mod tests {
             &w("took my dog to the vet and she is drowsy"),
             &g
         ));
-        assert!(about_an_animal(&w("the dog has been sick all day"), &g));
-        assert!(!about_an_animal(&w("he keeps calling the dog by my name"), &g));
+        assert!(an_animal_leads(&w("the dog has been sick all day"), &g));
+        assert!(!an_animal_leads(&w("he keeps calling the dog by my name"), &g));
         assert!(Context::of(&w("can chemo cause a fever"), true, &g).general_question());
         assert!(Context::of(&w("tell me about end of life care"), false, &g).question);
         assert!(!Context::of(&w("can not breathe"), false, &g).question);
