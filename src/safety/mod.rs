@@ -304,7 +304,7 @@ impl Screen {
             // "swallowed all my gabapentin because i wanted to sleep forever": the overdose
             // needs the ambulance as much as the wish needs the crisis reply.
             if sign.is_some_and(|s| s.level == Level::Crisis && s.by_rule && !s.note)
-                && self.overdose_taken(words, cx)
+                && self.overdose_taken(words, cx, piece)
             {
                 found.push(Sign {
                     level: Level::Emergency,
@@ -479,15 +479,23 @@ impl Screen {
     }
 
     /// Whether a sentence tells of an overdose taken now, under the guards the overdose rule
-    /// answers to.
-    fn overdose_taken(&self, words: &[String], cx: &Context) -> bool {
-        !(cx.over
-            || cx.story
-            || cx.conditional
-            || cx.about_an_animal()
-            || cx.asks_about_anyone()
-            || cx.general_question())
+    /// answers to in [`Screen::sentence`].
+    fn overdose_taken(&self, words: &[String], cx: &Context, piece: &Piece) -> bool {
+        !(cx.over || cx.story || cx.general_question() || self.set_aside(cx, Span::Sentence, Some(piece)))
             && self.overdose.hit(words)
+    }
+
+    /// Whether a medical sign in a stretch is no one's here: supposed by an "if", read about, a
+    /// pet's, or asked about people in general. A clause of one sentence may still tell it of
+    /// a person now: "temp 38.4, says he'll ring in the morning if it's still up" (the "if"
+    /// supposes only in its own clause), "he's gone drowsy and is slurring, the nurse told us to
+    /// watch for this", "the cat's been sick and i've been coughing up blood since lunch".
+    fn set_aside(&self, cx: &Context, span: Span, piece: Option<&Piece>) -> bool {
+        let sentence = piece.filter(|_| span == Span::Sentence);
+        let supposed = cx.conditional && !sentence.is_some_and(|p| self.told_outside_the_if(p));
+        let learning = cx.learning && !sentence.is_some_and(|p| self.told_beside_learning(p));
+        let animal = cx.about_an_animal() && !sentence.is_some_and(|p| self.told_of_a_person(p));
+        learning || supposed || animal || cx.asks_about_anyone()
     }
 
     /// Whether a sentence that names an animal holds its medical sign in a clause about a
@@ -649,19 +657,7 @@ impl Screen {
             return sign(Level::Crisis, true, cx.asks_about_anyone());
         }
         // 2. An overdose already taken needs an ambulance, whatever the reason behind it.
-        // "temp 38.4, says he'll ring in the morning if it's still up": the "if" supposes only
-        // in its own clause; a sign told in a clause of its own is happening.
-        let supposed =
-            cx.conditional && !(span == Span::Sentence && first.is_some_and(|p| self.told_outside_the_if(p)));
-        // "he's gone drowsy and is slurring, the nurse told us to watch for this": a sign going
-        // on in a person, in a clause of its own, is no sign read about.
-        let learning =
-            cx.learning && !(span == Span::Sentence && first.is_some_and(|p| self.told_beside_learning(p)));
-        // "the cat's been sick and i've been coughing up blood since lunch": a sign told of a
-        // person, in a clause of its own, is no pet's.
-        let animal = cx.about_an_animal()
-            && !(span == Span::Sentence && first.is_some_and(|p| self.told_of_a_person(p)));
-        let aside = learning || supposed || animal || cx.asks_about_anyone();
+        let aside = self.set_aside(cx, span, first.copied());
         let medical = now && !aside;
         if medical && !cx.general_question() && self.overdose.hit(words) {
             return sign(Level::Emergency, true, false);
