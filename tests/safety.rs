@@ -1350,6 +1350,8 @@ fn an_emergency_beside_a_crisis_gets_the_emergency_reply_and_the_crisis_note() {
     for q in [
         "I want to die. My chest is crushing and I can't breathe.",
         "i dont want to be here anymore. been coughing up blood since this morning",
+        // An overdose taken for a wish to die, in one sentence.
+        "just swallowed all my gabapentin because i wanted to sleep forever",
     ] {
         let m = answerer.matcher().find(q);
         assert_eq!(m.intent, Some(Intent::Emergency), "{q}: {m:?}");
@@ -1591,10 +1593,9 @@ fn development_sets_bg_and_bh_do_not_go_backwards() {
     assert_floors(&["dev-bg.tsv", "dev-bh.tsv"], [0.985, 0.99, 0.77], 0.03);
 }
 
-/// A sign told of a person beside a pet is no pet's; plain words of danger to oneself; an
-/// overdose taken for a wish to die gets the emergency reply with the crisis note.
+/// A sign told of a person beside a pet is no pet's; plain words of danger to oneself.
 #[test]
-fn a_person_beside_a_pet_plain_danger_and_an_overdose_for_a_wish_to_die() {
+fn a_person_beside_a_pet_and_plain_words_of_danger() {
     assert_all(
         &[
             "the cat's been sick and i've been coughing up blood since lunch",
@@ -1642,11 +1643,6 @@ fn a_person_beside_a_pet_plain_danger_and_an_overdose_for_a_wish_to_die() {
         "lovely bbq in the garden, charcoal ones are the best",
         "my tablets are laid out in the dosette for the week",
     ]);
-    let m = answerer()
-        .matcher()
-        .find("just swallowed all my gabapentin because i wanted to sleep forever");
-    assert_eq!(m.intent, Some(Intent::Emergency));
-    assert_eq!(m.safety_note, Some(SafetyNote::Crisis));
 }
 
 /// A temperature in degrees alone may be the weather's; a fever still names a fever, a
