@@ -113,6 +113,8 @@ const HOLDOUT_T: (f64, f64) = (0.885, 0.905);
 const HOLDOUT_U: (f64, f64) = (0.85, 0.87);
 const DEV_V: (f64, f64) = (0.9, 0.89);
 const HOLDOUT_W: (f64, f64) = (0.875, 0.87);
+const HOLDOUT_X: (f64, f64) = (0.855, 0.875);
+const DEV_Y: (f64, f64) = (0.88, 0.84);
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
@@ -333,6 +335,22 @@ fn holdout_u_does_not_go_backwards() {
 #[test]
 fn holdout_w_does_not_go_backwards() {
     holds("members/holdout-w.tsv", 200, HOLDOUT_W.0, HOLDOUT_W.1);
+}
+
+/// Never read: written blind 2026-12-07 (stop 41) from the list of answer ids and section
+/// headings only, frozen at 10:32 before any run; first run 172/200 (issue 11 lines 76/87 by
+/// `score-intents`) on 4828a19.
+#[test]
+fn holdout_x_does_not_go_backwards() {
+    holds("members/holdout-x.tsv", 200, HOLDOUT_X.0, HOLDOUT_X.1);
+}
+
+/// A development set of 400 questions written blind 2026-12-07 (stop 41), leaning to questions
+/// aimed at one part of the living-with-it entries and to personal decisions (`none`), which the
+/// router never learns from: first run on 4828a19 354/400 (issue 11 lines 135/161).
+#[test]
+fn dev_y_does_not_go_backwards() {
+    holds("members/dev-y.tsv", 400, DEV_Y.0, DEV_Y.1);
 }
 
 /// A development set of 400 questions written blind 2026-12-07 (stop 40) like the held-out

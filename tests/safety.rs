@@ -947,6 +947,8 @@ fn idioms_questions_the_past_and_pets_are_not_alarms() {
         "stage 2 of the loft renovation is finally done",
         "my dad's is stage 1, will surgery be enough?",
         "a bruise on my shin that won't go away, could it be a sarcoma",
+        "my dad takes anti seizure meds and starts chemo next week",
+        "crying so hard i can't breathe some nights, is that normal grief?",
     ]);
 }
 
@@ -1352,14 +1354,31 @@ fn an_emergency_beside_a_crisis_gets_the_emergency_reply_and_the_crisis_note() {
         "i dont want to be here anymore. been coughing up blood since this morning",
         // An overdose taken for a wish to die, in one sentence.
         "just swallowed all my gabapentin because i wanted to sleep forever",
+        // A crisis and an emergency in one sentence, each in its own clause.
+        "i want to die and my chest is crushing and i can't breathe",
+        "i just want it all to end, i have been coughing up blood all evening",
+        "cut my wrist and it won't stop bleeding, i want to die",
     ] {
         let m = answerer.matcher().find(q);
         assert_eq!(m.intent, Some(Intent::Emergency), "{q}: {m:?}");
         assert_eq!(m.safety_note, Some(SafetyNote::Crisis), "{q}: {m:?}");
         assert!(m.carries(SafetyNote::Crisis) && m.carries(SafetyNote::Emergency));
     }
-    let crisis = answerer.matcher().find("i want to die");
-    assert_eq!((crisis.intent, crisis.safety_note), (Some(Intent::Crisis), None));
+    // The crisis sign's own words are no emergency ("won't wake up" is not a person who
+    // cannot be woken), nor is the wound the harm has made, nor breath lost to crying.
+    for q in [
+        "i want to die",
+        "i pray i won't wake up tomorrow",
+        "cut again tonight, deeper than before, it's still bleeding a bit",
+        "i want to die, i can't breathe from crying",
+    ] {
+        let crisis = answerer.matcher().find(q);
+        assert_eq!(
+            (crisis.intent, crisis.safety_note),
+            (Some(Intent::Crisis), None),
+            "{q}"
+        );
+    }
     let emergency = answerer
         .matcher()
         .find("my chest is crushing and i can't breathe");
@@ -1591,6 +1610,27 @@ fn held_out_set_an_does_not_go_backwards() {
 #[test]
 fn development_sets_bg_and_bh_do_not_go_backwards() {
     assert_floors(&["dev-bg.tsv", "dev-bh.tsv"], [0.985, 0.99, 0.77], 0.03);
+}
+
+/// Held-out set ao (320 lines shaped like review's set, written blind 2026-12-07 10:30–10:34
+/// from the one-page label brief, frozen at 10:34 before any run): first run on 4828a19 crisis
+/// 69/70, emergency 87/90, distress 36/40, 3 of 120 ordinary lines alarmed. Its lines never
+/// read; held at that run.
+#[test]
+fn held_out_set_ao_does_not_go_backwards() {
+    assert_floors(&["holdout-ao.tsv"], [0.98, 0.96, 0.9], 0.026);
+}
+
+/// Development sets bi and bj (1,280 lines, 2026-12-07 10:30–10:40: grieving members, worn-out
+/// carers, a wish to die beside a symptom in one message, second-language writers; older
+/// members, teenagers, partners late at night). First run on 4828a19: crisis 269/280,
+/// emergency 347/360, distress 119/160, 18 of 480 ordinary lines alarmed (FIRST-RUNS.md); an
+/// emergency beside a crisis in one sentence then took emergency to 351. Distress is low: grief
+/// told through small things ("his glasses are sitting on the last book he was reading") is
+/// read as a crisis or as nothing.
+#[test]
+fn development_sets_bi_and_bj_do_not_go_backwards() {
+    assert_floors(&["dev-bi.tsv", "dev-bj.tsv"], [0.96, 0.975, 0.74], 0.04);
 }
 
 /// A sign told of a person beside a pet is no pet's; plain words of danger to oneself.

@@ -119,6 +119,10 @@ pub(crate) struct Guard {
     pub(crate) topics: Words,
     /// The writer says a question is their own: "asking for me", "asking for a friend".
     pub(crate) for_oneself: Words,
+    /// The wound a harm has just made ("it's still bleeding"): beside a crisis sign in one
+    /// sentence it is part of the crisis, whose reply already says to call for help in danger,
+    /// not a second emergency.
+    pub(crate) wounds_of_harm: Words,
 }
 
 #[derive(Clone, Debug)]
@@ -214,6 +218,8 @@ struct RawGuard {
     topics: Vec<String>,
     #[serde(default)]
     for_oneself: Vec<String>,
+    #[serde(default)]
+    wounds_of_harm: Vec<String>,
 }
 
 /// The words of a phrase as the matcher will see a message: "can't" becomes "can not".
@@ -459,6 +465,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         returning: list("returning", &raw.guard.returning),
         topics: list("topics", &raw.guard.topics),
         for_oneself: list("for_oneself", &raw.guard.for_oneself),
+        wounds_of_harm: list("wounds_of_harm", &raw.guard.wounds_of_harm),
     };
     data.rule_words = rule_words;
     data.typo_targets = raw.typos.targets.iter().flat_map(|w| normalised(w)).collect();

@@ -304,7 +304,7 @@ impl Screen {
             // "swallowed all my gabapentin because i wanted to sleep forever": the overdose
             // needs the ambulance as much as the wish needs the crisis reply.
             if sign.is_some_and(|s| s.level == Level::Crisis && s.by_rule && !s.note)
-                && self.overdose_taken(words, cx, piece)
+                && self.emergency_beside_a_crisis(words, cx, piece)
             {
                 found.push(Sign {
                     level: Level::Emergency,
@@ -478,11 +478,21 @@ impl Screen {
             .any(|words| self.sign_going_on(&words).is_some())
     }
 
-    /// Whether a sentence tells of an overdose taken now, under the guards the overdose rule
-    /// answers to in [`Screen::sentence`].
-    fn overdose_taken(&self, words: &[String], cx: &Context, piece: &Piece) -> bool {
-        !(cx.over || cx.story || cx.general_question() || self.set_aside(cx, Span::Sentence, Some(piece)))
-            && self.overdose.hit(words)
+    /// Whether a sentence with a crisis sign also tells of an emergency now, under the guards
+    /// the emergency rules answer to in [`Screen::sentence`]: an overdose taken, or a medical
+    /// sign in a clause that holds no crisis sign ("i want to die and my chest is crushing").
+    /// The crisis sign's own clause is set aside, so "i pray i won't wake up" is not a person
+    /// who cannot be woken; so is the wound a harm has made ("cut again, it's still bleeding").
+    fn emergency_beside_a_crisis(&self, words: &[String], cx: &Context, piece: &Piece) -> bool {
+        if cx.over || cx.story || cx.general_question() || self.set_aside(cx, Span::Sentence, Some(piece)) {
+            return false;
+        }
+        self.overdose.hit(words)
+            || self.clause_words(piece).any(|mut clause| {
+                rules::blank_idioms(&mut clause, &self.guard.wounds_of_harm);
+                let here = Context::of(&clause, false, &self.guard);
+                !self.crisis.hit(&clause) && self.medical_sign(&clause) && !(here.over || here.conditional)
+            })
     }
 
     /// Whether a medical sign in a stretch is no one's here: supposed by an "if", read about, a

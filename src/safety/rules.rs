@@ -1304,6 +1304,7 @@ mod tests {
             returning: PhraseIndex::new(&[w("back at easter")]),
             topics: PhraseIndex::new(&[w("suicidal")]),
             for_oneself: PhraseIndex::new(&[w("asking for me")]),
+            wounds_of_harm: PhraseIndex::new(&[w("still bleeding")]),
         };
         assert!(Context::of(&w("asking for me"), false, &g).for_oneself);
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
