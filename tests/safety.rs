@@ -949,7 +949,15 @@ fn idioms_questions_the_past_and_pets_are_not_alarms() {
         "a bruise on my shin that won't go away, could it be a sarcoma",
         "my dad takes anti seizure meds and starts chemo next week",
         "crying so hard i can't breathe some nights, is that normal grief?",
+        // Where to die when the time comes is end-of-life care.
+        "Mum wants to die at home, what support is there for that in the UK?",
+        "dad wants to die in his own bed. is that his choice to make?",
     ]);
+    // Said of now, it is a wish to die.
+    assert_all(
+        &["i want to die at home tonight", "i want to die at home right now"],
+        "crisis",
+    );
 }
 
 /// A wound that leaks or smells needs a call to the team today, and the member is usually
@@ -1805,6 +1813,23 @@ fn ligatures_gas_notes_and_a_return_taken_back_are_a_crisis() {
         "tied the balloons to the banister for her birthday",
         "my son texted goodbye and his phone is off, the battery was dying at the station",
         "cleaning the oven and my bald head in the oven glass looks like a peeled egg",
+    ]);
+}
+
+/// Joining or following someone beside the words of their death is a crisis; joining them
+/// for a walk, or following their lead, is not.
+#[test]
+fn joining_someone_who_has_died_is_a_crisis() {
+    assert_all(
+        &[
+            "after the funeral I'm following my son. I've thought it all through.",
+            "she died in the spring and tonight i just want to join her",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "since dad died i've been following his lead and doing the parkrun every saturday",
+        "her funeral was lovely and i'm going to join her walking group in her memory",
     ]);
 }
 

@@ -123,6 +123,9 @@ pub(crate) struct Guard {
     /// sentence it is part of the crisis, whose reply already says to call for help in danger,
     /// not a second emergency.
     pub(crate) wounds_of_harm: Words,
+    /// Where a person wishes to die when the time comes ("mum wants to die at home"): end-of-life
+    /// care, not a wish to die now, unless the sentence says it is now ("tonight").
+    pub(crate) places_of_dying: Words,
 }
 
 #[derive(Clone, Debug)]
@@ -220,6 +223,8 @@ struct RawGuard {
     for_oneself: Vec<String>,
     #[serde(default)]
     wounds_of_harm: Vec<String>,
+    #[serde(default)]
+    places_of_dying: Vec<String>,
 }
 
 /// The words of a phrase as the matcher will see a message: "can't" becomes "can not".
@@ -466,6 +471,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         topics: list("topics", &raw.guard.topics),
         for_oneself: list("for_oneself", &raw.guard.for_oneself),
         wounds_of_harm: list("wounds_of_harm", &raw.guard.wounds_of_harm),
+        places_of_dying: list("places_of_dying", &raw.guard.places_of_dying),
     };
     data.rule_words = rule_words;
     data.typo_targets = raw.typos.targets.iter().flat_map(|w| normalised(w)).collect();

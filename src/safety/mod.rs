@@ -323,6 +323,7 @@ impl Screen {
         if let (false, true, Some(cx)) = (by_rule, sentences.len() > 1, whole) {
             let mut all: Vec<String> = sentences.iter().flat_map(|p| p.words.iter().cloned()).collect();
             rules::blank_idioms(&mut all, &self.idioms);
+            self.blank_places_of_dying(&mut all);
             let every: Vec<&Piece> = sentences.iter().collect();
             found.extend(self.sentence(&all, &cx, Span::Whole, &every));
             // Each sentence with the next, for a sign that needs both.
@@ -549,11 +550,19 @@ impl Screen {
             .map(|words| self.read_words(words))
     }
 
-    /// Words as safety reads them: a misspelt safety word as the word meant, idioms blanked.
+    /// Words as safety reads them: a misspelt safety word as the word meant, idioms blanked,
+    /// and a place to die when the time comes blanked unless the sentence says it is now.
     fn read_words(&self, words: Vec<String>) -> Vec<String> {
         let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
         rules::blank_idioms(&mut words, &self.idioms);
+        self.blank_places_of_dying(&mut words);
         words
+    }
+
+    fn blank_places_of_dying(&self, words: &mut [String]) {
+        if self.guard.places_of_dying.anywhere(words) && !Context::of(words, false, &self.guard).present {
+            rules::blank_idioms(words, &self.guard.places_of_dying);
+        }
     }
 
     /// Whether a message that no topic answers tells a feeling, not a question: the caller

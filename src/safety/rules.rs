@@ -1305,6 +1305,7 @@ mod tests {
             topics: PhraseIndex::new(&[w("suicidal")]),
             for_oneself: PhraseIndex::new(&[w("asking for me")]),
             wounds_of_harm: PhraseIndex::new(&[w("still bleeding")]),
+            places_of_dying: PhraseIndex::new(&[w("to die at home")]),
         };
         assert!(Context::of(&w("asking for me"), false, &g).for_oneself);
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
