@@ -242,6 +242,12 @@ impl Answerer {
                 }
                 None => self.no_match(m),
             },
+            None if m.decision => Reply::NotCovered {
+                message: &messages.decision,
+                text: &self.kb.lexicon().decisions.reply,
+                suggestions: self.links(&m.alternatives),
+                disclaimer: &messages.disclaimer,
+            },
             None => match m
                 .not_covered
                 .as_deref()

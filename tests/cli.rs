@@ -225,6 +225,29 @@ fn one_unclosed_entry_header_is_one_error_not_one_per_reference() {
 /// The lexicon names entries too (a not-covered disease's closest entries, the entry that says
 /// what the disease is): an id that names no entry is an error naming the list and the id.
 #[test]
+fn check_reports_a_decision_reply_left_empty() {
+    let dir = knowledge_copy("lexicon-decision");
+    edit(&dir, "lexicon.toml", |t| {
+        t.lines()
+            .map(|l| {
+                if l.starts_with("reply = \"I can't make this choice") {
+                    "reply = \"\""
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let (ok, out) = check(&dir, &[]);
+    assert!(!ok);
+    assert!(
+        out.contains("lexicon.toml: `decisions.reply` must hold 1 to"),
+        "{out}"
+    );
+}
+
+#[test]
 fn check_reports_a_lexicon_id_that_names_no_entry() {
     let dir = knowledge_copy("lexicon-ids");
     edit(&dir, "lexicon.toml", |t| {

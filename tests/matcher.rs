@@ -234,6 +234,43 @@ fn a_disease_the_base_does_not_cover_is_said_so_with_the_closest_entries() {
     assert!(a.ask(q).reply.to_text().contains("not lung cancer"), "{q}");
 }
 
+/// No page makes a member's own choice: asked to, the bot says so kindly and offers the pages
+/// the question names, to prepare for the talk with the care team. Asking whether one gets a
+/// say is a question a page answers.
+#[test]
+fn a_choice_asked_of_the_bot_goes_back_to_the_member_and_their_team() {
+    let a = answerer();
+    for (q, offered) in [
+        (
+            "onc offered me either a trial or gem/doce, which one should i pick",
+            "clinical-trials",
+        ),
+        (
+            "surgery now or 3 more cycles first? which would you pick if you were me",
+            "surgery",
+        ),
+    ] {
+        let m = a.matcher().find(q);
+        assert_eq!((m.intent.as_ref(), m.decision), (None, true), "{q}: {m:?}");
+        assert!(
+            m.alternatives.iter().any(|id| id.as_str() == offered),
+            "{q}: {m:?}"
+        );
+        let text = a.ask(q).reply.to_text();
+        assert!(
+            text.starts_with("**A choice for you and your care team**"),
+            "{text}"
+        );
+        assert!(text.contains("can't make this choice for you"), "{text}");
+    }
+    assert_eq!(
+        id(&a, "do i get a say in the plan or do they just decide for me?"),
+        "treatment-factors"
+    );
+    // A crisis asked beside it still gets the crisis reply.
+    assert_eq!(id(&a, "i want to die, what would you do"), "crisis");
+}
+
 #[test]
 fn grade_compared_with_stage_is_about_grade() {
     let a = answerer();

@@ -42,6 +42,21 @@ pub struct Lexicon {
     pub(crate) about_the_disease: Vec<String>,
     /// The entry that answers them.
     pub(crate) about_the_disease_entry: String,
+    /// Requests that the bot make a member's own choice ("which would you pick if you were
+    /// me"): no page can, so the reply says so and offers the pages that help prepare.
+    #[serde(default)]
+    pub decisions: Decisions,
+}
+
+/// Phrasings that ask the bot to choose for the member, and the reply they get.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decisions {
+    /// Written the way the matcher reads a message.
+    pub(crate) names: Vec<String>,
+    /// Says kindly that the choice belongs to the member and their care team.
+    #[serde(default)]
+    pub reply: String,
 }
 
 /// Diseases a member may name that the base does not cover. Named as the subject of a
@@ -74,6 +89,7 @@ impl Lexicon {
         for (i, group) in self.not_covered.iter().enumerate() {
             lists.push((format!("not_covered[{i}].names"), &group.names));
         }
+        lists.push(("decisions.names".into(), &self.decisions.names));
         lists
     }
 
@@ -137,6 +153,16 @@ impl Lexicon {
                     ),
                 ));
             }
+        }
+        let n = self.decisions.reply.chars().count();
+        if !self.decisions.names.is_empty()
+            && (self.decisions.reply.trim().is_empty() || n > MAX_SECTION_CHARS)
+        {
+            problems.push(Problem::error(
+                file,
+                None,
+                format!("`decisions.reply` must hold 1 to {MAX_SECTION_CHARS} characters; it has {n}"),
+            ));
         }
         // A disease named in two groups would get whichever reply came first.
         let mut named = HashSet::new();

@@ -369,7 +369,7 @@ pub(super) fn from_files(files: Vec<(String, Vec<u8>)>, today: Date) -> Result<L
         problems.push(Problem::error(
             MESSAGES_FILE,
             None,
-            "missing: the disclaimer, help, no_match, not_covered and about texts must be in a file named messages.toml"
+            "missing: the disclaimer, help, no_match, not_covered, decision and about texts must be in a file named messages.toml"
                 .into(),
         ));
     }

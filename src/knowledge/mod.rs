@@ -309,6 +309,9 @@ pub struct Messages {
     /// The title of the reply for a disease the base does not cover, and the words that lead
     /// into the closest entries it offers.
     pub not_covered: Message,
+    /// The title of the reply to a request that the bot make a member's own choice, and the
+    /// words that lead into the pages it offers.
+    pub decision: Message,
     pub about: Message,
 }
 

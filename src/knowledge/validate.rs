@@ -349,6 +349,7 @@ pub(super) fn messages(m: &Messages, problems: &mut Vec<Problem>) {
         ("help", &m.help),
         ("no_match", &m.no_match),
         ("not_covered", &m.not_covered),
+        ("decision", &m.decision),
         ("about", &m.about),
     ] {
         check_text(&mut out, &format!("{name}.title"), &msg.title, MAX_TITLE_CHARS);

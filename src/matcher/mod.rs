@@ -189,6 +189,10 @@ pub struct Match {
     /// `knowledge/lexicon.toml` names it; the reply then says so, offering `alternatives`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_covered: Option<String>,
+    /// The message asks the bot to make the member's own choice; the reply says that is for
+    /// them and their care team, offering `alternatives`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub decision: bool,
 }
 
 impl Match {
@@ -223,6 +227,7 @@ impl Match {
             alternatives: Vec::new(),
             safety_note: None,
             not_covered: None,
+            decision: false,
         }
     }
 
@@ -235,6 +240,7 @@ impl Match {
             alternatives: Vec::new(),
             safety_note: None,
             not_covered: None,
+            decision: false,
         }
     }
 }
@@ -288,6 +294,7 @@ struct Phrasings {
     other_conditions: PhraseIndex,
     pet_care: PhraseIndex,
     not_covered: PhraseIndex,
+    decisions: PhraseIndex,
     about_the_bot: PhraseIndex,
     about_the_disease: PhraseIndex,
     news: PhraseIndex,
@@ -304,6 +311,7 @@ impl Phrasings {
             other_conditions: PhraseIndex::of(&lexicon.other_conditions),
             pet_care: PhraseIndex::of(&lexicon.pet_care),
             not_covered: PhraseIndex::of(&names),
+            decisions: PhraseIndex::of(&lexicon.decisions.names),
             about_the_bot: PhraseIndex::of(&lexicon.about_the_bot),
             about_the_disease: PhraseIndex::of(&lexicon.about_the_disease),
             news: PhraseIndex::of(words::NEWS),
@@ -538,6 +546,7 @@ impl Matcher {
             alternatives: Vec::new(),
             safety_note,
             not_covered: None,
+            decision: false,
         })
     }
 
@@ -715,6 +724,20 @@ impl Matcher {
             }
             _ => section,
         };
+        // "Which would you pick if you were me": no page makes a member's choice. The topics it
+        // names are offered to help them prepare for the talk with their team.
+        if self.phrasings.decisions.anywhere(&words) {
+            return Match {
+                alternatives: ranked
+                    .iter()
+                    .filter(|(_, s)| *s >= ALTERNATIVE_FLOOR)
+                    .take(ALTERNATIVES)
+                    .map(|(i, _)| self.ids[*i].clone())
+                    .collect(),
+                decision: true,
+                ..Match::none()
+            };
+        }
         let alternatives = ranked
             .iter()
             .filter(|(i, s)| Some(*i) != answer && *s >= ALTERNATIVE_FLOOR)
@@ -735,6 +758,7 @@ impl Matcher {
             alternatives,
             safety_note: None,
             not_covered: None,
+            decision: false,
         }
     }
 

@@ -301,8 +301,9 @@ impl Screen {
             cx.returning = returning;
             whole = Some(whole.map_or(*cx, |w| w.either(*cx)));
             let sign = self.sentence(words, cx, Span::Sentence, &[piece]);
-            // "swallowed all my gabapentin because i wanted to sleep forever": the overdose
-            // needs the ambulance as much as the wish needs the crisis reply.
+            // "swallowed all my gabapentin because i wanted to sleep forever", "i want to die
+            // and my chest is crushing": the body needs the ambulance as much as the wish needs
+            // the crisis reply.
             if sign.is_some_and(|s| s.level == Level::Crisis && s.by_rule && !s.note)
                 && self.emergency_beside_a_crisis(words, cx, piece)
             {
@@ -559,6 +560,8 @@ impl Screen {
         words
     }
 
+    /// Blanks where a person wishes to die when the time comes ("wants to die at home"), unless
+    /// the words say it is now ("tonight"): a wish about end-of-life care is no crisis sign.
     fn blank_places_of_dying(&self, words: &mut [String]) {
         if self.guard.places_of_dying.anywhere(words) && !Context::of(words, false, &self.guard).present {
             rules::blank_idioms(words, &self.guard.places_of_dying);
