@@ -142,27 +142,21 @@ impl Lexicon {
     /// single words; nothing may repeat.
     pub(super) fn validate(&self, file: &str, problems: &mut Vec<Problem>) {
         const SINGLE_WORDS: &[&str] = &["other_domains", "animals", "uncovered"];
-        for (i, group) in self.not_covered.iter().enumerate() {
-            let n = group.reply.chars().count();
-            if group.reply.trim().is_empty() || n > MAX_SECTION_CHARS {
+        let mut reply = |field: String, text: &str| {
+            let n = text.chars().count();
+            if text.trim().is_empty() || n > MAX_SECTION_CHARS {
                 problems.push(Problem::error(
                     file,
                     None,
-                    format!(
-                        "`not_covered[{i}].reply` must hold 1 to {MAX_SECTION_CHARS} characters; it has {n}"
-                    ),
+                    format!("`{field}` must hold 1 to {MAX_SECTION_CHARS} characters; it has {n}"),
                 ));
             }
+        };
+        for (i, group) in self.not_covered.iter().enumerate() {
+            reply(format!("not_covered[{i}].reply"), &group.reply);
         }
-        let n = self.decisions.reply.chars().count();
-        if !self.decisions.names.is_empty()
-            && (self.decisions.reply.trim().is_empty() || n > MAX_SECTION_CHARS)
-        {
-            problems.push(Problem::error(
-                file,
-                None,
-                format!("`decisions.reply` must hold 1 to {MAX_SECTION_CHARS} characters; it has {n}"),
-            ));
+        if !self.decisions.names.is_empty() {
+            reply("decisions.reply".into(), &self.decisions.reply);
         }
         // A disease named in two groups would get whichever reply came first.
         let mut named = HashSet::new();

@@ -672,6 +672,15 @@ impl Matcher {
                 ..Match::none()
             };
         }
+        // "Which would you pick if you were me": no page makes a member's choice. The topics it
+        // names are offered to help them prepare for the talk with their team.
+        if self.phrasings.decisions.anywhere(&words) {
+            return Match {
+                alternatives: self.alternatives(&ranked, None),
+                decision: true,
+                ..Match::none()
+            };
+        }
         // Phrasings are compared without hedges: "what even is sarcoma" is "what is sarcoma".
         let plain: Vec<String> = words
             .iter()
@@ -724,26 +733,7 @@ impl Matcher {
             }
             _ => section,
         };
-        // "Which would you pick if you were me": no page makes a member's choice. The topics it
-        // names are offered to help them prepare for the talk with their team.
-        if self.phrasings.decisions.anywhere(&words) {
-            return Match {
-                alternatives: ranked
-                    .iter()
-                    .filter(|(_, s)| *s >= ALTERNATIVE_FLOOR)
-                    .take(ALTERNATIVES)
-                    .map(|(i, _)| self.ids[*i].clone())
-                    .collect(),
-                decision: true,
-                ..Match::none()
-            };
-        }
-        let alternatives = ranked
-            .iter()
-            .filter(|(i, s)| Some(*i) != answer && *s >= ALTERNATIVE_FLOOR)
-            .take(ALTERNATIVES)
-            .map(|(i, _)| self.ids[*i].clone())
-            .collect();
+        let alternatives = self.alternatives(&ranked, answer);
         let score = match (&intent, best) {
             (Some(Intent::Help), _) => 1.0,
             // A phrasing that asks what the disease is answers as surely as a name.
@@ -760,6 +750,16 @@ impl Matcher {
             not_covered: None,
             decision: false,
         }
+    }
+
+    /// The closest entries of `ranked` other than `answer`, best first.
+    fn alternatives(&self, ranked: &[(usize, f32)], answer: Option<usize>) -> Vec<EntryId> {
+        ranked
+            .iter()
+            .filter(|(i, s)| Some(*i) != answer && *s >= ALTERNATIVE_FLOOR)
+            .take(ALTERNATIVES)
+            .map(|(i, _)| self.ids[*i].clone())
+            .collect()
     }
 
     /// Whether a word may be a typo: one the index does not know. Everyday words and numbers

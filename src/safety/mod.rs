@@ -323,8 +323,7 @@ impl Screen {
         let by_rule = found.iter().any(|s| s.by_rule && s.level != Level::Distress);
         if let (false, true, Some(cx)) = (by_rule, sentences.len() > 1, whole) {
             let mut all: Vec<String> = sentences.iter().flat_map(|p| p.words.iter().cloned()).collect();
-            rules::blank_idioms(&mut all, &self.idioms);
-            self.blank_places_of_dying(&mut all);
+            self.blank_no_signs(&mut all);
             let every: Vec<&Piece> = sentences.iter().collect();
             found.extend(self.sentence(&all, &cx, Span::Whole, &every));
             // Each sentence with the next, for a sign that needs both.
@@ -551,18 +550,19 @@ impl Screen {
             .map(|words| self.read_words(words))
     }
 
-    /// Words as safety reads them: a misspelt safety word as the word meant, idioms blanked,
-    /// and a place to die when the time comes blanked unless the sentence says it is now.
+    /// Words as safety reads them: a misspelt safety word as the word meant, and what is no
+    /// sign blanked.
     fn read_words(&self, words: Vec<String>) -> Vec<String> {
         let mut words: Vec<String> = words.into_iter().map(|w| self.spelled(w)).collect();
-        rules::blank_idioms(&mut words, &self.idioms);
-        self.blank_places_of_dying(&mut words);
+        self.blank_no_signs(&mut words);
         words
     }
 
-    /// Blanks where a person wishes to die when the time comes ("wants to die at home"), unless
-    /// the words say it is now ("tonight"): a wish about end-of-life care is no crisis sign.
-    fn blank_places_of_dying(&self, words: &mut [String]) {
+    /// Blanks what is never a sign: idioms, and where a person wishes to die when the time
+    /// comes ("wants to die at home"), unless the words say it is now ("tonight"), since a
+    /// wish about end-of-life care is no crisis sign.
+    fn blank_no_signs(&self, words: &mut [String]) {
+        rules::blank_idioms(words, &self.idioms);
         if self.guard.places_of_dying.anywhere(words) && !Context::of(words, false, &self.guard).present {
             rules::blank_idioms(words, &self.guard.places_of_dying);
         }
