@@ -460,6 +460,11 @@ fn emergencies_by_family() {
             "she keeps seeing people that are not there",
             "the pain in my hip is unbearable tonight",
             "pee gone dark brown like cola since the ifos, is that normal?",
+            "our 3 year old got into the pill box and may have swallowed some",
+            "my grandchild swallowed a few of grandad's morphine tablets",
+            "i can't really rouse her, she just mumbles",
+            "his surgical drain is filling up with blood",
+            "she is in so much pain and nothing we give her makes a difference, nothing we have given works",
         ],
         "emergency",
     );
@@ -952,10 +957,18 @@ fn idioms_questions_the_past_and_pets_are_not_alarms() {
         // Where to die when the time comes is end-of-life care.
         "Mum wants to die at home, what support is there for that in the UK?",
         "dad wants to die in his own bed. is that his choice to make?",
+        // A question someone asks about a death is a fear voiced, often a child's.
+        "my 9 year old asked me tonight if i'm going to die, what do i tell her",
+        "our son keeps asking whether his grandad is dying. how much do we say?",
     ]);
     // Said of now, it is a wish to die.
     assert_all(
-        &["i want to die at home tonight", "i want to die at home right now"],
+        &[
+            "i want to die at home tonight",
+            "i want to die at home right now",
+            // The question set aside, the writer's own wish is still read.
+            "she asked me if i'm going to die. i said no but honestly i want to die",
+        ],
         "crisis",
     );
 }
@@ -1639,6 +1652,26 @@ fn held_out_set_ao_does_not_go_backwards() {
 #[test]
 fn development_sets_bi_and_bj_do_not_go_backwards() {
     assert_floors(&["dev-bi.tsv", "dev-bj.tsv"], [0.96, 0.975, 0.74], 0.04);
+}
+
+/// Held-out set ap (320 lines shaped like review's set, written blind 2026-12-07 13:14–13:19
+/// from the one-page label brief, frozen at 13:19 before any run): first run on 71ea679 crisis
+/// 69/70, emergency 88/90, distress 37/40, 4 of 120 ordinary lines alarmed (one more than
+/// review allows). Its lines never read; held at that run.
+#[test]
+fn held_out_set_ap_does_not_go_backwards() {
+    assert_floors(&["holdout-ap.tsv"], [0.98, 0.97, 0.92], 0.034);
+}
+
+/// Development set bk (640 lines, 2026-12-07 13:14–13:25: calm talk of dying and end-of-life
+/// plans, children asking whether a parent will die, grief told through memories, carers'
+/// guilt). First run on 71ea679: crisis 132/140, emergency 173/180, distress 63/80, 9 of 240
+/// ordinary lines alarmed; a child into the medicine box, a drain filling with blood, a person
+/// who cannot really be roused and pain that nothing given helps then took emergency to 178.
+/// Plans and letters "for later" still read as a crisis to the model.
+#[test]
+fn development_set_bk_does_not_go_backwards() {
+    assert_floors(&["dev-bk.tsv"], [0.94, 0.985, 0.78], 0.038);
 }
 
 /// A sign told of a person beside a pet is no pet's; plain words of danger to oneself.

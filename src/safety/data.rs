@@ -126,6 +126,10 @@ pub(crate) struct Guard {
     /// Where a person wishes to die when the time comes ("mum wants to die at home"): end-of-life
     /// care, not a wish to die now, unless the sentence says it is now ("tonight").
     pub(crate) places_of_dying: Words,
+    /// The opening of a question someone asks about a death ("keeps asking if"): with the words
+    /// of dying a few words on ("if mummy is going to die") it is a fear voiced, often a
+    /// child's, and no wish to die.
+    pub(crate) questions_of_dying: Words,
 }
 
 #[derive(Clone, Debug)]
@@ -225,6 +229,8 @@ struct RawGuard {
     wounds_of_harm: Vec<String>,
     #[serde(default)]
     places_of_dying: Vec<String>,
+    #[serde(default)]
+    questions_of_dying: Vec<String>,
 }
 
 /// The words of a phrase as the matcher will see a message: "can't" becomes "can not".
@@ -472,6 +478,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         for_oneself: list("for_oneself", &raw.guard.for_oneself),
         wounds_of_harm: list("wounds_of_harm", &raw.guard.wounds_of_harm),
         places_of_dying: list("places_of_dying", &raw.guard.places_of_dying),
+        questions_of_dying: list("questions_of_dying", &raw.guard.questions_of_dying),
     };
     data.rule_words = rule_words;
     data.typo_targets = raw.typos.targets.iter().flat_map(|w| normalised(w)).collect();

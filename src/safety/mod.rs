@@ -558,11 +558,13 @@ impl Screen {
         words
     }
 
-    /// Blanks what is never a sign: idioms, and where a person wishes to die when the time
-    /// comes ("wants to die at home"), unless the words say it is now ("tonight"), since a
-    /// wish about end-of-life care is no crisis sign.
+    /// Blanks what is never a sign: idioms, a question someone asks about a death ("keeps
+    /// asking if i am going to die"), and where a person wishes to die when the time comes
+    /// ("wants to die at home"), unless the words say it is now ("tonight"), since a wish about
+    /// end-of-life care is no crisis sign.
     fn blank_no_signs(&self, words: &mut [String]) {
         rules::blank_idioms(words, &self.idioms);
+        rules::blank_questions_of_dying(words, &self.guard.questions_of_dying);
         if self.guard.places_of_dying.anywhere(words) && !Context::of(words, false, &self.guard).present {
             rules::blank_idioms(words, &self.guard.places_of_dying);
         }

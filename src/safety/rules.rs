@@ -1182,12 +1182,67 @@ pub(crate) fn blank_idioms(words: &mut [String], idioms: &PhraseIndex) {
     }
 }
 
+/// How far on from a question's opening its words of dying may come: "asked me if my mum is
+/// going to die" is seven words on. Only a person named comes between, so no sign can.
+const QUESTION_REACH: usize = 7;
+
+/// Blanks each question about a death that someone asks, from its opening to its words of
+/// dying: "my son keeps asking if i am going to die" is a fear voiced, no wish to die, however
+/// much its words sound like one. The dying must be told as what will happen ("going to die",
+/// "will die", "is dying"): "asked if i would be better off dying" is left to be judged.
+pub(crate) fn blank_questions_of_dying(words: &mut [String], openings: &PhraseIndex) {
+    let spans: Vec<(usize, usize)> = openings.spans(words).collect();
+    for (at, len) in spans {
+        let after = at + len;
+        let foretold = |i: usize| {
+            let before = |n: usize| {
+                i.checked_sub(n)
+                    .filter(|&j| j >= after)
+                    .map(|j| words[j].as_str())
+            };
+            match words[i].as_str() {
+                "die" => {
+                    matches!(before(1), Some("gonna" | "will"))
+                        || (before(1) == Some("to") && before(2) == Some("going"))
+                }
+                "dying" => matches!(before(1), Some("is" | "am" | "are")),
+                _ => false,
+            }
+        };
+        if let Some(end) = (after..words.len().min(after + QUESTION_REACH)).find(|&i| foretold(i)) {
+            for w in &mut words[at..=end] {
+                w.clear();
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn w(s: &str) -> Vec<String> {
         crate::matcher::text::words(s)
+    }
+
+    #[test]
+    fn a_question_about_a_death_is_blanked_only_up_to_dying_foretold() {
+        let openings = PhraseIndex::new(&[w("asking if"), w("asked me if")]);
+        let mut s = w("my son keeps asking if mummy is going to die and i cry");
+        blank_questions_of_dying(&mut s, &openings);
+        assert_eq!(
+            s.iter().filter(|x| !x.is_empty()).cloned().collect::<Vec<_>>(),
+            w("my son keeps and i cry")
+        );
+        // A wish told after the opening is no death foretold: left to be judged.
+        for text in [
+            "she asked me if i would be better off dying",
+            "asking if i want to die",
+        ] {
+            let mut s = w(text);
+            blank_questions_of_dying(&mut s, &openings);
+            assert_eq!(s, w(text), "{text}");
+        }
     }
 
     #[test]
@@ -1306,6 +1361,7 @@ mod tests {
             for_oneself: PhraseIndex::new(&[w("asking for me")]),
             wounds_of_harm: PhraseIndex::new(&[w("still bleeding")]),
             places_of_dying: PhraseIndex::new(&[w("to die at home")]),
+            questions_of_dying: PhraseIndex::new(&[w("asking if")]),
         };
         assert!(Context::of(&w("asking for me"), false, &g).for_oneself);
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
