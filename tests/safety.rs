@@ -960,6 +960,8 @@ fn idioms_questions_the_past_and_pets_are_not_alarms() {
         // A question someone asks about a death is a fear voiced, often a child's.
         "my 9 year old asked me tonight if i'm going to die, what do i tell her",
         "our son keeps asking whether his grandad is dying. how much do we say?",
+        // A short request asks, like a question.
+        "stage 3 numbers. straight answer please. i would rather know",
     ]);
     // Said of now, it is a wish to die.
     assert_all(

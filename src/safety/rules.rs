@@ -712,7 +712,22 @@ pub(crate) fn clause_opens_a_question(words: &[String], question_mark: bool) -> 
         "do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "has",
         "have", "am",
     ];
-    if laments(words, question_mark) || grammar().clause_asks.longest_at(words, 0).is_none() {
+    // A request of a few words asks though it opens like a statement: "stage 4 stats. honest
+    // please", "lipo, leio, rhabdo... decoder please", "thoughts". A longer clause ending in
+    // "please" may be a goodbye ("tell my sister i love her please").
+    let please = |w: &String| matches!(w.as_str(), "please" | "pls" | "plz");
+    let request = match words {
+        [first, .., last] if words.len() <= 3 && please(last) => !please(first),
+        [t] | [_, t] if t == "thoughts" => matches!(words[0].as_str(), "thoughts" | "any" | "your"),
+        _ => false,
+    };
+    if request {
+        return true;
+    }
+    if laments(words, question_mark) {
+        return false;
+    }
+    if grammar().clause_asks.longest_at(words, 0).is_none() {
         return false;
     }
     let first = words[0].as_str();
@@ -1223,6 +1238,27 @@ mod tests {
 
     fn w(s: &str) -> Vec<String> {
         crate::matcher::text::words(s)
+    }
+
+    #[test]
+    fn a_short_request_asks_but_a_long_clause_ending_in_please_does_not() {
+        for asks in [
+            "decoder please",
+            "honest please",
+            "info pls",
+            "thoughts",
+            "any thoughts",
+        ] {
+            assert!(clause_opens_a_question(&w(asks), false), "{asks}");
+        }
+        for tells in [
+            "tell my sister i love her please",
+            "please do not reply",
+            "dark thoughts",
+            "please",
+        ] {
+            assert!(!clause_opens_a_question(&w(tells), false), "{tells}");
+        }
     }
 
     #[test]
