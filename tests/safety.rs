@@ -957,6 +957,7 @@ fn idioms_questions_the_past_and_pets_are_not_alarms() {
         // Where to die when the time comes is end-of-life care.
         "Mum wants to die at home, what support is there for that in the UK?",
         "dad wants to die in his own bed. is that his choice to make?",
+        "he says hospice is where you go to die and he isn't ready",
         // A question someone asks about a death is a fear voiced, often a child's.
         "my 9 year old asked me tonight if i'm going to die, what do i tell her",
         "our son keeps asking whether his grandad is dying. how much do we say?",
