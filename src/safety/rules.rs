@@ -1197,8 +1197,9 @@ pub(crate) fn blank_idioms(words: &mut [String], idioms: &PhraseIndex) {
     }
 }
 
-/// How far on from a question's opening its words of dying may come: "asked me if my mum is
-/// going to die" is seven words on. Only a person named comes between, so no sign can.
+/// How many words after a question's opening its death may come: in "asked me if my mum is
+/// going to die", "die" is the sixth. Between them stands only who will die, too few words
+/// for a sign to hide in.
 const QUESTION_REACH: usize = 7;
 
 /// Blanks each question about a death that someone asks, from its opening to its words of
