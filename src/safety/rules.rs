@@ -718,7 +718,8 @@ pub(crate) fn clause_opens_a_question(words: &[String], question_mark: bool) -> 
     let please = |w: &String| matches!(w.as_str(), "please" | "pls" | "plz");
     let request = match words {
         [first, .., last] if words.len() <= 3 && please(last) => !please(first),
-        [t] | [_, t] if t == "thoughts" => matches!(words[0].as_str(), "thoughts" | "any" | "your"),
+        [t] => t == "thoughts",
+        [a, t] => t == "thoughts" && matches!(a.as_str(), "any" | "your"),
         _ => false,
     };
     if request {
