@@ -89,13 +89,16 @@ async fn sighup_and_folder_edits_reload_and_a_bad_edit_keeps_the_last_good_knowl
         "Stage 2 sarcoma, edited"
     );
 
-    // A half-finished edit: the folder watcher notices, `check` refuses it, answers go on.
+    // A half-finished edit: the folder watcher notices, `check` refuses it, answers go on. The
+    // watcher may read the file between its truncation and the write, so a first refusal can
+    // name only the entries missing; the one that follows names the broken line.
     std::fs::write(dir.join("stages.toml"), "[[entry]]\nid = \"stage-2\"\ntitle = \n").unwrap();
     assert!(
         bot.wait_log("knowledge not reloaded", WAIT).await,
         "{}",
         bot.log()
     );
+    assert!(bot.wait_log("stages.toml:", WAIT).await, "{}", bot.log());
     let log = bot.log();
     assert!(
         log.contains("knowledge folder changed") && log.contains("stages.toml:"),
