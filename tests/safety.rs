@@ -1717,6 +1717,25 @@ fn a_way_to_end_it_and_a_whole_supply_taken_at_once() {
     ]);
 }
 
+/// Wishes told in words the model missed: taking too much, praying for a heart attack, finishing
+/// the job, the least painful way to go. A painless way to take a plaster off, or a grandmother
+/// at the end of her life who says she will follow her husband, is no alarm.
+#[test]
+fn a_wish_to_take_too_much_or_finish_the_job() {
+    assert_all(
+        &[
+            "been praying for a heart attack every night so it looks natural",
+            "so tired of all this, might as well finish the job the cancer started",
+            "whats the least painful way to go, asking for real",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "least painful way to get a plaster off hairy legs?",
+        "my nan keeps saying she will follow grandad soon, she is 94 and on end of life care, how do we talk to her",
+    ]);
+}
+
 /// A sign told of a person beside a pet is no pet's; plain words of danger to oneself.
 #[test]
 fn a_person_beside_a_pet_and_plain_words_of_danger() {
