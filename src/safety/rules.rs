@@ -725,10 +725,7 @@ pub(crate) fn clause_opens_a_question(words: &[String], question_mark: bool) -> 
     if request {
         return true;
     }
-    if laments(words, question_mark) {
-        return false;
-    }
-    if grammar().clause_asks.longest_at(words, 0).is_none() {
+    if laments(words, question_mark) || grammar().clause_asks.longest_at(words, 0).is_none() {
         return false;
     }
     let first = words[0].as_str();
