@@ -1718,8 +1718,9 @@ fn a_way_to_end_it_and_a_whole_supply_taken_at_once() {
 }
 
 /// Wishes told in words the model missed: taking too much, praying for a heart attack, finishing
-/// the job, the least painful way to go. A painless way to take a plaster off, or a grandmother
-/// at the end of her life who says she will follow her husband, is no alarm.
+/// the job, the least painful way to go, a mind made up to follow someone who died. A painless
+/// way to take a plaster off, a grandmother at the end of her life who says she will follow her
+/// husband, or advice and a clinic that someone means to follow, is no alarm.
 #[test]
 fn a_wish_to_take_too_much_or_finish_the_job() {
     assert_all(
@@ -1727,11 +1728,14 @@ fn a_wish_to_take_too_much_or_finish_the_job() {
             "been praying for a heart attack every night so it looks natural",
             "so tired of all this, might as well finish the job the cancer started",
             "whats the least painful way to go, asking for real",
+            "my husband died in the hospital last week and i have made up my mind to follow him",
         ],
         "crisis",
     );
     assert_no_alarm(&[
         "least painful way to get a plaster off hairy legs?",
+        "i am going to follow her advice and rest more",
+        "the nurse said she is going to follow him up in clinic",
         "my nan keeps saying she will follow grandad soon, she is 94 and on end of life care, how do we talk to her",
     ]);
 }
