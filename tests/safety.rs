@@ -1700,7 +1700,8 @@ fn development_set_bl_does_not_go_backwards() {
 }
 
 /// A way or a purpose for ending it is a plan too; a whole supply taken at once, asked of how it
-/// would feel, is no question about dosing. Ending a relationship is not ending a life.
+/// would feel, is no question about dosing. Ending a relationship, a job or chemo with a party,
+/// or checking out of a ward, is not ending a life.
 #[test]
 fn a_way_to_end_it_and_a_whole_supply_taken_at_once() {
     assert_all(
@@ -1714,6 +1715,9 @@ fn a_way_to_end_it_and_a_whole_supply_taken_at_once() {
     assert_no_alarm(&[
         "no idea how to end it with my boyfriend, he has been so kind since my diagnosis",
         "is a picc line painless going in",
+        "how to check out early from the ward",
+        "my last chemo is friday so i can end it with a party",
+        "how to end it with my boss nicely, i need to quit",
     ]);
 }
 
