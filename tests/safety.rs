@@ -1699,6 +1699,29 @@ fn development_set_bl_does_not_go_backwards() {
     assert_floors(&["dev-bl.tsv"], [0.99, 0.99, 0.96], 0.021);
 }
 
+/// Held-out set ar (320 lines shaped like review's set, written blind 2026-12-07 18:44–18:47
+/// from the one-page label brief, frozen at 18:47 before any run): first run on 1980300 crisis
+/// 67/70, emergency 88/90, distress 37/40, 2 of 120 ordinary lines alarmed: review's bars met
+/// for emergency, distress and false alarms, missed for crisis (95.7% of 97%). Its lines never
+/// read; held at that run.
+#[test]
+fn held_out_set_ar_does_not_go_backwards() {
+    assert_floors(&["holdout-ar.tsv"], [0.95, 0.97, 0.925], 0.017);
+}
+
+/// Development set bm (640 lines, 2026-12-07 18:44–18:51, a third of each label leaning to calm
+/// plans for the end of life beside quiet wishes to die, panic felt in the body beside real
+/// breathlessness, carers telling an emergency in a few words, things already over, and
+/// messages written wholly in another language). First run on 1980300: crisis 116/140,
+/// emergency 175/180, distress 70/80, 10 of 240 ordinary lines alarmed; plain wishes to die in
+/// nine other languages later took crisis to 126. Emergencies and distress told in another
+/// language, panic told through the body, and events told as over in a later clause are still
+/// missed.
+#[test]
+fn development_set_bm_does_not_go_backwards() {
+    assert_floors(&["dev-bm.tsv"], [0.82, 0.97, 0.875], 0.042);
+}
+
 /// A way or a purpose for ending it is a plan too; a whole supply taken at once, asked of how it
 /// would feel, is no question about dosing. Ending a relationship, a job or chemo with a party,
 /// or checking out of a ward, is not ending a life.
@@ -1957,3 +1980,4 @@ fn low_oxygen_and_what_just_happened_are_emergencies() {
         "had a seizure at my brother's wedding in 2019. fine ever since",
     ]);
 }
+
