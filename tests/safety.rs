@@ -1981,3 +1981,20 @@ fn low_oxygen_and_what_just_happened_are_emergencies() {
     ]);
 }
 
+/// A "not" or "no" in the clause before a comma does not deny the wish stated after it; a
+/// wish denied in its own clause stays denied.
+#[test]
+fn a_wish_after_a_comma_is_not_denied_by_the_clause_before() {
+    assert_all(
+        &[
+            "i'm not coping, i want to die",
+            "no, i want to end it",
+            "not eating, not sleeping, just want to die",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "no, i don't want to die, i want to see my kids grow up",
+        "i'm not going to kill myself, i promise, i just need to vent",
+    ]);
+}

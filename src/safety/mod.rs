@@ -541,6 +541,13 @@ impl Screen {
         })
     }
 
+    /// Whether a clause states a crisis phrase that the sentence, read whole, takes as denied:
+    /// "i'm not coping, i want to die" has no "not" before its wish once the comma is heard.
+    /// Phrases only: a pattern's exceptions hold for the whole sentence.
+    fn crisis_stated_in_a_clause(&self, piece: &Piece) -> bool {
+        piece.text.contains(',') && self.clause_words(piece).any(|words| self.crisis.states(&words))
+    }
+
     /// The words of each clause of a sentence (split at commas, "but" and a new subject after
     /// "and"), spelled and with idioms blanked as the sentence's own words are.
     fn clause_words<'a>(&'a self, piece: &Piece) -> impl Iterator<Item = Vec<String>> + 'a {
@@ -659,12 +666,13 @@ impl Screen {
         //    told by a writer who says they are safe ("end of my rope, but i am safe"). A
         //    question about people in general ("do people get suicidal on steroids?") is
         //    answered, with the crisis note first.
-        let crisis_rule = self.crisis.hit(words);
+        let first = pieces.first();
+        let crisis_rule = self.crisis.hit(words)
+            || (span == Span::Sentence && first.is_some_and(|p| self.crisis_stated_in_a_clause(p)));
         // A sentence told as over may still hold its sign in a clause of its own that is now:
         // "my scans are all clear now but i want to die", "dad's clutching his chest, he
         // finished chemo last month". Its clauses are read only where a sign is found.
         let over_here = span == Span::Sentence && cx.over && !cx.story;
-        let first = pieces.first();
         if crisis_rule
             && (now || (over_here && first.is_some_and(|p| self.crisis_told_now(p))))
             && !cx.asks_how_to_help()

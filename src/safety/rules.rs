@@ -352,6 +352,11 @@ impl Rules {
         self.question_cues.anywhere(words)
     }
 
+    /// Whether the words state one of the phrases, not negated; patterns are not read.
+    pub(crate) fn states(&self, words: &[String]) -> bool {
+        stated(&self.phrases, words)
+    }
+
     /// Whether the sentence holds a phrase or pattern that is not negated.
     pub(crate) fn hit(&self, words: &[String]) -> bool {
         self.sign(words).is_some()
