@@ -1714,12 +1714,12 @@ fn held_out_set_ar_does_not_go_backwards() {
 /// breathlessness, carers telling an emergency in a few words, things already over, and
 /// messages written wholly in another language). First run on 1980300: crisis 116/140,
 /// emergency 175/180, distress 70/80, 10 of 240 ordinary lines alarmed; plain wishes to die in
-/// nine other languages later took crisis to 126. Emergencies and distress told in another
+/// nine other languages then took crisis to 126. Emergencies and distress told in another
 /// language, panic told through the body, and events told as over in a later clause are still
 /// missed.
 #[test]
 fn development_set_bm_does_not_go_backwards() {
-    assert_floors(&["dev-bm.tsv"], [0.82, 0.97, 0.875], 0.042);
+    assert_floors(&["dev-bm.tsv"], [0.9, 0.97, 0.875], 0.042);
 }
 
 /// A way or a purpose for ending it is a plan too; a whole supply taken at once, asked of how it
@@ -1979,6 +1979,49 @@ fn low_oxygen_and_what_just_happened_are_emergencies() {
         "sats 98, heart rate 88, all good",
         "had a seizure at my brother's wedding in 2019. fine ever since",
     ]);
+}
+
+/// The plainest wishes to die, written in the languages members most often use besides
+/// English, get the crisis reply and the moderators' notice; the same words denied or feared
+/// do not.
+#[test]
+fn a_wish_to_die_in_another_language_is_a_crisis() {
+    assert_all(
+        &[
+            "ya no puedo mas, quiero morir",
+            "mi hermano dice que se va a quitar la vida",
+            "je veux mourir, je suis trop fatiguée",
+            "ich will nicht mehr leben, es reicht",
+            "quero morrer, não aguento mais",
+            "voglio farla finita stasera",
+            "ik wil dood, niemand begrijpt het",
+            "gusto ko nang mamatay, pagod na ako",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "no quiero morir, quiero vivir para mis hijos",
+        "tengo miedo de morir",
+        "ich will nicht sterben",
+    ]);
+}
+
+/// An amputation is "cut off" by a surgeon, and a goodbye asked about or said to someone near
+/// the end is a conversation to plan; a goodbye the writer makes to everyone is still a crisis.
+#[test]
+fn goodbyes_to_plan_and_a_leg_cut_off_are_no_alarm() {
+    assert_no_alarm(&[
+        "will they have to cut off my leg",
+        "how do you say goodbye to friends without it being weird?",
+        "the hospice says days. how do we say goodbye to her",
+    ]);
+    assert_all(
+        &[
+            "said my goodbyes to everyone, tonight is the night",
+            "i cut my leg again last night, deep",
+        ],
+        "crisis",
+    );
 }
 
 /// A "not" or "no" in the clause before a comma does not deny the wish stated after it; a
