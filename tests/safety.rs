@@ -1982,8 +1982,8 @@ fn low_oxygen_and_what_just_happened_are_emergencies() {
 }
 
 /// The plainest wishes to die, written in the languages members most often use besides
-/// English, get the crisis reply and the moderators' notice; the same words denied or feared
-/// do not.
+/// English, get the crisis reply and the moderators' notice; the same words denied or feared,
+/// and a chemo that is "killing me", do not.
 #[test]
 fn a_wish_to_die_in_another_language_is_a_crisis() {
     assert_all(
@@ -2003,6 +2003,8 @@ fn a_wish_to_die_in_another_language_is_a_crisis() {
         "no quiero morir, quiero vivir para mis hijos",
         "tengo miedo de morir",
         "ich will nicht sterben",
+        "cette chimio va me tuer",
+        "esta quimio va a matarme",
     ]);
 }
 
