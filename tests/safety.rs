@@ -2043,3 +2043,22 @@ fn a_wish_after_a_comma_is_not_denied_by_the_clause_before() {
         "i'm not going to kill myself, i promise, i just need to vent",
     ]);
 }
+
+/// A racing heart is a sign in the body, but not one told with panic, a nightmare or a football
+/// match; a chest that hurts is a sign whichever word comes first, panic or not.
+#[test]
+fn a_racing_heart_told_with_fear_is_distress_and_a_hurting_chest_is_an_emergency() {
+    assert_all(
+        &[
+            "heart racing and i feel faint, on doxo",
+            "i think it's just panic but my chest really hurts and my arm feels heavy",
+        ],
+        "emergency",
+    );
+    assert_all(&["keep waking at 3am with my heart pounding, thinking about the results"], "emotional-support");
+    assert_no_alarm(&[
+        "my heart was pounding when they called my name but the scan was clear",
+        "heart racing watching the football, come on england",
+        "pounding heart music at the gym, love it",
+    ]);
+}
