@@ -2044,8 +2044,9 @@ fn a_wish_after_a_comma_is_not_denied_by_the_clause_before() {
     ]);
 }
 
-/// A racing heart is a sign in the body, but not one told with panic, a nightmare or a football
-/// match; a chest that hurts is a sign whichever word comes first, panic or not.
+/// A racing heart or a lost breath is a sign in the body, but not one told with panic, dread, a
+/// nightmare or a football match; a chest that hurts is a sign whichever word comes first,
+/// panic or not.
 #[test]
 fn a_racing_heart_told_with_fear_is_distress_and_a_hurting_chest_is_an_emergency() {
     assert_all(
@@ -2055,7 +2056,13 @@ fn a_racing_heart_told_with_fear_is_distress_and_a_hurting_chest_is_an_emergency
         ],
         "emergency",
     );
-    assert_all(&["keep waking at 3am with my heart pounding, thinking about the results"], "emotional-support");
+    assert_all(
+        &[
+            "keep waking at 3am with my heart pounding, thinking about the results",
+            "some nights i can't breathe for the dread, it is all too much",
+        ],
+        "emotional-support",
+    );
     assert_no_alarm(&[
         "my heart was pounding when they called my name but the scan was clear",
         "heart racing watching the football, come on england",
