@@ -2069,3 +2069,22 @@ fn a_racing_heart_told_with_fear_is_distress_and_a_hurting_chest_is_an_emergency
         "pounding heart music at the gym, love it",
     ]);
 }
+
+/// A will, funeral wishes or a DNR form planned calmly is no crisis; the same plans beside a
+/// date close at hand, the nerve to act or a means are.
+#[test]
+fn plans_for_the_end_are_calm_unless_a_date_or_the_nerve_is_beside_them() {
+    assert_no_alarm(&[
+        "Getting my funeral wishes written down with my sister on Sunday, feels good to have it sorted",
+        "paid off my funeral plan at last, one less thing for the kids to think about",
+        "we talked through the DNR form with the palliative nurse, it was calmer than I expected",
+    ]);
+    assert_all(
+        &[
+            "funeral plan paid and letters written. it's happening tomorrow",
+            "sorted my funeral wishes, just need the nerve now",
+            "my will is done and i have the tablets saved up",
+        ],
+        "crisis",
+    );
+}

@@ -126,6 +126,13 @@ pub(crate) struct Guard {
     /// Where a person wishes to die when the time comes ("mum wants to die at home"): end-of-life
     /// care, not a wish to die now, unless the sentence says it is now ("tonight").
     pub(crate) places_of_dying: Words,
+    /// Plans made for the end of life with the care team or the family ("my funeral wishes",
+    /// "a DNR form"): calm planning, which the model mistakes for a goodbye, so it is not heard
+    /// on such a sentence; the crisis rules still are.
+    pub(crate) plans_for_the_end: Words,
+    /// A time close at hand or the nerve to act ("tonight", "just need the nerve"): beside plans
+    /// for the end it may be a date set, so the model is heard again.
+    pub(crate) close_at_hand: Words,
     /// The opening of a question someone asks about a death ("keeps asking if"): with the words
     /// of dying a few words on ("if mummy is going to die") it is a fear voiced, often a
     /// child's, and no wish to die.
@@ -229,6 +236,10 @@ struct RawGuard {
     wounds_of_harm: Vec<String>,
     #[serde(default)]
     places_of_dying: Vec<String>,
+    #[serde(default)]
+    plans_for_the_end: Vec<String>,
+    #[serde(default)]
+    close_at_hand: Vec<String>,
     #[serde(default)]
     questions_of_dying: Vec<String>,
 }
@@ -478,6 +489,8 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         for_oneself: list("for_oneself", &raw.guard.for_oneself),
         wounds_of_harm: list("wounds_of_harm", &raw.guard.wounds_of_harm),
         places_of_dying: list("places_of_dying", &raw.guard.places_of_dying),
+        plans_for_the_end: list("plans_for_the_end", &raw.guard.plans_for_the_end),
+        close_at_hand: list("close_at_hand", &raw.guard.close_at_hand),
         questions_of_dying: list("questions_of_dying", &raw.guard.questions_of_dying),
     };
     data.rule_words = rule_words;

@@ -793,6 +793,8 @@ pub(crate) struct Context {
     pub(crate) hopes: bool,
     /// The writer says they will be back, in words that are not negated.
     pub(crate) returning: bool,
+    /// Plans for the end of life with no date close at hand: a will, funeral wishes, a DNR form.
+    pub(crate) plans: bool,
 }
 
 impl Context {
@@ -905,6 +907,7 @@ impl Context {
             for_oneself: guard.for_oneself.anywhere(words),
             hopes: stated(&guard.hopes, words),
             returning: stated(&guard.returning, words),
+            plans: guard.plans_for_the_end.anywhere(words) && !guard.close_at_hand.anywhere(words),
         }
     }
 
@@ -969,6 +972,7 @@ impl Context {
             for_oneself: self.for_oneself || other.for_oneself,
             hopes: self.hopes || other.hopes,
             returning: self.returning || other.returning,
+            plans: self.plans || other.plans,
         }
     }
 }
@@ -1401,9 +1405,21 @@ mod tests {
             for_oneself: PhraseIndex::new(&[w("asking for me")]),
             wounds_of_harm: PhraseIndex::new(&[w("still bleeding")]),
             places_of_dying: PhraseIndex::new(&[w("to die at home")]),
+            plans_for_the_end: PhraseIndex::new(&[w("my funeral wishes")]),
+            close_at_hand: PhraseIndex::new(&[w("tonight")]),
             questions_of_dying: PhraseIndex::new(&[w("asking if")]),
         };
         assert!(Context::of(&w("asking for me"), false, &g).for_oneself);
+        // Plans for the end are calm planning only with no time close at hand.
+        assert!(Context::of(&w("getting my funeral wishes written down"), false, &g).plans);
+        assert!(
+            !Context::of(
+                &w("my funeral wishes are written and tonight is the night"),
+                false,
+                &g
+            )
+            .plans
+        );
         assert!(Context::of(&w("had a fever back in march"), false, &g).over);
         assert!(!Context::of(&w("had chemo back in march and now a fever"), false, &g).over);
         // A "now" that says all is well is not the present; a "now" that reports still is.
