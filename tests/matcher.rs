@@ -211,6 +211,16 @@ fn a_disease_the_base_does_not_cover_is_said_so_with_the_closest_entries() {
             "bowel cancer",
             &[][..],
         ),
+        (
+            "what's the outlook for stage 3 bowel cancer?",
+            "bowel cancer",
+            &[][..],
+        ),
+        (
+            "whats the best chemo for small cell lung cancer",
+            "small cell lung cancer",
+            &[][..],
+        ),
     ] {
         let m = a.matcher().find(q);
         assert_eq!(m.intent, None, "{q}");
@@ -266,6 +276,19 @@ fn a_choice_asked_of_the_bot_goes_back_to_the_member_and_their_team() {
     assert_eq!(
         id(&a, "do i get a say in the plan or do they just decide for me?"),
         "treatment-factors"
+    );
+    // Asked for a yes or a no, or for the better of two places, it is still their choice.
+    for q in [
+        "onc wants to raise my dose next cycle, should i agree or not?",
+        "hospital A or hospital B for my op, which is better for me?",
+        "can you just decide for me whether to have the amputation",
+    ] {
+        assert!(a.matcher().find(q).decision, "{q}");
+    }
+    assert!(
+        !a.matcher()
+            .find("anyone else in my shoes with a sarcoma in the thigh?")
+            .decision
     );
     // A crisis asked beside it still gets the crisis reply.
     assert_eq!(id(&a, "i want to die, what would you do"), "crisis");

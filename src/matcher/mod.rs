@@ -995,8 +995,13 @@ impl Matcher {
                     .get(text::stem(w).as_ref())
                     .is_some_and(|s| self.naming.contains(s))
         });
-        // "chemo for leukaemia": the disease is what the treatment is for.
-        let treated_for = from > 0 && words[from - 1] == "for";
+        // "chemo for leukaemia", "the outlook for stage 3 bowel cancer": the disease is what
+        // the treatment or the question is for.
+        let treated_for = match &words[..from] {
+            [.., w] if w == "for" => true,
+            [.., f, s, _] => f == "for" && s == "stage",
+            _ => false,
+        };
         (treated_for || first_topic.is_none_or(|t| from <= t)).then(|| words[from..to].join(" "))
     }
 
