@@ -2088,3 +2088,17 @@ fn plans_for_the_end_are_calm_unless_a_date_or_the_nerve_is_beside_them() {
         "crisis",
     );
 }
+
+/// Not knowing where to vent is not confusion, and a choice handed to the bot is not a life
+/// handed over; not knowing where one is, on ifosfamide, is an emergency.
+#[test]
+fn not_knowing_where_to_vent_or_what_to_choose_is_no_alarm() {
+    assert_no_alarm(&[
+        "thanks all for last night, honestly didn't know where else to turn",
+        "should i skip my next cycle for my son's graduation? just decide for me please",
+    ]);
+    assert_all(
+        &["mum is on ifos and didn't know where she was this morning"],
+        "emergency",
+    );
+}
