@@ -2102,3 +2102,34 @@ fn not_knowing_where_to_vent_or_what_to_choose_is_no_alarm() {
         "emergency",
     );
 }
+
+/// A red-flag sign told in a sentence whose last clause asks about it is a personal question:
+/// the answer with the emergency note first. A plea for help is no question, and a treatment
+/// given instead of another is no dose taken by mistake.
+#[test]
+fn a_sign_asked_about_in_a_last_clause_gets_the_answer_with_the_note() {
+    let a = answerer();
+    for q in [
+        "mum gets a bit sleepy and muddled on her ifos days, is that a known effect",
+        "temp of 38.4 on day 9 of chemo, do i ring now or wait till morning",
+    ] {
+        let m = a.matcher().find(q);
+        assert!(
+            matches!(m.intent, Some(Intent::Entry(_))) && m.safety_note == Some(SafetyNote::Emergency),
+            "{q} -> {}",
+            m.outcome()
+        );
+    }
+    assert_all(
+        &["my husband is confused and drowsy on ifos, what do i do"],
+        "emergency",
+    );
+    assert!(
+        a.matcher()
+            .find("my husband is confused and drowsy on ifos, what do i do")
+            .intent
+            == Some(Intent::Emergency)
+    );
+    assert_no_alarm(&["why was i given pazopanib instead of more chemo?"]);
+    assert_all(&["i took my husband's tablets instead of mine"], "emergency");
+}

@@ -704,7 +704,11 @@ impl Screen {
             let going_on = over_here && !aside && first.is_some_and(|p| self.told_as_now(p));
             if going_on || (medical && !told_as_over) {
                 let answer_too = !reading && emergency_rule == Some(true);
-                return sign(Level::Emergency, true, cx.question || answer_too);
+                // "dad gets sleepy and muddled on ifos days, is that one of its known effects"
+                // asks in its last clause: the answer, with the note first. A plea ("what do
+                // i do") asks for nothing but help.
+                let asks = cx.question || (!cx.plea && Self::a_clause_asks(pieces));
+                return sign(Level::Emergency, true, asks || answer_too);
             }
         }
         // 4. What only the model sees, for the same outcomes and under the same guards.
