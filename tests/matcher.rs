@@ -178,6 +178,8 @@ fn other_cancers_and_conditions_are_not_this_bots_subject() {
     );
     assert_eq!(id(&a, "is radiation used for lymphoma"), "none");
     assert_eq!(id(&a, "my hip replacement surgery is on monday"), "none");
+    assert_eq!(id(&a, "my mum has alzheimers, how do i get her assessed"), "none");
+    assert_ne!(id(&a, "dad has dementia, will he cope with chemo"), "none");
     assert_eq!(
         id(&a, "could immunotherapy help me? I heard it works for melanoma"),
         "immunotherapy"
