@@ -1713,13 +1713,13 @@ fn held_out_set_ar_does_not_go_backwards() {
 /// plans for the end of life beside quiet wishes to die, panic felt in the body beside real
 /// breathlessness, carers telling an emergency in a few words, things already over, and
 /// messages written wholly in another language). First run on 1980300: crisis 116/140,
-/// emergency 175/180, distress 70/80, 10 of 240 ordinary lines alarmed; plain wishes to die in
-/// nine other languages then took crisis to 126. Emergencies and distress told in another
-/// language, panic told through the body, and events told as over in a later clause are still
-/// missed.
+/// emergency 175/180, distress 70/80, 10 of 240 ordinary lines alarmed; plain wishes to die and
+/// plain emergencies in other languages then took crisis to 126 and emergency to 178, and panic
+/// told with a racing heart and calm funeral plans took alarms to 8. Distress told in another
+/// language and events told as over in a later clause are still missed.
 #[test]
 fn development_set_bm_does_not_go_backwards() {
-    assert_floors(&["dev-bm.tsv"], [0.9, 0.97, 0.875], 0.042);
+    assert_floors(&["dev-bm.tsv"], [0.9, 0.985, 0.875], 0.034);
 }
 
 /// A way or a purpose for ending it is a plan too; a whole supply taken at once, asked of how it
@@ -2132,4 +2132,20 @@ fn a_sign_asked_about_in_a_last_clause_gets_the_answer_with_the_note() {
     );
     assert_no_alarm(&["why was i given pazopanib instead of more chemo?"]);
     assert_all(&["i took my husband's tablets instead of mine"], "emergency");
+}
+
+/// The plainest emergencies written in another language get the emergency reply: a seizure,
+/// breath or chest pain, bleeding that will not stop, a fever on chemo.
+#[test]
+fn an_emergency_in_another_language_is_an_emergency() {
+    assert_all(
+        &[
+            "mi madre está convulsionando, ayuda",
+            "meu pai não consegue respirar direito",
+            "ich kriege kaum Luft und habe Schmerzen in der Brust",
+            "tiene 38,9 de fiebre y está con quimio",
+        ],
+        "emergency",
+    );
+    assert_no_alarm(&["estoy muy confundida con la carta del hospital"]);
 }
