@@ -1713,13 +1713,13 @@ fn held_out_set_ar_does_not_go_backwards() {
 /// plans for the end of life beside quiet wishes to die, panic felt in the body beside real
 /// breathlessness, carers telling an emergency in a few words, things already over, and
 /// messages written wholly in another language). First run on 1980300: crisis 116/140,
-/// emergency 175/180, distress 70/80, 10 of 240 ordinary lines alarmed; plain wishes to die and
-/// plain emergencies in other languages then took crisis to 126 and emergency to 178, and panic
-/// told with a racing heart and calm funeral plans took alarms to 8. Distress told in another
-/// language and events told as over in a later clause are still missed.
+/// emergency 175/180, distress 70/80, 10 of 240 ordinary lines alarmed; plain wishes to die,
+/// emergencies and fears in other languages then took crisis to 126, emergency to 178 and
+/// distress to 77, and panic told with a racing heart and calm funeral plans took alarms to 8.
+/// Events told as over in a later clause are still missed.
 #[test]
 fn development_set_bm_does_not_go_backwards() {
-    assert_floors(&["dev-bm.tsv"], [0.9, 0.985, 0.875], 0.034);
+    assert_floors(&["dev-bm.tsv"], [0.9, 0.985, 0.96], 0.034);
 }
 
 /// A way or a purpose for ending it is a plan too; a whole supply taken at once, asked of how it
@@ -2134,10 +2134,11 @@ fn a_sign_asked_about_in_a_last_clause_gets_the_answer_with_the_note() {
     assert_all(&["i took my husband's tablets instead of mine"], "emergency");
 }
 
-/// The plainest emergencies written in another language get the emergency reply: a seizure,
-/// breath or chest pain, bleeding that will not stop, a fever on chemo.
+/// The plainest emergencies written in another language get the emergency reply (a seizure,
+/// breath or chest pain, bleeding that will not stop, a fever on chemo), and plain fear or
+/// loneliness gets support.
 #[test]
-fn an_emergency_in_another_language_is_an_emergency() {
+fn emergencies_and_fears_in_another_language_are_heard() {
     assert_all(
         &[
             "mi madre está convulsionando, ayuda",
@@ -2148,4 +2149,11 @@ fn an_emergency_in_another_language_is_an_emergency() {
         "emergency",
     );
     assert_no_alarm(&["estoy muy confundida con la carta del hospital"]);
+    assert_all(
+        &[
+            "me siento tan sola desde que empezó la quimio",
+            "ich habe solche Angst vor dem Befund",
+        ],
+        "emotional-support",
+    );
 }
