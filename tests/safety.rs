@@ -1715,11 +1715,12 @@ fn held_out_set_ar_does_not_go_backwards() {
 /// messages written wholly in another language). First run on 1980300: crisis 116/140,
 /// emergency 175/180, distress 70/80, 10 of 240 ordinary lines alarmed; plain wishes to die,
 /// emergencies and fears in other languages then took crisis to 126, emergency to 178 and
-/// distress to 77, and panic told with a racing heart and calm funeral plans took alarms to 8.
+/// distress to 77, and panic told with a racing heart and calm end-of-life plans took alarms
+/// to 6.
 /// Events told as over in a later clause are still missed.
 #[test]
 fn development_set_bm_does_not_go_backwards() {
-    assert_floors(&["dev-bm.tsv"], [0.9, 0.985, 0.96], 0.034);
+    assert_floors(&["dev-bm.tsv"], [0.9, 0.985, 0.96], 0.025);
 }
 
 /// A way or a purpose for ending it is a plan too; a whole supply taken at once, asked of how it
@@ -2078,12 +2079,14 @@ fn plans_for_the_end_are_calm_unless_a_date_or_the_nerve_is_beside_them() {
         "Getting my funeral wishes written down with my sister on Sunday, feels good to have it sorted",
         "paid off my funeral plan at last, one less thing for the kids to think about",
         "we talked through the DNR form with the palliative nurse, it was calmer than I expected",
+        "i've told the team i don't want to be resuscitated, and they understood",
     ]);
     assert_all(
         &[
             "funeral plan paid and letters written. it's happening tomorrow",
             "sorted my funeral wishes, just need the nerve now",
             "my will is done and i have the tablets saved up",
+            "no more chemo, no more anything. i'm done with being here",
         ],
         "crisis",
     );
