@@ -2117,8 +2117,9 @@ fn a_sign_asked_about_in_a_last_clause_gets_the_answer_with_the_note() {
         "temp of 38.4 on day 9 of chemo, do i ring now or wait till morning",
     ] {
         let m = a.matcher().find(q);
+        let answered = matches!(m.intent, Some(Intent::Entry(_)));
         assert!(
-            matches!(m.intent, Some(Intent::Entry(_))) && m.safety_note == Some(SafetyNote::Emergency),
+            answered && m.safety_note == Some(SafetyNote::Emergency),
             "{q} -> {}",
             m.outcome()
         );
