@@ -2124,16 +2124,10 @@ fn a_sign_asked_about_in_a_last_clause_gets_the_answer_with_the_note() {
             m.outcome()
         );
     }
-    assert_all(
-        &["my husband is confused and drowsy on ifos, what do i do"],
-        "emergency",
-    );
-    assert!(
-        a.matcher()
-            .find("my husband is confused and drowsy on ifos, what do i do")
-            .intent
-            == Some(Intent::Emergency)
-    );
+    let plea = a
+        .matcher()
+        .find("my husband is confused and drowsy on ifos, what do i do");
+    assert_eq!(plea.intent, Some(Intent::Emergency), "{}", plea.outcome());
     assert_no_alarm(&["why was i given pazopanib instead of more chemo?"]);
     assert_all(&["i took my husband's tablets instead of mine"], "emergency");
 }

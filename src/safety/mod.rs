@@ -543,9 +543,12 @@ impl Screen {
 
     /// Whether a clause states a crisis phrase that the sentence, read whole, takes as denied:
     /// "i'm not coping, i want to die" has no "not" before its wish once the comma is heard.
+    /// Only a sentence that denies a phrase and has a comma is read again, clause by clause.
     /// Phrases only: a pattern's exceptions hold for the whole sentence.
-    fn crisis_stated_in_a_clause(&self, piece: &Piece) -> bool {
-        piece.text.contains(',') && self.clause_words(piece).any(|words| self.crisis.states(&words))
+    fn crisis_stated_in_a_clause(&self, words: &[String], piece: &Piece) -> bool {
+        piece.text.contains(',')
+            && self.crisis.denied(words)
+            && self.clause_words(piece).any(|clause| self.crisis.states(&clause))
     }
 
     /// The words of each clause of a sentence (split at commas, "but" and a new subject after
@@ -668,7 +671,7 @@ impl Screen {
         //    answered, with the crisis note first.
         let first = pieces.first();
         let crisis_rule = self.crisis.hit(words)
-            || (span == Span::Sentence && first.is_some_and(|p| self.crisis_stated_in_a_clause(p)));
+            || (span == Span::Sentence && first.is_some_and(|p| self.crisis_stated_in_a_clause(words, p)));
         // A sentence told as over may still hold its sign in a clause of its own that is now:
         // "my scans are all clear now but i want to die", "dad's clutching his chest, he
         // finished chemo last month". Its clauses are read only where a sign is found.
