@@ -3,6 +3,8 @@
 //! question carrying a risk sign answered with the note above it, an emergency beside a crisis
 //! answered with the emergency reply and the crisis note, and an idiom left alone; a
 //! writer who says they are safe gets support, and a sign told over two sentences still counts.
+//! A wish after a comma or in another language reaches moderators; calm plans for the end and
+//! panic felt in the body do not; a sign asked about in a last clause gets the note.
 
 use crate::support;
 
@@ -178,6 +180,61 @@ async fn a_note_through_ask_is_private_and_above_the_answer() {
     assert!(
         data["content"].as_str().is_some_and(|c| c.contains("999")),
         "{data}"
+    );
+    assert_eq!(notices(&emu).await, 1);
+}
+
+/// A wish after a comma is not denied by a "not" before it, and a wish in another language is
+/// heard: both reach the crisis reply and the moderators.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wish_after_a_comma_or_in_another_language_gets_the_crisis_reply_and_a_notice() {
+    expect_crisis(71, "i'm not coping, i want to die").await;
+    expect_crisis(72, "ya no puedo mas, quiero morir").await;
+}
+
+/// Calm plans for the end and a racing heart told with fear call no one: no safety reply, no
+/// note, no notice.
+#[tokio::test(flavor = "multi_thread")]
+async fn calm_plans_for_the_end_and_panic_in_the_body_alert_no_one() {
+    let (emu, _bot) = setup().await;
+    for (id, text) in [
+        (
+            81,
+            "paid off my funeral plan at last, one less thing for the kids to think about",
+        ),
+        (
+            82,
+            "keep waking at 3am with my heart pounding, thinking about the results",
+        ),
+    ] {
+        let reply = ask(&emu, id, text).await;
+        assert!(reply["content"].is_null(), "no note: {reply}");
+        let title = embed(&reply)["title"].as_str().unwrap_or_default().to_owned();
+        assert!(
+            !matches!(title.as_str(), "Please get help now" | "You are not alone"),
+            "{text}: {title}"
+        );
+    }
+    assert_eq!(notices(&emu).await, 0);
+}
+
+/// A red-flag sign asked about in a last clause gets its answer with the emergency note above
+/// it, and one notice.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_asked_about_in_a_last_clause_gets_its_answer_with_the_note_and_a_notice() {
+    let (emu, _bot) = setup().await;
+    let reply = ask(
+        &emu,
+        91,
+        "mum gets a bit sleepy and muddled on her ifos days, is that a known effect",
+    )
+    .await;
+    let note = reply["content"].as_str().expect("the note as the message text");
+    assert!(note.contains("999"), "{note}");
+    let title = embed(&reply)["title"].as_str().unwrap().to_owned();
+    assert_ne!(
+        title, "Please get help now",
+        "the answer, not the emergency reply"
     );
     assert_eq!(notices(&emu).await, 1);
 }
