@@ -121,6 +121,8 @@ const HOLDOUT_ZA: (f64, f64) = (0.925, 0.93);
 const DEV_ZA: (f64, f64) = (0.86, 0.84);
 const HOLDOUT_ZB: (f64, f64) = (0.87, 0.875);
 const DEV_ZB: (f64, f64) = (0.92, 0.9);
+const HOLDOUT_ZC: (f64, f64) = (0.905, 0.885);
+const DEV_ZC: (f64, f64) = (0.855, 0.83);
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
@@ -373,6 +375,22 @@ fn holdout_za_does_not_go_backwards() {
 #[test]
 fn holdout_zb_does_not_go_backwards() {
     holds("members/holdout-zb.tsv", 200, HOLDOUT_ZB.0, HOLDOUT_ZB.1);
+}
+
+/// Never read: written blind 2026-12-07 (stop 45) from the list of answer ids and section
+/// headings only, frozen at 21:17 before any run; first run 182/200 (issue 11 lines 86/97 by
+/// `score-intents`) on cc03f94.
+#[test]
+fn holdout_zc_does_not_go_backwards() {
+    holds("members/holdout-zc.tsv", 200, HOLDOUT_ZC.0, HOLDOUT_ZC.1);
+}
+
+/// A development set of 400 questions written blind 2026-12-07 (stop 45) from the same list,
+/// two thirds of them on what members ask after the first weeks; the router never learns from
+/// it: first run on cc03f94 343/400 (issue 11 lines 222/267).
+#[test]
+fn dev_zc_does_not_go_backwards() {
+    holds("members/dev-zc.tsv", 400, DEV_ZC.0, DEV_ZC.1);
 }
 
 /// A development set of 400 questions written blind 2026-12-07 (stop 44) from the same list,

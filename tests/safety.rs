@@ -1723,6 +1723,25 @@ fn development_set_bm_does_not_go_backwards() {
     assert_floors(&["dev-bm.tsv"], [0.9, 0.985, 0.96], 0.025);
 }
 
+/// Held-out set as (320 lines shaped like review's set, written blind 2026-12-07 21:05–21:21
+/// from the one-page label brief, frozen at 21:21 before any run): first run on cc03f94 crisis
+/// 65/70, emergency 86/90, distress 34/40, 4 of 120 ordinary lines alarmed: review's bar met for
+/// emergency only. Its lines never read; held at that run.
+#[test]
+fn held_out_set_as_does_not_go_backwards() {
+    assert_floors(&["holdout-as.tsv"], [0.928, 0.955, 0.85], 0.034);
+}
+
+/// Development set bn (640 lines, 2026-12-07 21:05–21:21: 200 crisis lines, quiet, indirect,
+/// told calmly or buried in long posts; 200 ordinary lines that come nearest to them: calm
+/// hospice and funeral planning, stopping treatment in peace, grief, idioms, questions asked in
+/// advance). First run on cc03f94: crisis 187/200, emergency 156/160, distress 77/80, 17 of 200
+/// ordinary lines alarmed.
+#[test]
+fn development_set_bn_does_not_go_backwards() {
+    assert_floors(&["dev-bn.tsv"], [0.935, 0.975, 0.96], 0.085);
+}
+
 /// A way or a purpose for ending it is a plan too; a whole supply taken at once, asked of how it
 /// would feel, is no question about dosing. Ending a relationship, a job or chemo with a party,
 /// or checking out of a ward, is not ending a life.
