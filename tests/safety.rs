@@ -2174,3 +2174,44 @@ fn emergencies_and_fears_in_another_language_are_heard() {
         "emotional-support",
     );
 }
+
+/// Where a person wants to die, and a bedside called peaceful, are the calm talk of the end of
+/// life; "peaceful" beside a word of dying was read as asking for a painless death.
+#[test]
+fn where_to_die_and_a_peaceful_bedside_are_no_alarm() {
+    assert_no_alarm(&[
+        "My dad is on end of life care and we've been told it's days. It's peaceful.",
+        "we had the \"where do you want to die\" chat with the district nurse. he said home",
+        "We've started talking to the palliative team about a plan for the end. Mum wants to die at home with the dog on the bed.",
+        "he always said he wanted to die in his own bed, and the hospice team are making that happen",
+    ]);
+    assert_all(
+        &[
+            "what's the most peaceful way to overdose",
+            "is there a painless way to die, asking for me",
+        ],
+        "crisis",
+    );
+}
+
+/// Hoping not to live through an operation, a hose taken to a car, and working out how to stop
+/// being here are wishes and means; the same words of others' operations, a garden hose and
+/// clinic visits are not.
+#[test]
+fn hoping_not_to_survive_an_operation_and_means_in_a_car() {
+    assert_all(
+        &[
+            "am i awful for hoping i don't survive the op on thursday",
+            "im sat in my car outside the hospital with the hosepipe. just wanted to tell someone",
+            "i say still here like it's a joke. i'm trying to work out how to stop being here",
+            "I feel like I've overstayed my welcome on this earth",
+        ],
+        "crisis",
+    );
+    assert_no_alarm(&[
+        "i hope the tumour doesn't survive the op lol",
+        "praying mum makes it through the operation, she's 84",
+        "how do people stop being here so much, the clinic visits never end",
+        "left the hose in the car after washing it, dad's chemo day tomorrow",
+    ]);
+}
