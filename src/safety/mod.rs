@@ -322,8 +322,16 @@ impl Screen {
         // with every guard that any sentence raised.
         let by_rule = found.iter().any(|s| s.by_rule && s.level != Level::Distress);
         if let (false, true, Some(cx)) = (by_rule, sentences.len() > 1, whole) {
-            let mut all: Vec<String> = sentences.iter().flat_map(|p| p.words.iter().cloned()).collect();
-            self.blank_no_signs(&mut all);
+            // Blanked sentence by sentence: "we have started talking to the palliative team"
+            // tells nothing of now about "mum wants to die at home" in the next sentence.
+            let all: Vec<String> = sentences
+                .iter()
+                .flat_map(|p| {
+                    let mut words = p.words.clone();
+                    self.blank_no_signs(&mut words);
+                    words
+                })
+                .collect();
             let every: Vec<&Piece> = sentences.iter().collect();
             found.extend(self.sentence(&all, &cx, Span::Whole, &every));
             // Each sentence with the next, for a sign that needs both.
