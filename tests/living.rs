@@ -642,10 +642,25 @@ fn plans_and_illnesses_beside_treatment_reach_their_parts() {
 #[test]
 fn everyday_names_for_side_effects_and_services_reach_their_entries() {
     places_are(&[
-        ("the anti-emetics make me too sleepy, are there others", "nausea-and-eating#nausea"),
-        ("does biotin help with regrowth after doxo", "hair-loss#when-it-grows-back"),
-        ("my head's been so fuzzy since cycle 3, is that a chemo thing", "side-effects#chemo-brain"),
-        ("is 10,000 steps a day too much during radiotherapy", "daily-life#exercise"),
-        ("how do i get to see the hospital psychologist", "emotional-support#where-to-turn"),
+        (
+            "the anti-emetics make me too sleepy, are there others",
+            "nausea-and-eating#nausea",
+        ),
+        (
+            "does biotin help with regrowth after doxo",
+            "hair-loss#when-it-grows-back",
+        ),
+        (
+            "my head's been so fuzzy since cycle 3, is that a chemo thing",
+            "side-effects#chemo-brain",
+        ),
+        (
+            "is 10,000 steps a day too much during radiotherapy",
+            "daily-life#exercise",
+        ),
+        (
+            "how do i get to see the hospital psychologist",
+            "emotional-support#where-to-turn",
+        ),
     ]);
 }

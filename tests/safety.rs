@@ -2215,3 +2215,22 @@ fn hoping_not_to_survive_an_operation_and_means_in_a_car() {
         "left the hose in the car after washing it, dad's chemo day tomorrow",
     ]);
 }
+
+/// A thought of what might have been is guilt, which the model had heard as a wish to die; a
+/// wish said beside it is still a crisis. "If I'd quit smoking sooner" still alarms: "quit" is a
+/// crisis cue, and the guard holds only where none is.
+#[test]
+fn what_might_have_been_is_guilt_not_a_crisis() {
+    assert_no_alarm(&[
+        "I keep thinking if we'd pushed the GP sooner this would never have happened to my son",
+        "if i had gone to the doctor earlier they could have caught it, i keep going over it",
+        "I keep thinking if I'd stopped smoking sooner it wouldn't have happened",
+    ]);
+    assert_all(
+        &[
+            "if i had known it would be this bad i would have ended it already",
+            "i keep thinking if i had gone to the gp sooner this would not have happened and i just want to die",
+        ],
+        "crisis",
+    );
+}

@@ -130,6 +130,10 @@ pub(crate) struct Guard {
     /// "a DNR form"): calm planning, which the model mistakes for a goodbye, so it is not heard
     /// on such a sentence; the crisis rules still are.
     pub(crate) plans_for_the_end: Words,
+    /// A thought of what might have been ("if i had stopped smoking sooner this would not have
+    /// happened"): guilt or regret, which the model hears as a wish to die, so it is not heard on
+    /// a sentence that holds one unless a crisis cue is there.
+    pub(crate) might_have_been: Words,
     /// A time close at hand or the nerve to act ("tonight", "just need the nerve"): beside plans
     /// for the end it may be a date set, so the model is heard again.
     pub(crate) close_at_hand: Words,
@@ -238,6 +242,8 @@ struct RawGuard {
     places_of_dying: Vec<String>,
     #[serde(default)]
     plans_for_the_end: Vec<String>,
+    #[serde(default)]
+    might_have_been: Vec<String>,
     #[serde(default)]
     close_at_hand: Vec<String>,
     #[serde(default)]
@@ -490,6 +496,7 @@ pub(crate) fn rules(file: &str, source: &str, data: &mut SafetyData, problems: &
         wounds_of_harm: list("wounds_of_harm", &raw.guard.wounds_of_harm),
         places_of_dying: list("places_of_dying", &raw.guard.places_of_dying),
         plans_for_the_end: list("plans_for_the_end", &raw.guard.plans_for_the_end),
+        might_have_been: list("might_have_been", &raw.guard.might_have_been),
         close_at_hand: list("close_at_hand", &raw.guard.close_at_hand),
         questions_of_dying: list("questions_of_dying", &raw.guard.questions_of_dying),
     };

@@ -733,8 +733,9 @@ impl Screen {
         if cx.open_to_a_model() && !self.crisis.denied(words) && {
             let cued = self.crisis.cued(words);
             let bar = if cued { MODEL_CRISIS } else { MODEL_CRISIS_UNCUED };
-            // Plans for the end of life with no word of risk beside them are calm planning.
-            (cued || !cx.plans)
+            // Plans for the end of life with no word of risk beside them are calm planning, and
+            // a thought of what might have been is guilt.
+            (cued || !(cx.plans || cx.regret))
                 && p.of(Level::Crisis) >= bar + if span == Span::Pair { PAIR_MARGIN } else { 0.0 }
                 && (self.crisis.cued_beside_a_question(words) || !Self::a_clause_asks(pieces))
         } {

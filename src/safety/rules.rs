@@ -795,6 +795,8 @@ pub(crate) struct Context {
     pub(crate) returning: bool,
     /// Plans for the end of life with no date close at hand: a will, funeral wishes, a DNR form.
     pub(crate) plans: bool,
+    /// A thought of what might have been: "if i had gone to the gp sooner".
+    pub(crate) regret: bool,
 }
 
 impl Context {
@@ -908,6 +910,7 @@ impl Context {
             hopes: stated(&guard.hopes, words),
             returning: stated(&guard.returning, words),
             plans: guard.plans_for_the_end.anywhere(words) && !guard.close_at_hand.anywhere(words),
+            regret: guard.might_have_been.anywhere(words),
         }
     }
 
@@ -973,6 +976,7 @@ impl Context {
             hopes: self.hopes || other.hopes,
             returning: self.returning || other.returning,
             plans: self.plans || other.plans,
+            regret: self.regret || other.regret,
         }
     }
 }
@@ -1406,12 +1410,14 @@ mod tests {
             wounds_of_harm: PhraseIndex::new(&[w("still bleeding")]),
             places_of_dying: PhraseIndex::new(&[w("to die at home")]),
             plans_for_the_end: PhraseIndex::new(&[w("my funeral wishes")]),
+            might_have_been: PhraseIndex::new(&[w("would not have happened")]),
             close_at_hand: PhraseIndex::new(&[w("tonight")]),
             questions_of_dying: PhraseIndex::new(&[w("asking if")]),
         };
         assert!(Context::of(&w("asking for me"), false, &g).for_oneself);
         // Plans for the end are calm planning only with no time close at hand.
         assert!(Context::of(&w("getting my funeral wishes written down"), false, &g).plans);
+        assert!(Context::of(&w("sooner and this would not have happened"), false, &g).regret);
         assert!(
             !Context::of(
                 &w("my funeral wishes are written and tonight is the night"),
