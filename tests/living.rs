@@ -122,7 +122,7 @@ const DEV_ZA: (f64, f64) = (0.86, 0.84);
 const HOLDOUT_ZB: (f64, f64) = (0.87, 0.875);
 const DEV_ZB: (f64, f64) = (0.92, 0.9);
 const HOLDOUT_ZC: (f64, f64) = (0.905, 0.885);
-const DEV_ZC: (f64, f64) = (0.855, 0.83);
+const DEV_ZC: (f64, f64) = (0.87, 0.845);
 
 fn answerer() -> Answerer {
     Answerer::new(KnowledgeBase::embedded().expect("built-in knowledge loads").kb)
@@ -387,7 +387,8 @@ fn holdout_zc_does_not_go_backwards() {
 
 /// A development set of 400 questions written blind 2026-12-07 (stop 45) from the same list,
 /// two thirds of them on what members ask after the first weeks; the router never learns from
-/// it: first run on cc03f94 343/400 (issue 11 lines 222/267).
+/// it: first run on cc03f94 343/400 (issue 11 lines 222/267); names members use for side effects
+/// and services, and a thought of what might have been read as guilt, took it to 348.
 #[test]
 fn dev_zc_does_not_go_backwards() {
     holds("members/dev-zc.tsv", 400, DEV_ZC.0, DEV_ZC.1);

@@ -1736,10 +1736,12 @@ fn held_out_set_as_does_not_go_backwards() {
 /// told calmly or buried in long posts; 200 ordinary lines that come nearest to them: calm
 /// hospice and funeral planning, stopping treatment in peace, grief, idioms, questions asked in
 /// advance). First run on cc03f94: crisis 187/200, emergency 156/160, distress 77/80, 17 of 200
-/// ordinary lines alarmed.
+/// ordinary lines alarmed; wishes not to survive an operation, means in a car and a peaceful
+/// bedside told apart from a painless death took crisis to 190 and alarms to 14. The model
+/// still hears a calm acceptance of death ("ready for the end when it comes") as a wish.
 #[test]
 fn development_set_bn_does_not_go_backwards() {
-    assert_floors(&["dev-bn.tsv"], [0.935, 0.975, 0.96], 0.085);
+    assert_floors(&["dev-bn.tsv"], [0.95, 0.975, 0.96], 0.07);
 }
 
 /// A way or a purpose for ending it is a plan too; a whole supply taken at once, asked of how it
