@@ -124,15 +124,11 @@ async fn a_crisis_told_over_two_sentences_gets_the_crisis_reply_and_a_notice() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_question_with_a_risk_sign_gets_its_answer_with_the_note_above_and_a_notice() {
+/// Sends `text` to a fresh bot and expects an answer, not the emergency reply, with the
+/// emergency note as the message text above it, and one moderator notice.
+async fn expect_answer_with_the_emergency_note(id: u64, text: &str) {
     let (emu, _bot) = setup().await;
-    let reply = ask(
-        &emu,
-        41,
-        "what are the side effects of chemo? also i have a temperature of 38.6 right now",
-    )
-    .await;
+    let reply = ask(&emu, id, text).await;
     let note = reply["content"].as_str().expect("the note as the message text");
     assert!(note.contains("urgent care") && note.contains("999"), "{note}");
     let title = embed(&reply)["title"].as_str().unwrap().to_owned();
@@ -141,6 +137,15 @@ async fn a_question_with_a_risk_sign_gets_its_answer_with_the_note_above_and_a_n
         "the answer, not the emergency reply"
     );
     assert_eq!(notices(&emu).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_question_with_a_risk_sign_gets_its_answer_with_the_note_above_and_a_notice() {
+    expect_answer_with_the_emergency_note(
+        41,
+        "what are the side effects of chemo? also i have a temperature of 38.6 right now",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -222,19 +227,9 @@ async fn calm_plans_for_the_end_and_panic_in_the_body_alert_no_one() {
 /// it, and one notice.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sign_asked_about_in_a_last_clause_gets_its_answer_with_the_note_and_a_notice() {
-    let (emu, _bot) = setup().await;
-    let reply = ask(
-        &emu,
+    expect_answer_with_the_emergency_note(
         91,
         "mum gets a bit sleepy and muddled on her ifos days, is that a known effect",
     )
     .await;
-    let note = reply["content"].as_str().expect("the note as the message text");
-    assert!(note.contains("999"), "{note}");
-    let title = embed(&reply)["title"].as_str().unwrap().to_owned();
-    assert_ne!(
-        title, "Please get help now",
-        "the answer, not the emergency reply"
-    );
-    assert_eq!(notices(&emu).await, 1);
 }
