@@ -148,21 +148,27 @@ async fn a_question_with_a_risk_sign_gets_its_answer_with_the_note_above_and_a_n
     .await;
 }
 
+/// Sends `text` and expects neither a safety note nor the crisis or emergency reply; the
+/// caller counts the notices once all its messages are sent.
+async fn expect_no_safety_reply(emu: &Emulator, id: u64, text: &str) {
+    let reply = ask(emu, id, text).await;
+    assert!(reply["content"].is_null(), "no note: {reply}");
+    let title = embed(&reply)["title"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        !matches!(title.as_str(), "Please get help now" | "You are not alone"),
+        "{text}: {title}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_idiom_is_answered_without_alerting_moderators() {
     let (emu, _bot) = setup().await;
-    let reply = ask(
+    expect_no_safety_reply(
         &emu,
         51,
         "this waiting for scan results is killing me, when do results come?",
     )
     .await;
-    assert!(reply["content"].is_null(), "no note: {reply}");
-    let title = embed(&reply)["title"].as_str().unwrap_or_default().to_owned();
-    assert!(
-        !matches!(title.as_str(), "Please get help now" | "You are not alone"),
-        "{title}"
-    );
     assert_eq!(notices(&emu).await, 0);
 }
 
@@ -212,13 +218,7 @@ async fn calm_plans_for_the_end_and_panic_in_the_body_alert_no_one() {
             "keep waking at 3am with my heart pounding, thinking about the results",
         ),
     ] {
-        let reply = ask(&emu, id, text).await;
-        assert!(reply["content"].is_null(), "no note: {reply}");
-        let title = embed(&reply)["title"].as_str().unwrap_or_default().to_owned();
-        assert!(
-            !matches!(title.as_str(), "Please get help now" | "You are not alone"),
-            "{text}: {title}"
-        );
+        expect_no_safety_reply(&emu, id, text).await;
     }
     assert_eq!(notices(&emu).await, 0);
 }
